@@ -1,0 +1,133 @@
+"""The command line: argv in, exit status out. A thin layer over the domain core.
+
+The headless commands never import Textual; the assistant is imported only when it starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from triage import __version__
+
+EXIT_OK = 0
+EXIT_INPUT = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="triage",
+        description="Guided triage of suspected severe cutaneous adverse drug reactions "
+        "(AGEP, DRESS, SJS/TEN): published scores, red flags and next steps. "
+        "Decision support, not a diagnosis.",
+    )
+    parser.add_argument("--version", action="version", version=f"triage {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    score = commands.add_parser(
+        "score",
+        help="score findings files (YAML or JSON) and print the result",
+        description="Score findings files: EuroSCAR AGEP, RegiSCAR DRESS, SCORTEN, and "
+        "ALDEN and Naranjo per drug, with the triage level. Invalid files are refused "
+        "with one line per problem and exit status 2; nothing is scored from them.",
+    )
+    score.add_argument("files", nargs="+", metavar="FILE", help="findings file; - reads stdin")
+    score.add_argument(
+        "--format",
+        choices=("json", "md", "text", "html"),
+        default="json",
+        help="json (default; one object per line for several files), md, text (80 columns) or html",
+    )
+    score.add_argument(
+        "--operator",
+        action="append",
+        default=[],
+        metavar="NAME=OP",
+        help="replace a threshold, e.g. eurosar_fever_c='>38.75' (see `triage operators`)",
+    )
+    commands.add_parser("operators", help="list every threshold with its default operator")
+    return parser
+
+
+def _operators(pairs: Sequence[str]) -> object:
+    from triage.scores.operators import DEFAULT
+
+    changes = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise ValueError(
+                f"--operator {pair!r}: expected NAME=OP, e.g. eurosar_fever_c='>38.75'"
+            )
+        changes[name.strip()] = value
+    return DEFAULT.with_changes(**changes)
+
+
+def _score(args: argparse.Namespace) -> int:
+    from triage import findings as findings_mod
+    from triage.errors import InputError
+    from triage.render import render
+    from triage.result import evaluate
+    from triage.yamlio import decode_text, parse
+
+    try:
+        operators = _operators(args.operator)
+    except ValueError as exc:
+        print(f"triage score: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+
+    loaded, problems = [], []
+    for name in args.files:
+        try:
+            if name == "-":
+                doc = parse(decode_text(sys.stdin.buffer.read(), "<stdin>"), "<stdin>")
+                loaded.append(("<stdin>", findings_mod.from_document(doc)))
+            else:
+                loaded.append((name, findings_mod.load(Path(name), name)))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        # Never a partial result: with any invalid file nothing is printed on stdout.
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return EXIT_INPUT
+    results = [(name, evaluate(f, operators)) for name, f in loaded]  # type: ignore[arg-type]
+    sys.stdout.write(render(results, args.format))
+    return EXIT_OK
+
+
+def _list_operators() -> int:
+    from dataclasses import fields
+
+    from triage.scores.operators import DEFAULT, VARIANTS
+
+    for f in fields(DEFAULT):
+        variant = VARIANTS.get(f.name)
+        extra = f"   (variant {variant[0]}: {variant[1]})" if variant else ""
+        print(f"{f.name:34} {getattr(DEFAULT, f.name)}{extra}")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "score":
+            return _score(args)
+        if args.command == "operators":
+            return _list_operators()
+        parser.print_help()
+        return EXIT_OK
+    except BrokenPipeError:
+        # `triage score ... | head`: the reader left; not an error worth a traceback.
+        sys.stderr.close()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""Facts the scores derive from the findings (spec §2, "Derived facts")."""
+
+from __future__ import annotations
+
+from triage.findings import Drug, Eruption, Labs
+from triage.scores.base import Cutoff
+
+
+def meets(cutoff: Cutoff, value: float | None) -> bool | None:
+    """Three-valued threshold test: None when the value is unknown."""
+    return None if value is None else cutoff.test(value)
+
+
+def mucosal_involvement(eruption: Eruption) -> bool | None:
+    """EuroSCAR mucosal involvement: any mucosal site listed."""
+    sites = eruption.mucosal_sites
+    return None if sites is None else bool(sites)
+
+
+def resolution_meets(eruption: Eruption, cutoff: Cutoff) -> bool | None:
+    """Whether the resolution day meets `cutoff` (e.g. <= 15, or >= 15 for RegiSCAR).
+
+    With no resolution day yet, an eruption still present on `assessment_day` resolves on
+    that day at the earliest; the answer is known once every later day gives the same one.
+    """
+    if eruption.resolution_day is not None:
+        return cutoff.test(eruption.resolution_day)
+    day = eruption.assessment_day
+    if day is None:
+        return None
+    at_earliest = cutoff.test(day)
+    at_latest = cutoff.test(10**6)
+    return at_earliest if at_earliest == at_latest else None
+
+
+def unresolved_known(eruption: Eruption) -> bool:
+    """True when the resolution answer comes from assessment_day (no resolution_day)."""
+    return eruption.resolution_day is None and eruption.assessment_day is not None
+
+
+DRESS_FEATURES = ("facial_edema", "infiltration", "purpura", "scaling")
+
+
+def dress_rash_counts(eruption: Eruption) -> tuple[int, int]:
+    """How many of the four suggestive DRESS features are yes, and how many unknown."""
+    values = [getattr(eruption, f) for f in DRESS_FEATURES]
+    return sum(v is True for v in values), sum(v is None for v in values)
+
+
+def dress_rash_suggestive(eruption: Eruption) -> bool | None:
+    """RegiSCAR rash suggesting DRESS: at least 2 of the 4 features (None while open)."""
+    yes, unknown = dress_rash_counts(eruption)
+    if yes >= 2:
+        return True
+    if yes + unknown < 2:
+        return False
+    return None
+
+
+def eosinophils_absolute(labs: Labs) -> float | None:
+    """Eosinophils per mm3: as given, or from the percentage and the leukocyte count."""
+    if labs.eosinophils_per_mm3 is not None:
+        return labs.eosinophils_per_mm3
+    if labs.eosinophils_percent is not None and labs.leukocytes_per_mm3 is not None:
+        return labs.eosinophils_percent * labs.leukocytes_per_mm3 / 100
+    return None
+
+
+def latency_days(drug: Drug) -> int | None:
+    """Days from the first intake to the index day (ALDEN 'delay')."""
+    return None if drug.start_day is None else -drug.start_day

@@ -1,0 +1,420 @@
+"""The findings model: the contract of ../shared/spec/findings.md, section 2.
+
+Every field is optional: a missing key or null is *unknown*, never *no*. `false`, `0` and
+`[]` are answers. Unknown keys are errors, so that a misspelt key never turns a clinician's
+answers into "unknown" without a word.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from triage.errors import InputError, Problem
+from triage.yamlio import Document, load_file, parse
+
+SCHEMA = "triage.findings/1"
+
+Grade = Literal["typical", "compatible", "insufficient"]
+MucosalSite = Literal["oral", "ocular", "genital", "nasal", "anal", "pharyngeal"]
+Organ = Literal["liver", "kidney", "lung", "heart", "muscle", "pancreas", "thyroid", "gut", "other"]
+WorkupResult = Literal["negative", "positive", "not_done"]
+Notoriety = Literal["strongly_associated", "associated", "suspected", "unknown", "not_suspected"]
+PreviousExposure = Literal[
+    "same_drug_same_reaction",
+    "similar_drug_same_reaction",
+    "same_drug_other_reaction",
+    "similar_drug_other_reaction",
+    "tolerated",
+    "none",
+]
+HistologyPattern = Literal[
+    "other_disease",
+    "not_representative",
+    "neutrophil_exocytosis",
+    "pustules",
+    "spongiform_pustules",
+    "spongiform_pustules_with_papillary_edema",
+]
+
+
+def _yes_no(value: Any) -> Any:
+    # YAML 1.1 reads a bare `yes`/`no` as a boolean; the clinician meant the word.
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return value
+
+
+YesNoUnknown = Annotated[Literal["yes", "no", "unknown"], BeforeValidator(_yes_no)]
+
+#: Day numbers are relative to the index day (day 0, the day the eruption began). A
+#: long-term drug may have been started decades before, hence the wide range.
+Day = Annotated[StrictInt, Field(ge=-36500, le=36500)]
+Percent = Annotated[float, Field(ge=0, le=100)]
+
+
+def _unique(values: list[str] | None, what: str) -> list[str] | None:
+    if values is None:
+        return None
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise PydanticCustomError(
+                "duplicate",
+                "{value!r} is listed twice; list each {what} once",
+                {"value": value, "what": what},
+            )
+        seen.add(value)
+    return values
+
+
+class _Model(BaseModel):
+    # strict: a quoted "38.5" or a `true` age is a mistake to report, not to coerce.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Patient(_Model):
+    """Who the patient is, as far as the scores need it."""
+
+    age_years: Annotated[StrictInt, Field(ge=0, le=130)] | None = None
+    sex: Literal["female", "male", "other"] | None = None
+    malignancy: StrictBool | None = None
+    psoriasis_history: StrictBool | None = None
+    organ_dysfunction_or_interaction: StrictBool | None = None
+
+
+class Eruption(_Model):
+    """The skin: course, extent and morphology."""
+
+    assessment_day: Annotated[StrictInt, Field(ge=0, le=36500)] | None = None
+    acute_onset: StrictBool | None = None
+    resolution_day: Annotated[StrictInt, Field(ge=0, le=36500)] | None = None
+    rash_bsa_percent: Percent | None = None
+    detachment_bsa_percent: Percent | None = None
+    pustules: Grade | None = None
+    erythema: Grade | None = None
+    distribution: Grade | None = None
+    postpustular_desquamation: StrictBool | None = None
+    blisters: StrictBool | None = None
+    atypical_targets: StrictBool | None = None
+    nikolsky: StrictBool | None = None
+    skin_pain: StrictBool | None = None
+    facial_edema: StrictBool | None = None
+    infiltration: StrictBool | None = None
+    purpura: StrictBool | None = None
+    scaling: StrictBool | None = None
+    mucosal_sites: list[MucosalSite] | None = None
+
+    @field_validator("mucosal_sites")
+    @classmethod
+    def _sites_once(cls, value: list[str] | None) -> list[str] | None:
+        return _unique(value, "site")
+
+
+class Systemic(_Model):
+    """Fever, pulse, lymph nodes and internal organs."""
+
+    temperature_max_c: Annotated[float, Field(ge=30, le=45)] | None = None
+    heart_rate_bpm: Annotated[StrictInt, Field(ge=20, le=300)] | None = None
+    enlarged_lymph_node_sites: Annotated[StrictInt, Field(ge=0, le=30)] | None = None
+    organ_involvement: list[Organ] | None = None
+
+    @field_validator("organ_involvement")
+    @classmethod
+    def _organs_once(cls, value: list[str] | None) -> list[str] | None:
+        return _unique(value, "organ")
+
+
+class DressWorkup(_Model):
+    """RegiSCAR item 8: the tests that exclude other causes."""
+
+    ana: WorkupResult | None = None
+    blood_culture: WorkupResult | None = None
+    hepatitis_serology: WorkupResult | None = None
+    mycoplasma_chlamydia: WorkupResult | None = None
+    other: WorkupResult | None = None
+
+
+def _not_above_leukocytes(value: float | None, info: ValidationInfo) -> float | None:
+    leukocytes = info.data.get("leukocytes_per_mm3")
+    if value is not None and leukocytes is not None and value > leukocytes:
+        raise PydanticCustomError(
+            "above_leukocytes",
+            "{value} is more than leukocytes_per_mm3 {leukocytes}; check the units",
+            {"value": _num(value), "leukocytes": _num(leukocytes)},
+        )
+    return value
+
+
+class Labs(_Model):
+    """Peak (or worst) values during the reaction, in canonical units."""
+
+    # Physiological limits, wide enough for hyperleukocytosis and severe uraemia or
+    # hyperglycaemia; a value beyond them is a unit or typing error.
+    leukocytes_per_mm3: Annotated[float, Field(ge=0, le=1_000_000)] | None = None
+    neutrophils_per_mm3: Annotated[float, Field(ge=0, le=1_000_000)] | None = None
+    eosinophils_per_mm3: Annotated[float, Field(ge=0, le=500_000)] | None = None
+    eosinophils_percent: Percent | None = None
+    atypical_lymphocytes: StrictBool | None = None
+    urea_mmol_per_l: Annotated[float, Field(ge=0, le=200)] | None = None
+    bicarbonate_mmol_per_l: Annotated[float, Field(ge=0, le=60)] | None = None
+    glucose_mmol_per_l: Annotated[float, Field(ge=0, le=200)] | None = None
+    dress_workup: DressWorkup | None = None
+
+    _neutrophils = field_validator("neutrophils_per_mm3")(_not_above_leukocytes)
+    _eosinophils = field_validator("eosinophils_per_mm3")(_not_above_leukocytes)
+
+
+class Histology(_Model):
+    """The biopsy and the pustule culture."""
+
+    agep_pattern: HistologyPattern | None = None
+    suggests_dress: StrictBool | None = None
+    pustule_culture: Literal["sterile", "positive", "not_done"] | None = None
+
+
+class Naranjo(_Model):
+    """Explicit answers to the ten Naranjo questions (yes | no | unknown)."""
+
+    previous_reports: YesNoUnknown | None = None
+    after_drug: YesNoUnknown | None = None
+    improved_on_stop: YesNoUnknown | None = None
+    reappeared_on_readministration: YesNoUnknown | None = None
+    alternative_causes: YesNoUnknown | None = None
+    placebo_reaction: YesNoUnknown | None = None
+    toxic_concentration: YesNoUnknown | None = None
+    dose_response: YesNoUnknown | None = None
+    previous_similar_reaction: YesNoUnknown | None = None
+    objective_evidence: YesNoUnknown | None = None
+
+
+class Drug(_Model):
+    """One drug taken in the 8 weeks before day 0."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    start_day: Day | None = None
+    stop_day: Day | None = None
+    ongoing_at_onset: StrictBool | None = None
+    half_life_hours: Annotated[float, Field(gt=0, le=100_000)] | None = None
+    notoriety: Notoriety | None = None
+    previous_exposure: PreviousExposure | None = None
+    dechallenge: Literal["stopped", "continued_without_harm"] | None = None
+    naranjo: Naranjo | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _named(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise PydanticCustomError("blank_name", "a drug needs a name", {})
+        return value
+
+    @field_validator("stop_day")
+    @classmethod
+    def _stop_after_start(cls, value: int | None, info: ValidationInfo) -> int | None:
+        start = info.data.get("start_day")
+        if value is not None and start is not None and value < start:
+            raise PydanticCustomError(
+                "stop_before_start",
+                "{value} is before start_day {start}",
+                {"value": value, "start": start},
+            )
+        return value
+
+    @field_validator("ongoing_at_onset")
+    @classmethod
+    def _ongoing_consistent(cls, value: bool | None, info: ValidationInfo) -> bool | None:
+        stop = info.data.get("stop_day")
+        if value is True and stop is not None and stop < 0:
+            raise PydanticCustomError(
+                "ongoing_but_stopped",
+                "true contradicts stop_day {stop} (stopped before day 0)",
+                {"stop": stop},
+            )
+        return value
+
+
+class Findings(_Model):
+    """One episode's findings: the input of every score."""
+
+    schema_: Literal["triage.findings/1"] = Field(alias="schema")
+    patient: Patient = Field(default_factory=Patient)
+    eruption: Eruption = Field(default_factory=Eruption)
+    systemic: Systemic = Field(default_factory=Systemic)
+    labs: Labs = Field(default_factory=Labs)
+    histology: Histology = Field(default_factory=Histology)
+    drugs: list[Drug] | None = None
+
+    @field_validator("patient", "eruption", "systemic", "labs", "histology", mode="before")
+    @classmethod
+    def _null_section(cls, value: Any) -> Any:
+        # `eruption:` with nothing under it is YAML null: an empty section, all unknown.
+        return {} if value is None else value
+
+
+def _num(value: float | int) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+# --- reading and error reporting -------------------------------------------------------
+
+
+_TYPE_WORDS = {
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "string_type": "text",
+    "list_type": "a list",
+    "dict_type": "a mapping of keys to values",
+    "model_type": "a mapping of keys to values",
+    "model_attributes_type": "a mapping of keys to values",
+}
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif value is None:
+        text = "null"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _path(loc: tuple[str | int, ...]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + ("schema" if part == "schema_" else part)
+    return text
+
+
+def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The model class that holds the key at `loc` (for listing allowed keys)."""
+    model: Any = Findings
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return None
+        model = _unwrap(field.annotation)
+        if model is None:
+            return None
+    return model
+
+
+def _unwrap(annotation: Any) -> type[BaseModel] | None:
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _unwrap(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _message(error: Any) -> str:
+    kind = error["type"]
+    given = error.get("input")
+    ctx = error.get("ctx") or {}
+    loc = error["loc"]
+    if kind == "extra_forbidden":
+        import difflib
+
+        model = _model_at(loc)
+        allowed = [f.alias or name for name, f in model.model_fields.items()] if model else []
+        key = str(loc[-1])
+        hint = difflib.get_close_matches(key, allowed, n=1)
+        text = f"unknown key {key!r}"
+        if hint:
+            text += f" (did you mean {hint[0]!r}?)"
+        if allowed:
+            text += "; allowed: " + ", ".join(allowed)
+        return text
+    if kind == "literal_error":
+        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
+        return f"{_show(given)} is not one of {expected}"
+    if kind == "missing":
+        if loc and loc[-1] == "name":
+            return "missing: every drug needs a name"
+        if loc == ("schema",):
+            return f"missing: a findings file starts with 'schema: {SCHEMA}'"
+        return "missing"
+    bounds = {
+        "greater_than_equal": (">=", "ge"),
+        "greater_than": (">", "gt"),
+        "less_than_equal": ("<=", "le"),
+        "less_than": ("<", "lt"),
+    }
+    if kind in bounds:
+        op, key = bounds[kind]
+        return f"{_show(given)} must be {op} {_num(ctx[key])}"
+    if kind == "string_too_short":
+        return "a drug needs a name" if loc and loc[-1] == "name" else "must not be empty"
+    if kind == "string_too_long":
+        return f"is longer than {ctx['max_length']} characters"
+    if kind in _TYPE_WORDS:
+        return f"{_show(given)} is not {_TYPE_WORDS[kind]}"
+    if kind.startswith(("after_", "above_", "stop_", "ongoing_", "blank_", "duplicate")):
+        return error["msg"]
+    return f"{_show(given)}: {error['msg']}"
+
+
+def problems_from(exc: ValidationError, doc: Document | None, source: str) -> list[Problem]:
+    """Translate pydantic's errors into one Problem per field, with line numbers."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        loc = tuple("schema" if p == "schema_" else p for p in error["loc"])
+        line = None
+        if doc is not None:
+            line = doc.key_line(loc) if error["type"] == "extra_forbidden" else doc.line_of(loc)
+        problems.append(Problem(source, _message(error), path=_path(loc), line=line))
+    # In file order, so that the messages read top to bottom like the file.
+    return sorted(problems, key=lambda p: (p.line is None, p.line or 0))
+
+
+def from_document(doc: Document) -> Findings:
+    """Validate a parsed document as findings, or raise InputError with every problem."""
+    if doc.data is None:
+        raise InputError(
+            [Problem(doc.source, f"is empty; a findings file starts with 'schema: {SCHEMA}'")]
+        )
+    if not isinstance(doc.data, dict):
+        kind = type(doc.data).__name__
+        raise InputError(
+            [Problem(doc.source, f"must be a mapping of sections, not a {kind}", line=1)]
+        )
+    try:
+        return Findings.model_validate(doc.data)
+    except ValidationError as exc:
+        raise InputError(problems_from(exc, doc, doc.source)) from None
+
+
+def load(path: Path, source: str | None = None) -> Findings:
+    """Read, parse and validate a findings file (YAML or JSON)."""
+    return from_document(load_file(path, source))
+
+
+def loads(text: str, source: str = "<findings>") -> Findings:
+    """Parse and validate findings from text."""
+    return from_document(parse(text, source))

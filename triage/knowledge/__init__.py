@@ -1,0 +1,188 @@
+"""Drug knowledge as data: notoriety lists, AGEP risk and half-lives, each with a source.
+
+The data lives in `drugs.yaml` beside this module. Lookup is by generic name, brand or
+synonym, case-insensitive; a drug on no list is `unknown`, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+NOTORIETY_VALUES = ("strongly_associated", "associated", "suspected", "unknown", "not_suspected")
+AGEP_RISK_VALUES = ("strong", "moderate")
+EVIDENCE_VALUES = ("V", "R", "IMPL")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One value from the knowledge file with where it comes from."""
+
+    value: Any
+    source: str
+    evidence: str
+    via: str = ""  # the class the value was inherited from, if any
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DrugInfo:
+    """What the knowledge file says about one drug."""
+
+    name: str
+    classes: tuple[str, ...] = ()
+    class_labels: tuple[str, ...] = ()
+    notoriety: Fact | None = None
+    agep_risk: Fact | None = None
+    half_life: Fact | None = None
+    biological: bool = False
+    synonyms: tuple[str, ...] = field(default=(), repr=False)
+
+
+_SPLIT = re.compile(r"[\s\-/+,&()]+|\band\b|\bwith\b")
+
+
+def normalize(name: str) -> str:
+    """The lookup key of a drug name: lower case, parts of a combination in sorted order."""
+    parts = [p for p in _SPLIT.split(name.casefold()) if p]
+    return " ".join(sorted(parts))
+
+
+class KnowledgeError(ValueError):
+    """The shipped drug knowledge file is malformed (a maintainer's error, named precisely)."""
+
+
+def _fact(
+    raw: Any,
+    where: str,
+    sources: dict[str, str],
+    allowed: tuple[str, ...] | None,
+    via: str = "",
+    key: str = "value",
+) -> Fact:
+    if not isinstance(raw, dict):
+        raise KnowledgeError(f"drugs.yaml: {where}: expected a mapping, got {raw!r}")
+    value = raw.get(key)
+    if allowed is not None and value not in allowed:
+        raise KnowledgeError(
+            f"drugs.yaml: {where}.{key}: {value!r} is not one of " + ", ".join(allowed)
+        )
+    source = raw.get("source")
+    if source not in sources:
+        raise KnowledgeError(f"drugs.yaml: {where}.source: {source!r} is not a listed source")
+    evidence = raw.get("evidence")
+    if evidence not in EVIDENCE_VALUES:
+        raise KnowledgeError(
+            f"drugs.yaml: {where}.evidence: {evidence!r} is not one of "
+            + ", ".join(EVIDENCE_VALUES)
+        )
+    return Fact(value, sources[source], evidence, via, str(raw.get("note", "")))
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """The parsed knowledge file: drugs by lookup key."""
+
+    by_key: dict[str, DrugInfo]
+    sources: dict[str, str]
+
+    def lookup(self, name: str) -> DrugInfo | None:
+        """The drug named `name` (generic, brand or synonym), or None if it is on no list."""
+        return self.by_key.get(normalize(name))
+
+
+def parse_knowledge(data: Any) -> Knowledge:
+    """Build the lookup tables from the YAML data, checking every entry."""
+    if not isinstance(data, dict) or data.get("schema") != "triage.drugs/1":
+        raise KnowledgeError("drugs.yaml: expected 'schema: triage.drugs/1'")
+    sources = {str(k): " ".join(str(v).split()) for k, v in data["sources"].items()}
+    classes = data.get("classes") or {}
+    by_key: dict[str, DrugInfo] = {}
+    for index, raw in enumerate(data.get("drugs") or []):
+        where = f"drugs[{index}]"
+        name = raw.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise KnowledgeError(f"drugs.yaml: {where}.name: missing")
+        unknown = set(raw) - {
+            "name",
+            "synonyms",
+            "brands",
+            "classes",
+            "notoriety",
+            "agep_risk",
+            "half_life",
+            "biological",
+        }
+        if unknown:
+            raise KnowledgeError(f"drugs.yaml: {where}: unknown keys {sorted(unknown)}")
+        class_ids = tuple(raw.get("classes") or ())
+        for cid in class_ids:
+            if cid not in classes:
+                raise KnowledgeError(f"drugs.yaml: {where}.classes: {cid!r} is not defined")
+        notoriety = agep = None
+        if "notoriety" in raw:
+            notoriety = _fact(raw["notoriety"], f"{where}.notoriety", sources, NOTORIETY_VALUES)
+        if "agep_risk" in raw:
+            agep = _fact(raw["agep_risk"], f"{where}.agep_risk", sources, AGEP_RISK_VALUES)
+        # A drug's own entry wins; otherwise the first class that states a value.
+        for cid in class_ids:
+            entry = classes[cid] or {}
+            label = entry.get("label", cid)
+            if notoriety is None and "alden_notoriety" in entry:
+                notoriety = _fact(
+                    entry["alden_notoriety"],
+                    f"classes.{cid}.alden_notoriety",
+                    sources,
+                    NOTORIETY_VALUES,
+                    via=label,
+                )
+            if agep is None and "agep_risk" in entry:
+                agep = _fact(
+                    entry["agep_risk"],
+                    f"classes.{cid}.agep_risk",
+                    sources,
+                    AGEP_RISK_VALUES,
+                    via=label,
+                )
+        half_life = None
+        if "half_life" in raw:
+            half_life = _fact(raw["half_life"], f"{where}.half_life", sources, None, key="hours")
+            if not isinstance(half_life.value, int | float) or half_life.value <= 0:
+                raise KnowledgeError(f"drugs.yaml: {where}.half_life.hours: must be > 0")
+        names = [name, *(raw.get("synonyms") or ()), *(raw.get("brands") or ())]
+        info = DrugInfo(
+            name=name,
+            classes=class_ids,
+            class_labels=tuple(str((classes[c] or {}).get("label", c)) for c in class_ids),
+            notoriety=notoriety,
+            agep_risk=agep,
+            half_life=half_life,
+            biological=bool(raw.get("biological", False)),
+            synonyms=tuple(names[1:]),
+        )
+        for alias in names:
+            key = normalize(str(alias))
+            if key in by_key and by_key[key].name != name:
+                raise KnowledgeError(
+                    f"drugs.yaml: {where}: {alias!r} already names {by_key[key].name!r}"
+                )
+            by_key[key] = info
+    return Knowledge(by_key, sources)
+
+
+@cache
+def knowledge() -> Knowledge:
+    """The shipped drug knowledge, read once."""
+    text = resources.files(__package__).joinpath("drugs.yaml").read_text(encoding="utf-8")
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return parse_knowledge(yaml.load(text, Loader=loader))
+
+
+def lookup(name: str) -> DrugInfo | None:
+    """Look a drug up by any of its names; None when it is on no list."""
+    return knowledge().lookup(name)

@@ -1,0 +1,277 @@
+"""The triage level and the red flags behind it (spec §5, clinical rules §7.1).
+
+Each trigger is evaluated in three values: yes, no, or unknown. The level is the highest
+with a trigger that is yes; unknown answers never lower it, and a trigger that is unknown
+at a higher level is named as a question to ask now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from triage.derived import eosinophils_absolute
+from triage.findings import Findings
+from triage.scores.base import fmt_number
+
+LEVELS = ("routine", "urgent", "emergency")
+LEVEL_TEXT = {
+    "emergency": "EMERGENCY: same-day hospital assessment; consider a burn unit or ICU with "
+    "SCAR experience",
+    "urgent": "URGENT: same-day or next-day dermatology or hospital review",
+    "routine": "ROUTINE: primary care, with safety-netting advice",
+}
+
+Tri = bool | None
+
+
+def any3(values: Iterable[Tri]) -> Tri:
+    """Kleene OR: yes if any is yes, unknown if any is unknown, else no."""
+    values = list(values)
+    if any(v is True for v in values):
+        return True
+    return None if any(v is None for v in values) else False
+
+
+def all3(values: Iterable[Tri]) -> Tri:
+    """Kleene AND: no if any is no, unknown if any is unknown, else yes."""
+    values = list(values)
+    if any(v is False for v in values):
+        return False
+    return None if any(v is None for v in values) else True
+
+
+def _ge(value: float | None, limit: float) -> Tri:
+    return None if value is None else value >= limit
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A red flag: its level, wording, test, and the findings fields it reads."""
+
+    id: str
+    level: str
+    text: str
+    test: Callable[[Findings], Tri]
+    fields: tuple[str, ...]
+    source: str
+
+
+def _detachment_or_blisters(f: Findings) -> Tri:
+    return any3([_gt0(f.eruption.detachment_bsa_percent), f.eruption.blisters])
+
+
+def _gt0(value: float | None) -> Tri:
+    return None if value is None else value > 0
+
+
+def _mucosa(f: Findings) -> Tri:
+    sites = f.eruption.mucosal_sites
+    return None if sites is None else bool(sites)
+
+
+def _organs(f: Findings, test: Callable[[list[str]], bool]) -> Tri:
+    organs = f.systemic.organ_involvement
+    return None if organs is None else test(organs)
+
+
+def _fever_pustules(f: Findings) -> Tri:
+    pustules = f.eruption.pustules
+    pustular = None if pustules is None else pustules in ("typical", "compatible")
+    return all3([_ge(f.systemic.temperature_max_c, 38.0), pustular])
+
+
+SOURCE_7 = "clinical rules §7.1; spec §5"
+
+TRIGGERS: tuple[Trigger, ...] = (
+    Trigger(
+        "nikolsky",
+        "emergency",
+        "Positive Nikolsky sign",
+        lambda f: f.eruption.nikolsky,
+        ("eruption.nikolsky",),
+        SOURCE_7,
+    ),
+    Trigger(
+        "detachment_10",
+        "emergency",
+        "Epidermal detachment >= 10 % BSA (SJS/TEN overlap or TEN range)",
+        lambda f: _ge(f.eruption.detachment_bsa_percent, 10),
+        ("eruption.detachment_bsa_percent",),
+        SOURCE_7,
+    ),
+    Trigger(
+        "detachment_with_targets_or_mucosa",
+        "emergency",
+        "Detachment or blisters with atypical targets or mucosal involvement (suspected SJS/TEN)",
+        lambda f: all3(
+            [_detachment_or_blisters(f), any3([f.eruption.atypical_targets, _mucosa(f)])]
+        ),
+        (
+            "eruption.detachment_bsa_percent",
+            "eruption.blisters",
+            "eruption.atypical_targets",
+            "eruption.mucosal_sites",
+        ),
+        SOURCE_7,
+    ),
+    Trigger(
+        "mucosa_severe",
+        "emergency",
+        "Mucosal erosions at 2 or more sites, or ocular involvement",
+        lambda f: (
+            None
+            if f.eruption.mucosal_sites is None
+            else (len(f.eruption.mucosal_sites) >= 2 or "ocular" in f.eruption.mucosal_sites)
+        ),
+        ("eruption.mucosal_sites",),
+        SOURCE_7,
+    ),
+    Trigger(
+        "heart_rate_120",
+        "emergency",
+        "Heart rate >= 120/min",
+        lambda f: _ge(f.systemic.heart_rate_bpm, 120),
+        ("systemic.heart_rate_bpm",),
+        SOURCE_7,
+    ),
+    Trigger(
+        "organ_severe",
+        "emergency",
+        "Involvement of heart, lung or kidney, or of 2 or more organs",
+        lambda f: _organs(f, lambda o: bool({"heart", "lung", "kidney"} & set(o)) or len(o) >= 2),
+        ("systemic.organ_involvement",),
+        SOURCE_7,
+    ),
+    Trigger(
+        "fever_pustules",
+        "urgent",
+        "Fever >= 38.0 °C with pustules (typical or compatible): suspected AGEP",
+        _fever_pustules,
+        ("systemic.temperature_max_c", "eruption.pustules"),
+        SOURCE_7,
+    ),
+    Trigger(
+        "fever_38_5",
+        "urgent",
+        "Fever >= 38.5 °C",
+        lambda f: _ge(f.systemic.temperature_max_c, 38.5),
+        ("systemic.temperature_max_c",),
+        SOURCE_7,
+    ),
+    Trigger(
+        "facial_edema",
+        "urgent",
+        "Facial oedema",
+        lambda f: f.eruption.facial_edema,
+        ("eruption.facial_edema",),
+        SOURCE_7,
+    ),
+    Trigger(
+        "lymph_nodes",
+        "urgent",
+        "Enlarged lymph nodes at 2 or more sites",
+        lambda f: _ge(f.systemic.enlarged_lymph_node_sites, 2),
+        ("systemic.enlarged_lymph_node_sites",),
+        SOURCE_7,
+    ),
+    Trigger(
+        "eosinophils_700",
+        "urgent",
+        "Eosinophils >= 700/mm³",
+        lambda f: _ge(eosinophils_absolute(f.labs), 700),
+        ("labs.eosinophils_per_mm3",),
+        SOURCE_7,
+    ),
+    Trigger(
+        "organ_any",
+        "urgent",
+        "Internal organ involvement",
+        lambda f: _organs(f, bool),
+        ("systemic.organ_involvement",),
+        SOURCE_7,
+    ),
+    Trigger(
+        "mucosa_one",
+        "urgent",
+        "Mucosal involvement (one site)",
+        lambda f: _mucosa(f),
+        ("eruption.mucosal_sites",),
+        SOURCE_7,
+    ),
+    Trigger(
+        "skin_pain",
+        "urgent",
+        "Skin pain or tenderness",
+        lambda f: f.eruption.skin_pain,
+        ("eruption.skin_pain",),
+        SOURCE_7,
+    ),
+    Trigger(
+        "blisters",
+        "urgent",
+        "Blisters",
+        lambda f: f.eruption.blisters,
+        ("eruption.blisters",),
+        SOURCE_7,
+    ),
+)
+
+
+def _value(findings: Findings, path: str) -> Any:
+    node: Any = findings
+    for part in path.split("."):
+        node = getattr(node, part)
+    return node
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(value) if value else "none"
+    return fmt_number(value)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The triage level with the flags that set it and the answers that could raise it."""
+
+    level: str
+    red_flags: tuple[dict[str, Any], ...]
+    unknown_red_flags: tuple[dict[str, Any], ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "level": self.level,
+            "text": LEVEL_TEXT[self.level],
+            "red_flags": list(self.red_flags),
+            "unknown_red_flags": list(self.unknown_red_flags),
+        }
+
+
+def assess(findings: Findings) -> Assessment:
+    """Decide the triage level of `findings` (spec §5)."""
+    flags, unknown = [], []
+    for trigger in TRIGGERS:
+        result = trigger.test(findings)
+        answers = {p: _show(_value(findings, p)) for p in trigger.fields}
+        entry = {
+            "id": trigger.id,
+            "level": trigger.level,
+            "text": trigger.text,
+            "because": [f"{p} = {v}" for p, v in answers.items()],
+            "source": trigger.source,
+        }
+        if result is True:
+            flags.append(entry)
+        elif result is None:
+            entry = dict(entry, ask=[p for p, v in answers.items() if v == "unknown"])
+            del entry["because"]
+            unknown.append(entry)
+    level = max((f["level"] for f in flags), key=LEVELS.index, default="routine")
+    raising = [u for u in unknown if LEVELS.index(u["level"]) > LEVELS.index(level)]
+    return Assessment(level, tuple(flags), tuple(raising))

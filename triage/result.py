@@ -1,0 +1,121 @@
+"""Everything computed from one set of findings, and its JSON form (spec §3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from triage import __version__
+from triage.derived import latency_days
+from triage.findings import Drug, Findings
+from triage.knowledge import DrugInfo, lookup
+from triage.red_flags import Assessment, assess
+from triage.scores import alden, eurosar, naranjo, regiscar, scorten
+from triage.scores.base import ScoreResult
+from triage.scores.operators import DEFAULT, Operators
+
+RESULT_SCHEMA = "triage.result/1"
+RULES_VERSION = "clinical-rules.md as of 2026-11; spec findings.md triage.findings/1"
+
+
+@dataclass(frozen=True)
+class DrugResult:
+    """One drug's causality scores and what the knowledge file says of it."""
+
+    drug: Drug
+    index: int
+    info: DrugInfo | None
+    alden: ScoreResult | None
+    naranjo: ScoreResult
+
+    @property
+    def latency_days(self) -> int | None:
+        return latency_days(self.drug)
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"name": self.drug.name, "latency_days": self.latency_days}
+        data["alden"] = self.alden.as_json() if self.alden else None
+        if self.alden is None:
+            data["alden_reason"] = alden.not_scored_reason(self.drug)
+        data["naranjo"] = self.naranjo.as_json()
+        data["knowledge"] = _knowledge_json(self.info)
+        return data
+
+
+def _knowledge_json(info: DrugInfo | None) -> dict[str, Any]:
+    if info is None:
+        return {"matched": None, "note": "on no list: notoriety unknown, never guessed"}
+
+    def fact(f: Any) -> dict[str, Any] | None:
+        if f is None:
+            return None
+        out = {"value": f.value, "source": f.source, "evidence": f.evidence}
+        if f.via:
+            out["via_class"] = f.via
+        if f.note:
+            out["note"] = f.note
+        return out
+
+    return {
+        "matched": info.name,
+        "classes": list(info.class_labels),
+        "biological": info.biological,
+        "alden_notoriety": fact(info.notoriety),
+        "agep_risk": fact(info.agep_risk),
+        "half_life_hours": fact(info.half_life),
+    }
+
+
+@dataclass(frozen=True)
+class Result:
+    """The scores, per-drug causality and triage level of one set of findings."""
+
+    findings: Findings
+    scores: tuple[ScoreResult, ...]
+    drugs: tuple[DrugResult, ...]
+    triage: Assessment
+    operators: Operators
+
+    def score(self, id: str) -> ScoreResult:
+        """One of the episode scores by id."""
+        return next(s for s in self.scores if s.id == id)
+
+    def decisions(self) -> list[str]:
+        """Every project decision (spec §5) that an item applied, score by score."""
+        out = [f"{s.name}: {d}" for s in self.scores for d in s.decisions]
+        for d in self.drugs:
+            for s in (d.alden, d.naranjo):
+                if s is not None:
+                    out += [f"{s.name} ({d.drug.name}): {x}" for x in s.decisions]
+        return out
+
+    def as_json(self) -> dict[str, Any]:
+        """The JSON result of spec §3."""
+        return {
+            "schema": RESULT_SCHEMA,
+            "scores": {s.id: s.as_json() for s in self.scores},
+            "drugs": [d.as_json() for d in self.drugs],
+            "triage": self.triage.as_json(),
+            "decisions": self.decisions(),
+            "provenance": {
+                "triage_version": __version__,
+                "rules": RULES_VERSION,
+                "operators_changed": self.operators.changed(),
+            },
+        }
+
+
+def evaluate(findings: Findings, operators: Operators = DEFAULT) -> Result:
+    """Score `findings`: the three episode scores, ALDEN and Naranjo per drug, triage."""
+    scores = (
+        eurosar.score(findings, operators),
+        regiscar.score(findings, operators),
+        scorten.score(findings, operators),
+    )
+    drugs = findings.drugs or []
+    alden_results = alden.score_all(findings)
+    drug_results = tuple(
+        DrugResult(d, i, lookup(d.name), alden_results[i], naranjo.score(d, i))
+        for i, d in enumerate(drugs)
+    )
+    return Result(findings, scores, drug_results, assess(findings), operators)

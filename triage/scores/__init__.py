@@ -1,0 +1,1 @@
+"""The five published scores; one module each, all built from `base`."""

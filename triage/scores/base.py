@@ -1,0 +1,260 @@
+"""What every score result is made of: items with their reachable points, bands, ranges."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+_OPS: dict[str, Callable[[float, float], bool]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+}
+
+
+@dataclass(frozen=True)
+class Cutoff:
+    """A threshold with its comparison, because sources disagree on >= versus >."""
+
+    op: str
+    value: float
+
+    def __post_init__(self) -> None:
+        if self.op not in _OPS:
+            raise ValueError(f"operator {self.op!r} is not one of {', '.join(_OPS)}")
+
+    def test(self, x: float) -> bool:
+        """Whether `x` meets the threshold."""
+        return _OPS[self.op](x, self.value)
+
+    def __str__(self) -> str:
+        return f"{self.op} {fmt_number(self.value)}"
+
+    @classmethod
+    def parse(cls, text: str) -> Cutoff:
+        """Read '>=38', '> 38.75' and the like."""
+        text = text.strip()
+        for op in (">=", "<=", ">", "<"):
+            if text.startswith(op):
+                return cls(op, float(text[len(op) :]))
+        raise ValueError(f"{text!r} does not start with one of >=, >, <=, <")
+
+
+def fmt_number(value: float | int) -> str:
+    """A number as a clinician writes it: 7200, not 7200.0."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def clean(value: Any) -> Any:
+    """Integral floats as ints, so JSON and summaries say 7200 rather than 7200.0."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list | tuple):
+        return [clean(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class Item:
+    """One score item: the answer it used, the points it gave, the points still reachable."""
+
+    id: str
+    label: str
+    answer: Any
+    points: int
+    possible: tuple[int, ...]
+    rule: str
+    source: str
+    decision: str | None = None
+    derived_from: str | None = None
+
+    @property
+    def known(self) -> bool:
+        """True when no further answer can change this item's points."""
+        return len(self.possible) == 1
+
+    @property
+    def min(self) -> int:
+        return min(self.possible)
+
+    @property
+    def max(self) -> int:
+        return max(self.possible)
+
+    def as_json(self) -> dict[str, Any]:
+        """The item as it appears in the JSON result."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "label": self.label,
+            "answer": clean(self.answer),
+            "points": self.points,
+            "known": self.known,
+            "min": self.min,
+            "max": self.max,
+            "rule": self.rule,
+            "source": self.source,
+        }
+        if self.decision:
+            data["decision"] = self.decision
+        if self.derived_from:
+            data["derived_from"] = self.derived_from
+        return data
+
+
+def item(
+    id: str,
+    label: str,
+    answer: Any,
+    possible: Iterable[int],
+    rule: str,
+    source: str,
+    *,
+    points: int | None = None,
+    decision: str | None = None,
+    derived_from: str | None = None,
+) -> Item:
+    """Build an item. Without `points`, a known item scores its one value and an unknown
+    item scores 0, or the reachable value nearest 0 when 0 is not reachable (spec §3)."""
+    reach = tuple(sorted(set(possible)))
+    if not reach:
+        raise ValueError(f"item {id} has no reachable points")
+    if points is None:
+        if len(reach) == 1:
+            points = reach[0]
+        elif reach[0] <= 0 <= reach[-1]:
+            points = 0
+        else:
+            points = min(reach, key=lambda p: (abs(p), -p))
+    return Item(id, label, answer, points, reach, rule, source, decision, derived_from)
+
+
+@dataclass(frozen=True)
+class Band:
+    """An interpretation band, both ends inclusive; None is open."""
+
+    name: str
+    low: int | None
+    high: int | None
+
+    def contains(self, value: int) -> bool:
+        return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
+
+    def overlaps(self, low: int, high: int) -> bool:
+        return (self.low is None or high >= self.low) and (self.high is None or low <= self.high)
+
+    def describe(self) -> str:
+        if self.low is None:
+            return f"<= {self.high}"
+        if self.high is None:
+            return f">= {self.low}"
+        return f"{self.low}" if self.low == self.high else f"{self.low} to {self.high}"
+
+
+def band_of(bands: Sequence[Band], value: int) -> str:
+    """The name of the band holding `value`."""
+    for band in bands:
+        if band.contains(value):
+            return band.name
+    raise ValueError(f"{value} is in no band")
+
+
+def bands_between(bands: Sequence[Band], low: int, high: int) -> list[str]:
+    """Every band between `low` and `high`, lowest first."""
+    return [band.name for band in bands if band.overlaps(low, high)]
+
+
+def sumset(sets: Iterable[Iterable[int]]) -> set[int]:
+    """Every total reachable by picking one value from each set."""
+    totals = {0}
+    for values in sets:
+        totals = {t + v for t in totals for v in set(values)}
+    return totals
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """A score over one set of findings (or one drug)."""
+
+    id: str
+    name: str
+    source: str
+    items: tuple[Item, ...]
+    bands: tuple[Band, ...]
+    total: int
+    min: int
+    max: int
+    extra: dict[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def category(self) -> str:
+        return band_of(self.bands, self.total)
+
+    @property
+    def categories_possible(self) -> list[str]:
+        return bands_between(self.bands, self.min, self.max)
+
+    @property
+    def complete(self) -> bool:
+        return all(i.known for i in self.items)
+
+    @property
+    def pending(self) -> list[Item]:
+        """The items an answer could still change."""
+        return [i for i in self.items if not i.known]
+
+    @property
+    def decisions(self) -> list[str]:
+        """The project decisions (spec §5) that this score's items applied."""
+        return [f"{i.label}: {i.decision}" for i in self.items if i.decision]
+
+    def as_json(self) -> dict[str, Any]:
+        """The score as spec §3 defines it, plus its source, bands and notes."""
+        data: dict[str, Any] = {
+            "total": self.total,
+            "min": self.min,
+            "max": self.max,
+            "category": self.category,
+            "categories_possible": self.categories_possible,
+            "complete": self.complete,
+        }
+        data.update(self.extra)
+        data["name"] = self.name
+        data["source"] = self.source
+        data["bands"] = [{"category": b.name, "low": b.low, "high": b.high} for b in self.bands]
+        if self.notes:
+            data["notes"] = list(self.notes)
+        data["items"] = [i.as_json() for i in self.items]
+        return data
+
+
+def make_result(
+    id: str,
+    name: str,
+    source: str,
+    items: Sequence[Item],
+    bands: Sequence[Band],
+    *,
+    reachable: set[int] | None = None,
+    extra: dict[str, Any] | None = None,
+    notes: Sequence[str] = (),
+) -> ScoreResult:
+    """Sum the items; the range is the reachable totals (independent items unless given)."""
+    total = sum(i.points for i in items)
+    if reachable is None:
+        low = sum(i.min for i in items)
+        high = sum(i.max for i in items)
+    else:
+        low, high = min(reachable), max(reachable)
+    if not low <= total <= high:  # an invariant of every score; a bug if it ever fails
+        raise AssertionError(f"{id}: total {total} outside [{low}, {high}]")
+    return ScoreResult(
+        id, name, source, tuple(items), tuple(bands), total, low, high, extra or {}, tuple(notes)
+    )

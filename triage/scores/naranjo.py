@@ -1,0 +1,109 @@
+"""Naranjo adverse drug reaction probability scale (Naranjo et al., Clin Pharmacol Ther
+1981;30:239-245). Clinical rules §4. "Don't know" scores 0 but could still become yes or no.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from triage.findings import Drug
+from triage.scores.base import Band, Item, ScoreResult, item, make_result
+
+ID = "naranjo"
+NAME = "Naranjo ADR probability scale"
+SOURCE = "Naranjo CA et al., Clin Pharmacol Ther 1981;30:239-245"
+TABLE = "Naranjo 1981 questionnaire (reproduced in PMC5774610 Table 2)"
+
+BANDS = (
+    Band("doubtful", None, 0),
+    Band("possible", 1, 4),
+    Band("probable", 5, 8),
+    Band("definite", 9, None),
+)
+
+# id, question, points for yes, no, don't know
+QUESTIONS: tuple[tuple[str, str, int, int, int], ...] = (
+    ("previous_reports", "Previous conclusive reports on this reaction?", 1, 0, 0),
+    ("after_drug", "Did the event appear after the suspected drug was given?", 2, -1, 0),
+    (
+        "improved_on_stop",
+        "Did it improve when the drug was stopped or an antagonist given?",
+        1,
+        0,
+        0,
+    ),
+    ("reappeared_on_readministration", "Did it reappear when the drug was given again?", 2, -1, 0),
+    (
+        "alternative_causes",
+        "Are there alternative causes that could on their own have caused it?",
+        -1,
+        2,
+        0,
+    ),
+    ("placebo_reaction", "Did it reappear when a placebo was given?", -1, 1, 0),
+    (
+        "toxic_concentration",
+        "Was the drug detected in blood or other fluids in toxic concentrations?",
+        1,
+        0,
+        0,
+    ),
+    (
+        "dose_response",
+        "Was it more severe with a higher dose, or less severe with a lower dose?",
+        1,
+        0,
+        0,
+    ),
+    (
+        "previous_similar_reaction",
+        "Did the patient have a similar reaction to the same or a similar drug before?",
+        1,
+        0,
+        0,
+    ),
+    ("objective_evidence", "Was the event confirmed by objective evidence?", 1, 0, 0),
+)
+
+Answer = Literal["yes", "no", "unknown"]
+
+
+def derived_answer(drug: Drug, question: str) -> tuple[Answer | None, str | None]:
+    """An answer the findings already give when the file has none, and its origin."""
+    if question == "after_drug" and drug.start_day is not None:
+        # Started before day 0: the eruption followed the drug.
+        return ("yes" if drug.start_day < 0 else "no"), "start_day"
+    if question == "previous_similar_reaction" and drug.previous_exposure is not None:
+        similar = drug.previous_exposure in (
+            "same_drug_same_reaction",
+            "similar_drug_same_reaction",
+        )
+        return ("yes" if similar else "no"), "previous_exposure"
+    return None, None
+
+
+def score(drug: Drug, index: int) -> ScoreResult:
+    """Score Naranjo for one drug from its explicit or derived answers."""
+    explicit = drug.naranjo
+    items: list[Item] = []
+    for number, (qid, question, yes, no, dont_know) in enumerate(QUESTIONS, start=1):
+        answer: Answer | None = getattr(explicit, qid) if explicit else None
+        origin = f"drugs[{index}].naranjo.{qid}" if answer is not None else None
+        if answer is None:
+            answer, field = derived_answer(drug, qid)
+            origin = f"drugs[{index}].{field}" if field else None
+        points = {"yes": yes, "no": no}.get(answer or "", dont_know)
+        known = answer in ("yes", "no")
+        items.append(
+            item(
+                qid,
+                f"Q{number}. {question}",
+                answer or "unknown",
+                [points] if known else [yes, no, dont_know],
+                f"yes {yes:+d}, no {no:+d}, don't know {dont_know}",
+                f"{TABLE}, question {number}",
+                points=points,
+                derived_from=origin,
+            )
+        )
+    return make_result(ID, NAME, SOURCE, items, BANDS)

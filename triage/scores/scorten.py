@@ -1,0 +1,128 @@
+"""SCORTEN (Bastuji-Garin et al., J Invest Dermatol 2000;115:149-153).
+
+Clinical rules §5. Seven items of one point each. The source has no rule for missing
+items: an unknown item scores 0, so the total is a lower bound until every item is known.
+"""
+
+from __future__ import annotations
+
+import math
+
+from triage.derived import meets
+from triage.findings import Findings
+from triage.scores.base import Band, Cutoff, ScoreResult, item, make_result
+from triage.scores.operators import Operators, decision_note
+
+ID = "scorten"
+NAME = "SCORTEN"
+SOURCE = "Bastuji-Garin S et al., J Invest Dermatol 2000;115:149-153"
+TABLE = "Bastuji-Garin 2000 (table as reproduced by the MSD Manual and PMC4716394)"
+
+BANDS = (
+    Band("0-1", None, 1),
+    Band("2", 2, 2),
+    Band("3", 3, 3),
+    Band("4", 4, 4),
+    Band("5+", 5, None),
+)
+
+#: The paper's observed mortality by band, with its 95 % confidence interval (§5.2).
+MORTALITY = {
+    "0-1": (3.2, "3.2 %", (0.1, 16.7)),
+    "2": (12.1, "12.1 %", (5.4, 22.5)),
+    "3": (35.3, "35.3 %", (19.8, 53.5)),
+    "4": (58.3, "58.3 %", (36.6, 77.9)),
+    "5+": (90.0, "> 90 %", (55.5, 99.8)),
+}
+
+
+def model_estimate_percent(total: int) -> float:
+    """The paper's logistic model, P = e^l / (1 + e^l) with l = -4.448 + 1.237 x SCORTEN."""
+    logit = -4.448 + 1.237 * total
+    return round(100 * math.exp(logit) / (1 + math.exp(logit)), 1)
+
+
+def score(findings: Findings, ops: Operators) -> ScoreResult:
+    """Score the SCORTEN items of `findings` with the paper's mortality."""
+    p, er, sy, labs = findings.patient, findings.eruption, findings.systemic, findings.labs
+
+    def threshold(id: str, label: str, key: str, value: float | None, field: str) -> object:
+        cutoff: Cutoff = getattr(ops, key)
+        hit = meets(cutoff, value)
+        return item(
+            id,
+            f"{label} {cutoff}",
+            value,
+            [1] if hit else [0] if hit is False else [0, 1],
+            f"{label} {cutoff}: 1 point",
+            TABLE,
+            decision=decision_note(key, cutoff, value)
+            or (None if hit is not None else "unknown: 0 in the total (lower bound)"),
+            derived_from=field,
+        )
+
+    items = [
+        threshold("age", "Age (years)", "scorten_age_years", p.age_years, "patient.age_years"),
+        item(
+            "malignancy",
+            "Malignancy",
+            p.malignancy,
+            [1] if p.malignancy else [0] if p.malignancy is False else [0, 1],
+            "cancer or haematological malignancy present: 1 point",
+            TABLE,
+            decision=None if p.malignancy is not None else "unknown: 0 in the total (lower bound)",
+        ),
+        threshold(
+            "heart_rate",
+            "Heart rate (/min)",
+            "scorten_heart_rate_bpm",
+            sy.heart_rate_bpm,
+            "systemic.heart_rate_bpm",
+        ),
+        threshold(
+            "detachment",
+            "Epidermal detachment (% BSA)",
+            "scorten_detachment_bsa_percent",
+            er.detachment_bsa_percent,
+            "eruption.detachment_bsa_percent",
+        ),
+        threshold(
+            "urea",
+            "Serum urea (mmol/L)",
+            "scorten_urea_mmol_per_l",
+            labs.urea_mmol_per_l,
+            "labs.urea_mmol_per_l",
+        ),
+        threshold(
+            "glucose",
+            "Serum glucose (mmol/L)",
+            "scorten_glucose_mmol_per_l",
+            labs.glucose_mmol_per_l,
+            "labs.glucose_mmol_per_l",
+        ),
+        threshold(
+            "bicarbonate",
+            "Serum bicarbonate (mmol/L)",
+            "scorten_bicarbonate_mmol_per_l",
+            labs.bicarbonate_mmol_per_l,
+            "labs.bicarbonate_mmol_per_l",
+        ),
+    ]
+    total = sum(i.points for i in items)
+    low, high = total, total + sum(i.max - i.points for i in items)
+    category = next(b.name for b in BANDS if b.contains(total))
+    percent, text, ci = MORTALITY[category]
+    top_category = next(b.name for b in BANDS if b.contains(high))
+    extra = {
+        "mortality_percent": percent,
+        "mortality_text": text,
+        "mortality_ci_percent": list(ci),
+        "mortality_percent_max": MORTALITY[top_category][0],
+        "model_estimate_percent": model_estimate_percent(total),
+        "model_estimate_label": "model estimate (logistic formula of the paper)",
+        "timing": "compute within 24 h of admission and again on day 3",
+    }
+    notes = ["mortality_percent is the paper's observed rate for the band of the total"]
+    if low != high:
+        notes.append("incomplete: the total is a lower bound until every item is known")
+    return make_result(ID, NAME, SOURCE, items, BANDS, extra=extra, notes=notes)
