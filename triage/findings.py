@@ -76,7 +76,7 @@ def _unique(values: list[str] | None, what: str) -> list[str] | None:
         if value in seen:
             raise PydanticCustomError(
                 "duplicate",
-                "{value!r} is listed twice; list each {what} once",
+                "'{value}' is listed twice; list each {what} once",
                 {"value": value, "what": what},
             )
         seen.add(value)

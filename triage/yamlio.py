@@ -124,18 +124,49 @@ def decode_text(raw: bytes, source: str) -> str:
         ) from None
 
 
+class _StrictLoader(_Loader):  # type: ignore[misc, valid-type]
+    """The safe loader, noting duplicate keys instead of letting the last one win."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[str, yaml.Node, int]] = []
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[str, int] = {}
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in seen:
+                    self.duplicates.append((key.value, key, seen[key.value]))
+                else:
+                    seen[key.value] = key.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+
 def parse(text: str, source: str) -> Document:
     """Parse one YAML document safely; every failure becomes a Problem with line and column."""
     if len(text) > MAX_BYTES:
         raise InputError([Problem(source, f"text is larger than {MAX_BYTES:,} characters")])
-    loader = _Loader(text)
+    loader = _StrictLoader(text)
     try:
         node = loader.get_single_node()
+        if node is None:
+            return Document(source, None, None)
+        # Without an anchor there is no alias, so no expansion to bound: the walk that
+        # refuses alias bombs is needed only when '&' appears at all.
+        if "&" in text:
+            _check_shape(node, source)
+        data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        message = "YAML syntax error: " + " ".join(
-            part for part in (exc.context, exc.problem) if part
+        message = (
+            "YAML syntax error: "
+            if isinstance(
+                exc,
+                yaml.scanner.ScannerError | yaml.parser.ParserError | yaml.composer.ComposerError,
+            )
+            else "YAML error: "
         )
+        message += " ".join(part for part in (exc.context, exc.problem) if part)
         raise InputError(
             [
                 Problem(
@@ -152,34 +183,26 @@ def parse(text: str, source: str) -> Document:
         raise InputError([Problem(source, f"nested deeper than {MAX_DEPTH} levels")]) from None
     finally:
         loader.dispose()
-    if node is None:
-        return Document(source, None, None)
-    _check_shape(node, source)
-    constructor = _Loader("")
-    try:
-        data = constructor.construct_document(node)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
+    if loader.duplicates:
         raise InputError(
             [
                 Problem(
                     source,
-                    f"YAML error: {exc.problem}",
-                    line=mark.line + 1 if mark else None,
-                    column=mark.column + 1 if mark else None,
+                    f"duplicate key {name!r} (first at line {first}); "
+                    "each answer may be given once",
+                    line=key.start_mark.line + 1,
+                    column=key.start_mark.column + 1,
                 )
+                for name, key, first in loader.duplicates
             ]
-        ) from None
-    finally:
-        constructor.dispose()
+        )
     return Document(source, data, node)
 
 
 def _check_shape(root: yaml.Node, source: str) -> None:
-    """Refuse alias bombs, recursive aliases, deep nesting and duplicate keys."""
+    """Refuse alias bombs, recursive aliases and deep nesting."""
     sizes: dict[int, int] = {}
     active: set[int] = set()
-    problems: list[Problem] = []
 
     def size(node: yaml.Node, depth: int) -> int:
         key = id(node)
@@ -205,21 +228,7 @@ def _check_shape(root: yaml.Node, source: str) -> None:
             for child in node.value:
                 total += size(child, depth + 1)
         elif isinstance(node, yaml.MappingNode):
-            seen: dict[str, int] = {}
             for k, v in node.value:
-                if isinstance(k, yaml.ScalarNode):
-                    if k.value in seen:
-                        problems.append(
-                            Problem(
-                                source,
-                                f"duplicate key {k.value!r} (first at line {seen[k.value]}); "
-                                "each answer may be given once",
-                                line=k.start_mark.line + 1,
-                                column=k.start_mark.column + 1,
-                            )
-                        )
-                    else:
-                        seen[k.value] = k.start_mark.line + 1
                 total += size(k, depth + 1) + size(v, depth + 1)
         active.discard(key)
         sizes[key] = total
@@ -237,8 +246,6 @@ def _check_shape(root: yaml.Node, source: str) -> None:
         return total
 
     size(root, 0)
-    if problems:
-        raise InputError(problems)
 
 
 def load_file(path: Path, source: str | None = None) -> Document:

@@ -61,7 +61,7 @@ def clean(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     """One score item: the answer it used, the points it gave, the points still reachable."""
 
@@ -74,19 +74,16 @@ class Item:
     source: str
     decision: str | None = None
     derived_from: str | None = None
+    #: Lowest and highest reachable points; `known` when no answer can change them.
+    min: int = field(init=False)
+    max: int = field(init=False)
+    known: bool = field(init=False)
 
-    @property
-    def known(self) -> bool:
-        """True when no further answer can change this item's points."""
-        return len(self.possible) == 1
-
-    @property
-    def min(self) -> int:
-        return min(self.possible)
-
-    @property
-    def max(self) -> int:
-        return max(self.possible)
+    def __post_init__(self) -> None:
+        # Computed once: batches read these for every item of every file.
+        object.__setattr__(self, "min", self.possible[0])
+        object.__setattr__(self, "max", self.possible[-1])
+        object.__setattr__(self, "known", len(self.possible) == 1)
 
     def as_json(self) -> dict[str, Any]:
         """The item as it appears in the JSON result."""

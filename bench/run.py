@@ -1,0 +1,122 @@
+"""Benchmarks: each figure against its floor, measured side by side in the same run.
+
+    python bench/run.py [--json] [--runs N]
+
+Figures (goals from the issues):
+- headless cold start: `triage score FILE` vs `python -c "import pydantic, jinja2, yaml"`
+  (goal <= 2.0x);
+- batch scoring: `triage score` of 1,000 findings files in one call vs parsing them with
+  PyYAML's C loader in one process (goal <= 2.0x).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "examples" / "seed-agep-ivig.findings.yaml"
+FULL = ROOT / "examples" / "example-full.findings.yaml"
+
+
+def _time(cmd: list[str], runs: int, **kwargs: object) -> list[float]:
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, **kwargs)  # warm the disk cache
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, **kwargs)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def _summary(times: list[float]) -> dict[str, float]:
+    return {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times)}
+
+
+def _make_files(folder: Path, count: int) -> list[Path]:
+    """Findings files that vary the shared examples, so every score has work to do."""
+    rng = random.Random(7)
+    base = [SEED.read_text(), FULL.read_text()]
+    paths = []
+    for i in range(count):
+        text = base[i % 2].replace("age_years: 42", f"age_years: {rng.randint(18, 90)}")
+        text = text.replace(
+            "temperature_max_c: 38.5", f"temperature_max_c: {rng.choice([37.2, 38.1, 38.6, 39.4])}"
+        )
+        path = folder / f"case-{i:05}.yaml"
+        path.write_text(text)
+        paths.append(path)
+    return paths
+
+
+def run(runs: int) -> dict[str, object]:
+    py = sys.executable
+    figures: dict[str, object] = {}
+
+    floor = _time([py, "-c", "import pydantic, jinja2, yaml"], runs)
+    cold = _time([py, "-m", "triage", "score", str(SEED), "--format", "json"], runs)
+    figures["headless_cold_start"] = {
+        "goal": 2.0,
+        "ratio": statistics.median(cold) / statistics.median(floor),
+        "measured": _summary(cold),
+        "floor": _summary(floor),
+    }
+
+    with tempfile.TemporaryDirectory() as tmp:
+        files = _make_files(Path(tmp), 1000)
+        names = [p.name for p in files]
+        parse = (
+            "import sys, yaml\n"
+            "for p in sys.argv[1:]:\n"
+            "    with open(p, encoding='utf-8') as h: yaml.load(h.read(), Loader=yaml.CSafeLoader)"
+        )
+        floor_b = _time([py, "-c", parse, *names], max(3, runs // 2), cwd=tmp)
+        batch = _time([py, "-m", "triage", "score", *names], max(3, runs // 2), cwd=tmp)
+    figures["batch_scoring_1000"] = {
+        "goal": 2.0,
+        "ratio": statistics.median(batch) / statistics.median(floor_b),
+        "measured": _summary(batch),
+        "floor": _summary(floor_b),
+        "files_per_second": 1000 / statistics.median(batch),
+    }
+    return {
+        "machine": f"{platform.machine()}, {platform.processor() or 'unknown cpu'}, "
+        f"Python {platform.python_version()}",
+        "figures": figures,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--runs", type=int, default=9, help="runs per figure (median)")
+    args = parser.parse_args()
+    report = run(args.runs)
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    print(f"machine: {report['machine']}")
+    print(f"{'figure':28} {'ratio':>7} {'goal':>6}  measured (median, min-max) vs floor")
+    for name, f in report["figures"].items():  # type: ignore[union-attr]
+        m, fl = f["measured"], f["floor"]
+        verdict = "ok" if f["ratio"] <= f["goal"] else "MISS"
+        print(
+            f"{name:28} {f['ratio']:6.2f}x {f['goal']:5.1f}x  "
+            f"{m['median_s'] * 1000:7.1f} ms ({m['min_s'] * 1000:.1f}-{m['max_s'] * 1000:.1f}) "
+            f"vs {fl['median_s'] * 1000:.1f} ms  {verdict}"
+        )
+        if "files_per_second" in f:
+            print(f"{'':28} {f['files_per_second']:.0f} files/s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,198 @@
+"""ALDEN: the five criteria, windows after a previous reaction, presence by half-lives,
+the cross-drug "other cause" rule, reachable ranges (rules §3, §11; spec §5)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import findings, items
+from triage.scores import alden
+
+
+def scores(*drugs, patient=None):
+    return alden.score_all(findings(drugs=list(drugs), patient=patient or {}))
+
+
+def one(patient=None, **drug):
+    drug.setdefault("name", "drug x")
+    return scores(drug, patient=patient)[0]
+
+
+KNOWN = dict(ongoing_at_onset=True, previous_exposure="none", dechallenge="stopped",
+             notoriety="unknown")
+
+
+def test_fact_16_strong_list_drug_at_14_days_is_6_very_probable():
+    s = one(name="carbamazepine", start_day=-14, ongoing_at_onset=True,
+            previous_exposure="none", dechallenge="stopped")
+    assert (s.total, s.category, s.complete) == (6, "very_probable", True)
+    assert items(s)["notoriety"].points == 3
+
+
+@pytest.mark.parametrize(
+    ("start_day", "exposure", "points"),
+    [
+        (0, "none", -3), (3, "none", -3),
+        (-1, "none", 1), (-4, "none", 1), (-5, "none", 3), (-28, "none", 3),
+        (-29, "none", 2), (-56, "none", 2), (-57, "none", -1),
+        (-1, "same_drug_same_reaction", 3), (-4, "same_drug_same_reaction", 3),
+        (-5, "same_drug_same_reaction", 1), (-40, "same_drug_same_reaction", 1),
+        (-56, "same_drug_other_reaction", 1), (-57, "same_drug_other_reaction", -1),
+        (-2, "similar_drug_same_reaction", 1),
+    ],
+)
+def test_delay_windows(start_day, exposure, points):
+    s = one(start_day=start_day, **dict(KNOWN, previous_exposure=exposure))
+    assert items(s)["delay"].points == points
+
+
+def test_fact_18_previous_sjs_with_same_drug_at_2_days():
+    s = items(one(start_day=-2, **dict(KNOWN, previous_exposure="same_drug_same_reaction")))
+    assert (s["delay"].points, s["previous_exposure"].points) == (3, 4)
+
+
+@pytest.mark.parametrize(
+    ("exposure", "points"),
+    [("same_drug_same_reaction", 4), ("similar_drug_same_reaction", 2),
+     ("same_drug_other_reaction", 2), ("similar_drug_other_reaction", 1),
+     ("tolerated", -2), ("none", 0)],
+)
+def test_previous_exposure(exposure, points):
+    s = one(start_day=-10, **dict(KNOWN, previous_exposure=exposure))
+    assert items(s)["previous_exposure"].points == points
+
+
+def test_unknown_previous_exposure_scores_0_and_the_range_covers_both_windows():
+    s = one(start_day=-10, ongoing_at_onset=True, dechallenge="stopped", notoriety="unknown")
+    delay, pre = items(s)["delay"], items(s)["previous_exposure"]
+    assert (delay.points, delay.possible) == (3, (1, 3))
+    assert (pre.points, pre.possible) == (0, (-2, 0, 1, 2, 4))
+    # consistent pairs: tolerated -2 with delay +3 = 1; same drug same reaction +4 with +1 = 5
+    assert (s.total, s.min, s.max) == (3, 1, 5)
+
+
+def test_dechallenge():
+    assert items(one(start_day=-10, **dict(KNOWN, dechallenge="continued_without_harm")))[
+        "dechallenge"].points == -2
+    unknown = items(one(start_day=-10, **dict(KNOWN, dechallenge=None)))["dechallenge"]
+    assert (unknown.points, unknown.possible) == (0, (-2, 0))
+
+
+@pytest.mark.parametrize(
+    ("notoriety", "points"),
+    [("strongly_associated", 3), ("associated", 2), ("suspected", 1), ("unknown", 0),
+     ("not_suspected", -1)],
+)
+def test_notoriety_override(notoriety, points):
+    s = one(name="allopurinol", start_day=-10, **dict(KNOWN, notoriety=notoriety))
+    assert items(s)["notoriety"].points == points
+
+
+def test_notoriety_from_the_knowledge_file_and_never_guessed():
+    assert items(one(name="Bactrim", start_day=-10, ongoing_at_onset=True))[
+        "notoriety"].points == 3
+    assert items(one(name="Augmentin", start_day=-10, ongoing_at_onset=True))[
+        "notoriety"].points == 2
+    unknown = items(one(name="newdrugumab", start_day=-10, ongoing_at_onset=True))["notoriety"]
+    assert (unknown.answer, unknown.points, unknown.known) == ("unknown", 0, True)
+
+
+class TestPresence:
+    def test_taken_up_to_day_0_is_definite(self):
+        for drug in ({"ongoing_at_onset": True}, {"stop_day": 0}, {"stop_day": 2}):
+            p = items(one(start_day=-10, **drug))["presence"]
+            assert (p.points, p.known) == (0, True)
+
+    def test_stopped_within_5_half_lives_is_definite(self):
+        # 5 x 10 h = 50 h; stopped 2 days (48 h) before
+        p = items(one(start_day=-10, stop_day=-2, half_life_hours=10))["presence"]
+        assert (p.points, p.known) == (0, True)
+
+    def test_exactly_5_half_lives_is_still_definite(self):
+        p = items(one(start_day=-10, stop_day=-2, half_life_hours=9.6))["presence"]
+        assert p.points == 0
+
+    def test_beyond_5_half_lives_is_excluded_without_dysfunction(self):
+        p = items(one(patient={"organ_dysfunction_or_interaction": False}, start_day=-10,
+                      stop_day=-3, half_life_hours=10))["presence"]
+        assert (p.points, p.known) == (-3, True)
+
+    def test_beyond_5_half_lives_is_doubtful_with_dysfunction(self):
+        p = items(one(patient={"organ_dysfunction_or_interaction": True}, start_day=-10,
+                      stop_day=-3, half_life_hours=10))["presence"]
+        assert (p.points, p.known) == (-1, True)
+
+    def test_beyond_5_half_lives_with_dysfunction_unknown_spans_minus_3_to_minus_1(self):
+        p = items(one(start_day=-10, stop_day=-3, half_life_hours=10))["presence"]
+        assert (p.points, p.possible) == (-1, (-3, -1))
+
+    def test_half_life_unknown_spans_minus_3_to_0(self):
+        p = items(one(name="newdrugumab", start_day=-10, stop_day=-3))["presence"]
+        assert (p.points, p.possible, p.known) == (0, (-3, -1, 0), False)
+        assert "spec §5" in p.decision
+
+    def test_half_life_from_the_knowledge_file(self):
+        # amoxicillin 1.3 h: 5 half-lives = 6.5 h, stopped a day before
+        p = items(one(name="amoxicillin", patient={"organ_dysfunction_or_interaction": False},
+                      start_day=-10, stop_day=-1))["presence"]
+        assert p.points == -3
+        # IVIg 504 h: 5 half-lives = 105 days
+        p = items(one(name="IVIg", start_day=-100, stop_day=-60))["presence"]
+        assert p.points == 0
+
+
+def test_no_start_day_is_not_scored():
+    assert one(ongoing_at_onset=True) is None
+
+
+def test_single_drug_other_cause_is_0():
+    s = items(one(name="carbamazepine", start_day=-14, **dict(KNOWN, notoriety=None)))
+    assert (s["other_cause"].points, s["other_cause"].known) == (0, True)
+
+
+def test_other_cause_takes_1_from_drugs_below_a_top_score_over_3():
+    top = dict(name="carbamazepine", start_day=-14, ongoing_at_onset=True,
+               previous_exposure="none", dechallenge="stopped")  # 6
+    low = dict(name="paracetamol", start_day=-14, ongoing_at_onset=True,
+               previous_exposure="none", dechallenge="stopped")  # 3
+    a, b = scores(top, low)
+    assert (a.total, b.total) == (6, 2)
+    assert items(b)["other_cause"].points == -1
+    assert b.extra["intermediate"] == 3
+
+
+def test_other_cause_does_not_apply_when_the_top_is_3_or_less():
+    low1 = dict(name="paracetamol", start_day=-14, **dict(KNOWN, notoriety=None))
+    low2 = dict(name="omeprazole", start_day=-2, **dict(KNOWN, notoriety=None))
+    a, b = scores(low1, low2)
+    assert (a.total, b.total) == (3, 1)
+    assert items(b)["other_cause"].points == 0
+
+
+def test_drugs_tied_at_the_top_keep_their_score_and_the_tie_is_named():
+    d1 = dict(name="carbamazepine", start_day=-14, **dict(KNOWN, notoriety=None))
+    d2 = dict(name="allopurinol", start_day=-14, **dict(KNOWN, notoriety=None))
+    a, b = scores(d1, d2)
+    assert (a.total, b.total) == (6, 6)
+    assert "tied" in items(a)["other_cause"].decision
+
+
+def test_other_cause_range_follows_the_other_drugs():
+    # The second drug's notoriety is known but its previous exposure is not: it could reach
+    # 3 + 0 + 0 + 3 + 4 - delay shift -> above the first drug, so the first may lose 1.
+    d1 = dict(name="paracetamol", start_day=-14, **dict(KNOWN, notoriety=None))
+    d2 = dict(name="carbamazepine", start_day=-14, ongoing_at_onset=True, dechallenge="stopped")
+    a, b = scores(d1, d2)
+    assert (a.total, a.min, a.max) == (2, 2, 2)  # carbamazepine is at least 6 - 2 = 4 > 3
+    assert (b.total, b.min, b.max) == (6, 4, 8)
+
+
+@pytest.mark.parametrize(
+    ("total", "category"),
+    [(-1, "very_unlikely"), (0, "unlikely"), (1, "unlikely"), (2, "possible"),
+     (3, "possible"), (4, "probable"), (5, "probable"), (6, "very_probable")],
+)
+def test_band_edges(total, category):
+    from triage.scores.base import band_of
+
+    assert band_of(alden.BANDS, total) == category

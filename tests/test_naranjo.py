@@ -1,0 +1,96 @@
+"""Naranjo: answers, don't-know, derived answers, bands (rules §4, §11)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import items
+from triage.findings import Drug
+from triage.scores import naranjo
+from triage.scores.base import band_of
+
+FAVOURABLE = dict(previous_reports="yes", after_drug="yes", improved_on_stop="yes",
+                  reappeared_on_readministration="yes", alternative_causes="no",
+                  placebo_reaction="no", toxic_concentration="yes", dose_response="yes",
+                  previous_similar_reaction="yes", objective_evidence="yes")
+UNFAVOURABLE = dict(previous_reports="no", after_drug="no", improved_on_stop="no",
+                    reappeared_on_readministration="no", alternative_causes="yes",
+                    placebo_reaction="yes", toxic_concentration="no", dose_response="no",
+                    previous_similar_reaction="no", objective_evidence="no")
+
+
+def score(**answers):
+    drug = Drug.model_validate({"name": "x", **answers})
+    return naranjo.score(drug, 0)
+
+
+def test_all_dont_know_is_0_doubtful():
+    s = score(naranjo={q[0]: "unknown" for q in naranjo.QUESTIONS})
+    assert (s.total, s.category, s.min, s.max) == (0, "doubtful", -4, 13)
+
+
+def test_all_favourable_is_13_definite():
+    s = score(naranjo=FAVOURABLE)
+    assert (s.total, s.category, s.complete) == (13, "definite", True)
+
+
+def test_all_unfavourable_is_minus_4_doubtful():
+    s = score(naranjo=UNFAVOURABLE)
+    assert (s.total, s.category) == (-4, "doubtful")
+
+
+def test_pmc6136411_example_is_6_probable():
+    s = score(naranjo=dict(after_drug="yes", improved_on_stop="yes", alternative_causes="no",
+                           objective_evidence="yes"))
+    assert (s.total, s.category) == (6, "probable")
+
+
+@pytest.mark.parametrize(
+    ("total", "category"),
+    [(9, "definite"), (8, "probable"), (5, "probable"), (4, "possible"), (1, "possible"),
+     (0, "doubtful"), (-1, "doubtful")],
+)
+def test_band_edges(total, category):
+    assert band_of(naranjo.BANDS, total) == category
+
+
+def test_band_edges_through_answers():
+    # Q2 yes +2, Q5 no +2, Q3 yes +1, Q10 yes +1, Q1 yes +1, Q8 yes +1, Q9 yes +1 -> 9
+    nine = dict(after_drug="yes", alternative_causes="no", improved_on_stop="yes",
+                objective_evidence="yes", previous_reports="yes", dose_response="yes",
+                previous_similar_reaction="yes")
+    assert (score(naranjo=nine).total, score(naranjo=nine).category) == (9, "definite")
+    eight = dict(nine, previous_similar_reaction="no")
+    assert (score(naranjo=eight).total, score(naranjo=eight).category) == (8, "probable")
+
+
+def test_yaml_booleans_are_yes_and_no():
+    s = items(score(naranjo={"after_drug": True, "alternative_causes": False}))
+    assert (s["after_drug"].answer, s["after_drug"].points) == ("yes", 2)
+    assert (s["alternative_causes"].answer, s["alternative_causes"].points) == ("no", 2)
+
+
+def test_unknown_answers_span_yes_and_no():
+    q5 = items(score())["alternative_causes"]
+    assert (q5.points, q5.min, q5.max, q5.known) == (0, -1, 2, False)
+
+
+@pytest.mark.parametrize(("start_day", "answer", "points"), [(-1, "yes", 2), (0, "no", -1)])
+def test_after_drug_derived_from_start_day(start_day, answer, points):
+    q2 = items(score(start_day=start_day))["after_drug"]
+    assert (q2.answer, q2.points, q2.derived_from) == (answer, points, "drugs[0].start_day")
+
+
+def test_explicit_answer_wins_over_derived():
+    q2 = items(score(start_day=5, naranjo={"after_drug": "unknown"}))["after_drug"]
+    assert (q2.answer, q2.points, q2.known) == ("unknown", 0, False)
+
+
+@pytest.mark.parametrize(
+    ("exposure", "answer"),
+    [("same_drug_same_reaction", "yes"), ("similar_drug_same_reaction", "yes"),
+     ("same_drug_other_reaction", "no"), ("tolerated", "no"), ("none", "no")],
+)
+def test_previous_similar_reaction_derived_from_previous_exposure(exposure, answer):
+    q9 = items(score(previous_exposure=exposure))["previous_similar_reaction"]
+    assert q9.answer == answer
