@@ -27,14 +27,22 @@ SEED = ROOT / "examples" / "seed-agep-ivig.findings.yaml"
 FULL = ROOT / "examples" / "example-full.findings.yaml"
 
 
-def _time(cmd: list[str], runs: int, **kwargs: object) -> list[float]:
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, **kwargs)  # warm the disk cache
-    times = []
+def _once(cmd: list[str], **kwargs: object) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, **kwargs)
+    return time.perf_counter() - start
+
+
+def _pair(cmd: list[str], floor: list[str], runs: int, **kwargs: object):
+    """Time a command and its floor alternately, so that drift in the machine's load
+    falls on both alike; one warm-up run each fills the disk cache."""
+    _once(cmd, **kwargs)
+    _once(floor, **kwargs)
+    measured, floors = [], []
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, **kwargs)
-        times.append(time.perf_counter() - start)
-    return times
+        measured.append(_once(cmd, **kwargs))
+        floors.append(_once(floor, **kwargs))
+    return measured, floors
 
 
 def _summary(times: list[float]) -> dict[str, float]:
@@ -61,8 +69,11 @@ def run(runs: int) -> dict[str, object]:
     py = sys.executable
     figures: dict[str, object] = {}
 
-    floor = _time([py, "-c", "import pydantic, jinja2, yaml"], runs)
-    cold = _time([py, "-m", "triage", "score", str(SEED), "--format", "json"], runs)
+    cold, floor = _pair(
+        [py, "-m", "triage", "score", str(SEED), "--format", "json"],
+        [py, "-c", "import pydantic, jinja2, yaml"],
+        runs,
+    )
     figures["headless_cold_start"] = {
         "goal": 2.0,
         "ratio": statistics.median(cold) / statistics.median(floor),
@@ -78,8 +89,12 @@ def run(runs: int) -> dict[str, object]:
             "for p in sys.argv[1:]:\n"
             "    with open(p, encoding='utf-8') as h: yaml.load(h.read(), Loader=yaml.CSafeLoader)"
         )
-        floor_b = _time([py, "-c", parse, *names], max(3, runs // 2), cwd=tmp)
-        batch = _time([py, "-m", "triage", "score", *names], max(3, runs // 2), cwd=tmp)
+        batch, floor_b = _pair(
+            [py, "-m", "triage", "score", *names],
+            [py, "-c", parse, *names],
+            max(3, runs // 2),
+            cwd=tmp,
+        )
     figures["batch_scoring_1000"] = {
         "goal": 2.0,
         "ratio": statistics.median(batch) / statistics.median(floor_b),

@@ -6,9 +6,9 @@ The headless commands never import Textual; the assistant is imported only when 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from triage import __version__
 
@@ -66,35 +66,26 @@ def _operators(pairs: Sequence[str]) -> object:
 
 
 def _score(args: argparse.Namespace) -> int:
-    from triage import findings as findings_mod
-    from triage.errors import InputError
-    from triage.render import render
-    from triage.result import evaluate
-    from triage.yamlio import decode_text, parse
+    from triage.batch import score_files
+    from triage.render import json_line, render
 
     try:
         operators = _operators(args.operator)
     except ValueError as exc:
         print(f"triage score: {exc}", file=sys.stderr)
         return EXIT_INPUT
-
-    loaded, problems = [], []
-    for name in args.files:
-        try:
-            if name == "-":
-                doc = parse(decode_text(sys.stdin.buffer.read(), "<stdin>"), "<stdin>")
-                loaded.append(("<stdin>", findings_mod.from_document(doc)))
-            else:
-                loaded.append((name, findings_mod.load(Path(name), name)))
-        except InputError as exc:
-            problems.extend(exc.problems)
+    lines = args.format == "json" and len(args.files) > 1
+    outcomes = score_files(args.files, operators, json_line if lines else lambda r: r)  # type: ignore[arg-type]
+    problems = [p for _, _, found in outcomes for p in found]
     if problems:
         # Never a partial result: with any invalid file nothing is printed on stdout.
         for problem in problems:
             print(problem, file=sys.stderr)
         return EXIT_INPUT
-    results = [(name, evaluate(f, operators)) for name, f in loaded]  # type: ignore[arg-type]
-    sys.stdout.write(render(results, args.format))
+    if lines:
+        sys.stdout.write("".join(line for _, line, _ in outcomes))
+    else:
+        sys.stdout.write(render([(name, data) for name, data, _ in outcomes], args.format))
     return EXIT_OK
 
 
@@ -112,6 +103,9 @@ def _list_operators() -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    # triage uses no pydantic plugin; looking them up scans every installed package's
+    # metadata on the first model build (tens of ms of start-up). A user's setting wins.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     parser = _parser()
     args = parser.parse_args(argv)
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from triage.derived import eosinophils_absolute
@@ -219,11 +220,8 @@ TRIGGERS: tuple[Trigger, ...] = (
 )
 
 
-def _value(findings: Findings, path: str) -> Any:
-    node: Any = findings
-    for part in path.split("."):
-        node = getattr(node, part)
-    return node
+#: One compiled getter per findings path a trigger reads (assess runs for every file).
+_GETTERS = {p: attrgetter(p) for t in TRIGGERS for p in t.fields}
 
 
 def _show(value: Any) -> str:
@@ -258,7 +256,7 @@ def assess(findings: Findings) -> Assessment:
     flags, unknown = [], []
     for trigger in TRIGGERS:
         result = trigger.test(findings)
-        answers = {p: _show(_value(findings, p)) for p in trigger.fields}
+        answers = {p: _show(_GETTERS[p](findings)) for p in trigger.fields}
         entry = {
             "id": trigger.id,
             "level": trigger.level,

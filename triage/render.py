@@ -15,7 +15,6 @@ from functools import cache
 from typing import Any
 
 from triage import __version__
-from triage.result import Result
 
 FORMATS = ("json", "md", "text", "html")
 TEMPLATE = {"md": "score_report.md", "text": "score_report.txt", "html": "score_report.html"}
@@ -95,20 +94,24 @@ def environment(autoescape: bool) -> Any:
     return env
 
 
-def render(results: Sequence[tuple[str, Result]], fmt: str) -> str:
-    """Render scored files in one format: JSON lines, or one report per file."""
+def json_line(result: dict[str, Any]) -> str:
+    """One result as one line of JSON (the several-files form of `triage score`)."""
+    return json.dumps(result, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def render(results: Sequence[tuple[str, dict[str, Any]]], fmt: str) -> str:
+    """Render JSON results (`Result.as_json()`) in one format: JSON, or a report per file."""
     if fmt not in FORMATS:
         raise ValueError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
     if fmt == "json":
         if len(results) == 1:
-            return json.dumps(results[0][1].as_json(), indent=2, ensure_ascii=False) + "\n"
+            return json.dumps(results[0][1], indent=2, ensure_ascii=False) + "\n"
         return "".join(
-            json.dumps(r.as_json(), ensure_ascii=False, separators=(",", ":")) + "\n"
-            for _, r in results
+            json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for _, r in results
         )
     env = environment(fmt == "html")
     template = env.get_template(TEMPLATE[fmt])
-    reports = [{"source": source, "r": result.as_json()} for source, result in results]
+    reports = [{"source": source, "r": result} for source, result in results]
     text = template.render(reports=reports, version=__version__)
     if fmt == "html":
         return text

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -178,7 +178,7 @@ def parse_knowledge(data: Any) -> Knowledge:
 @cache
 def knowledge() -> Knowledge:
     """The shipped drug knowledge, read once."""
-    text = resources.files(__package__).joinpath("drugs.yaml").read_text(encoding="utf-8")
+    text = (Path(__file__).parent / "drugs.yaml").read_text(encoding="utf-8")
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     return parse_knowledge(yaml.load(text, Loader=loader))
 

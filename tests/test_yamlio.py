@@ -1,0 +1,38 @@
+"""The bounded YAML reader builds exactly what PyYAML's safe loader builds."""
+
+from __future__ import annotations
+
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from triage.yamlio import parse
+
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**6, 10**6),
+    st.floats(allow_nan=False, allow_infinity=True), st.text(max_size=20),
+    st.sampled_from(["yes", "no", "on", "off", "~", "0x1f", "1_000", "2024-01-02", "1:30"]),
+)
+documents = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4),
+                            st.dictionaries(st.text(min_size=1, max_size=8), inner, max_size=4)),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents, st.booleans())
+def test_same_data_as_the_safe_loader(data, flow):
+    text = yaml.safe_dump({"root": data}, default_flow_style=flow, allow_unicode=True)
+    assert parse(text, "t.yaml").data == yaml.safe_load(text)
+
+
+def test_plain_strings_that_look_like_other_types_follow_yaml_1_1():
+    text = "a: yes\nb: 0x1f\nc: 1:30\nd: 2024-01-02\ne: '5'\n"
+    assert parse(text, "t.yaml").data == yaml.safe_load(text)
+
+
+def test_merge_keys_and_anchors_use_the_general_constructor():
+    text = "base: &b {x: 1}\nuse:\n  <<: *b\n  y: 2\n"
+    assert parse(text, "t.yaml").data == {"base": {"x": 1}, "use": {"x": 1, "y": 2}}
