@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any
 
 from triage import __version__
+from triage.scores.base import signed
 
 FORMATS = ("json", "md", "text", "html")
 TEMPLATE = {"md": "score_report.md", "text": "score_report.txt", "html": "score_report.html"}
@@ -31,11 +32,6 @@ def plain(value: Any) -> str:
 def md(value: Any) -> str:
     """Free text made inert in Markdown: every markup character backslash-escaped."""
     return _MD_SPECIAL.sub(r"\\\1", plain(value).replace("\n", " "))
-
-
-def signed(points: int) -> str:
-    """Points as a table shows them: +2, 0, -1."""
-    return f"{points:+d}" if points else "0"
 
 
 def span(low: int, high: int) -> str:

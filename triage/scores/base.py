@@ -52,6 +52,11 @@ def fmt_number(value: float | int) -> str:
     return str(value)
 
 
+def signed(points: int) -> str:
+    """Points as a score table shows them: +2, 0, -1."""
+    return f"{points:+d}" if points else "0"
+
+
 def clean(value: Any) -> Any:
     """Integral floats as ints, so JSON and summaries say 7200 rather than 7200.0."""
     if isinstance(value, float) and value.is_integer():

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Literal
 
 from triage.findings import Drug
-from triage.scores.base import Band, Item, ScoreResult, item, make_result
+from triage.scores.base import Band, Item, ScoreResult, item, make_result, signed
 
 ID = "naranjo"
 NAME = "Naranjo ADR probability scale"
@@ -100,7 +100,7 @@ def score(drug: Drug, index: int) -> ScoreResult:
                 f"Q{number}. {question}",
                 answer or "unknown",
                 [points] if known else [yes, no, dont_know],
-                f"yes {yes:+d}, no {no:+d}, don't know {dont_know}",
+                f"yes {signed(yes)}, no {signed(no)}, don't know {signed(dont_know)}",
                 f"{TABLE}, question {number}",
                 points=points,
                 derived_from=origin,
