@@ -12,8 +12,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 NOTORIETY_VALUES = ("strongly_associated", "associated", "suspected", "unknown", "not_suspected")
 AGEP_RISK_VALUES = ("strong", "moderate")
 EVIDENCE_VALUES = ("V", "R", "IMPL")
@@ -178,9 +176,9 @@ def parse_knowledge(data: Any) -> Knowledge:
 @cache
 def knowledge() -> Knowledge:
     """The shipped drug knowledge, read once."""
-    text = (Path(__file__).parent / "drugs.yaml").read_text(encoding="utf-8")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return parse_knowledge(yaml.load(text, Loader=loader))
+    from triage.yamlio import load_file
+
+    return parse_knowledge(load_file(Path(__file__).parent / "drugs.yaml", "drugs.yaml").data)
 
 
 def lookup(name: str) -> DrugInfo | None:

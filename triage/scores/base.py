@@ -77,18 +77,13 @@ class Item:
     possible: tuple[int, ...]
     rule: str
     source: str
-    decision: str | None = None
-    derived_from: str | None = None
+    decision: str | None
+    derived_from: str | None
     #: Lowest and highest reachable points; `known` when no answer can change them.
-    min: int = field(init=False)
-    max: int = field(init=False)
-    known: bool = field(init=False)
-
-    def __post_init__(self) -> None:
-        # Computed once: batches read these for every item of every file.
-        object.__setattr__(self, "min", self.possible[0])
-        object.__setattr__(self, "max", self.possible[-1])
-        object.__setattr__(self, "known", len(self.possible) == 1)
+    #: Stored, not derived on access: a batch reads them for every item of every file.
+    min: int
+    max: int
+    known: bool
 
     def as_json(self) -> dict[str, Any]:
         """The item as it appears in the JSON result."""
@@ -127,14 +122,18 @@ def item(
     reach = tuple(sorted(set(possible)))
     if not reach:
         raise ValueError(f"item {id} has no reachable points")
+    low, high = reach[0], reach[-1]
     if points is None:
-        if len(reach) == 1:
-            points = reach[0]
-        elif reach[0] <= 0 <= reach[-1]:
+        if low == high:
+            points = low
+        elif low <= 0 <= high:
             points = 0
         else:
             points = min(reach, key=lambda p: (abs(p), -p))
-    return Item(id, label, answer, points, reach, rule, source, decision, derived_from)
+    return Item(
+        id, label, answer, points, reach, rule, source, decision, derived_from, low, high,
+        low == high,
+    )
 
 
 @dataclass(frozen=True)
