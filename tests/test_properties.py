@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from triage.findings import SCHEMA, Findings
+from triage.knowledge import lookup
 from triage.result import evaluate
 from triage.scores.base import ScoreResult
 
@@ -175,6 +176,8 @@ def test_answering_a_drug_unknown_never_leaves_any_drugs_range(f, answer, which)
     field, value = answer
     if getattr(f.drugs[index], field) is not None:
         return
+    if field == "half_life_hours" and lookup(f.drugs[index].name) is not None:
+        return  # the typical half-life is known; a value in the file overrides, not answers
     data = f.model_dump(by_alias=True)
     data["drugs"][index][field] = value
     before = evaluate(f).drugs
