@@ -23,6 +23,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from triage import validation
 from triage.errors import InputError, Problem
 from triage.yamlio import Document, load_file, parse
 
@@ -274,123 +275,16 @@ def _num(value: float | int) -> str:
 # --- reading and error reporting -------------------------------------------------------
 
 
-_TYPE_WORDS = {
-    "int_type": "a whole number",
-    "int_from_float": "a whole number",
-    "float_type": "a number",
-    "bool_type": "true or false",
-    "string_type": "text",
-    "list_type": "a list",
-    "dict_type": "a mapping of keys to values",
-    "model_type": "a mapping of keys to values",
-    "model_attributes_type": "a mapping of keys to values",
-}
-
-
-def _show(value: Any) -> str:
-    text = repr(value)
-    if isinstance(value, bool):
-        text = "true" if value else "false"
-    elif value is None:
-        text = "null"
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _path(loc: tuple[str | int, ...]) -> str:
-    text = ""
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += ("." if text else "") + ("schema" if part == "schema_" else part)
-    return text
-
-
-def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
-    """The model class that holds the key at `loc` (for listing allowed keys)."""
-    model: Any = Findings
-    for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        field = model.model_fields.get(part)
-        if field is None:
-            return None
-        model = _unwrap(field.annotation)
-        if model is None:
-            return None
-    return model
-
-
-def _unwrap(annotation: Any) -> type[BaseModel] | None:
-    import typing
-
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _unwrap(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def _message(error: Any) -> str:
-    kind = error["type"]
-    given = error.get("input")
-    ctx = error.get("ctx") or {}
-    loc = error["loc"]
-    if kind == "extra_forbidden":
-        import difflib
-
-        model = _model_at(loc)
-        allowed = [f.alias or name for name, f in model.model_fields.items()] if model else []
-        key = str(loc[-1])
-        hint = difflib.get_close_matches(key, allowed, n=1)
-        text = f"unknown key {key!r}"
-        if hint:
-            text += f" (did you mean {hint[0]!r}?)"
-        if allowed:
-            text += "; allowed: " + ", ".join(allowed)
-        return text
-    if kind == "literal_error":
-        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
-        return f"{_show(given)} is not one of {expected}"
-    if kind == "missing":
-        if loc and loc[-1] == "name":
-            return "missing: every drug needs a name"
-        if loc == ("schema",):
-            return f"missing: a findings file starts with 'schema: {SCHEMA}'"
-        return "missing"
-    bounds = {
-        "greater_than_equal": (">=", "ge"),
-        "greater_than": (">", "gt"),
-        "less_than_equal": ("<=", "le"),
-        "less_than": ("<", "lt"),
-    }
-    if kind in bounds:
-        op, key = bounds[kind]
-        return f"{_show(given)} must be {op} {_num(ctx[key])}"
-    if kind == "string_too_short":
-        return "a drug needs a name" if loc and loc[-1] == "name" else "must not be empty"
-    if kind == "string_too_long":
-        return f"is longer than {ctx['max_length']} characters"
-    if kind in _TYPE_WORDS:
-        return f"{_show(given)} is not {_TYPE_WORDS[kind]}"
-    if kind.startswith(("after_", "above_", "stop_", "ongoing_", "blank_", "duplicate")):
-        return error["msg"]
-    return f"{_show(given)}: {error['msg']}"
-
-
 def problems_from(exc: ValidationError, doc: Document | None, source: str) -> list[Problem]:
-    """Translate pydantic's errors into one Problem per field, with line numbers."""
-    problems = []
-    for error in exc.errors(include_url=False):
-        loc = tuple("schema" if p == "schema_" else p for p in error["loc"])
-        line = None
-        if doc is not None:
-            line = doc.key_line(loc) if error["type"] == "extra_forbidden" else doc.line_of(loc)
-        problems.append(Problem(source, _message(error), path=_path(loc), line=line))
-    # In file order, so that the messages read top to bottom like the file.
-    return sorted(problems, key=lambda p: (p.line is None, p.line or 0))
+    """One Problem per field of a findings validation error, with line numbers."""
+    return validation.problems_from(
+        exc, doc, source, Findings,
+        missing={
+            ("schema",): f"missing: a findings file starts with 'schema: {SCHEMA}'",
+            ("drugs", "*", "name"): "missing: every drug needs a name",
+            ("drugs", "*", "name", "empty"): "a drug needs a name",
+        },
+    )
 
 
 def from_document(doc: Document) -> Findings:

@@ -1,0 +1,107 @@
+"""Conditions and conversions in dialogs: Jinja2 expressions compiled in a sandbox.
+
+No eval and no parser of our own: `jinja2.sandbox.ImmutableSandboxedEnvironment`
+compiles each expression once; it cannot reach Python internals or change its inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+#: The names an expression may use.
+CONTEXT_NAMES = ("answers", "item", "findings", "drug_info", "repeat", "x")
+
+
+@cache
+def environment() -> Any:
+    """The sandboxed environment (built on first use: importing Jinja2 costs start-up)."""
+    from jinja2 import ChainableUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    # Chainable: `findings.labs.leukocytes_per_mm3` is undefined, not an error, while
+    # the labs are unknown; an undefined value compares unequal to everything.
+    return ImmutableSandboxedEnvironment(undefined=ChainableUndefined)
+
+
+class ExpressionError(ValueError):
+    """An expression that does not compile, with Jinja2's reason."""
+
+
+@cache
+def compiled(expression: str) -> Callable[..., Any]:
+    """The compiled expression (cached: each distinct text is compiled once)."""
+    from jinja2 import TemplateSyntaxError
+
+    try:
+        return environment().compile_expression(expression, undefined_to_none=False)
+    except TemplateSyntaxError as exc:
+        raise ExpressionError(exc.message or str(exc)) from None
+
+
+def is_undefined(value: Any) -> bool:
+    """True for Jinja2's undefined (an unknown or unanswered name)."""
+    from jinja2 import Undefined
+
+    return isinstance(value, Undefined)
+
+
+def evaluate(expression: str, **context: Any) -> Any:
+    """Evaluate an expression; undefined becomes None."""
+    from jinja2.exceptions import SecurityError, UndefinedError
+
+    try:
+        value = compiled(expression)(**context)
+    except (SecurityError, UndefinedError, TypeError, ZeroDivisionError, ValueError) as exc:
+        raise ExpressionError(f"{type(exc).__name__}: {exc}") from None
+    return None if is_undefined(value) else value
+
+
+def holds(expression: str | None, **context: Any) -> bool:
+    """Whether a condition holds; no condition always holds."""
+    if expression is None:
+        return True
+    return bool(evaluate(expression, **context))
+
+
+def references(expression: str) -> tuple[set[str], set[tuple[str, str]]]:
+    """The names an expression uses, and the (name, attribute) pairs it reads.
+
+    `answers.fever == 'yes'` gives ({"answers"}, {("answers", "fever")}).
+    """
+    from jinja2 import nodes
+
+    try:
+        tree = environment().parse("{{ " + expression + " }}")
+    except Exception as exc:  # TemplateSyntaxError and friends
+        raise ExpressionError(str(exc)) from None
+    names = {n.name for n in tree.find_all(nodes.Name)}
+    reads: set[tuple[str, str]] = set()
+    for node in tree.find_all(nodes.Getattr):
+        if isinstance(node.node, nodes.Name):
+            reads.add((node.node.name, node.attr))
+    for node in tree.find_all(nodes.Getitem):
+        if isinstance(node.node, nodes.Name) and isinstance(node.arg, nodes.Const):
+            reads.add((node.node.name, str(node.arg.value)))
+    return names, reads
+
+
+def compared_values(expression: str) -> list[tuple[str, str, Any]]:
+    """(name, attribute, literal) for every `name.attr == literal` or `in [...]` test."""
+    from jinja2 import nodes
+
+    tree = environment().parse("{{ " + expression + " }}")
+    found: list[tuple[str, str, Any]] = []
+    for compare in tree.find_all(nodes.Compare):
+        left = compare.expr
+        if not (isinstance(left, nodes.Getattr) and isinstance(left.node, nodes.Name)):
+            continue
+        for operand in compare.ops:
+            if operand.op in ("eq", "ne") and isinstance(operand.expr, nodes.Const):
+                found.append((left.node.name, left.attr, operand.expr.value))
+            elif operand.op in ("in", "notin") and isinstance(operand.expr, nodes.List):
+                for element in operand.expr.items:
+                    if isinstance(element, nodes.Const):
+                        found.append((left.node.name, left.attr, element.value))
+    return found

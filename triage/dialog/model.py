@@ -1,0 +1,128 @@
+"""The dialog format: a pydantic model of a question tree file (`schema: triage.dialog/1`).
+
+A dialog has sections of questions. Each question has a stable id, a prompt, an answer
+type, an optional condition (`enable_when`, a sandboxed Jinja2 expression) and a mapping
+to findings fields (`field`, option `sets`, `on_yes`/`on_no`, unit `field`). A `group` is a
+repeating block (the drug list) whose fields are relative to one entry of a list field.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+QuestionType = Literal[
+    "choice", "multi", "yes_no", "integer", "decimal", "date", "text", "group"
+]
+Scalar = str | int | float | bool | None
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Option(_Model):
+    """One answer of a choice or multiple-choice question."""
+
+    value: str
+    label: str
+    #: Further findings set when this option is chosen (path -> value).
+    sets: dict[str, Any] = Field(default_factory=dict)
+
+
+class Unit(_Model):
+    """A unit a number may be entered in, and how it becomes the field's unit."""
+
+    id: str
+    label: str
+    #: Expression over `x` (the number entered) and `findings`; the default keeps x.
+    to_canonical: str = "x"
+    #: Another field this unit writes to (e.g. eosinophils in % go to eosinophils_percent).
+    field: str | None = None
+    #: Findings that must be known before this unit can be used.
+    needs: list[str] = Field(default_factory=list)
+
+
+class More(_Model):
+    """The "another one?" question asked after each entry of a group."""
+
+    id: str
+    prompt: str
+
+
+class Question(_Model):
+    """One question of the interview."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    type: QuestionType
+    prompt: str
+    help: str | None = None
+    why: str | None = None
+    field: str | None = None
+    enable_when: str | None = None
+    unknown_allowed: bool = True
+    usually_unknown: bool = False
+    default: str | None = None
+    role: Literal["onset"] | None = None
+    options: list[Option] | None = None
+    units: list[Unit] | None = None
+    range: tuple[float, float] | None = None
+    on_yes: dict[str, Any] = Field(default_factory=dict)
+    on_no: dict[str, Any] = Field(default_factory=dict)
+    # group only
+    questions: list[Question] | None = None
+    more: More | None = None
+    item_label: str | None = None
+
+    @model_validator(mode="after")
+    def _fits_type(self) -> Question:
+        needs_options = self.type in ("choice", "multi")
+        if needs_options and not self.options:
+            raise ValueError(f"a {self.type} question needs options")
+        if not needs_options and self.options:
+            raise ValueError(f"a {self.type} question takes no options")
+        if self.type in ("integer", "decimal") and not self.units:
+            raise ValueError(f"a {self.type} question needs units (one is enough)")
+        if self.type not in ("integer", "decimal") and (self.units or self.range):
+            raise ValueError(f"a {self.type} question takes no units or range")
+        if self.type == "group":
+            if not self.questions or not self.more or not self.field:
+                raise ValueError("a group needs questions, more and field")
+        elif self.questions or self.more:
+            raise ValueError("only a group takes questions and more")
+        if self.type != "yes_no" and (self.on_yes or self.on_no):
+            raise ValueError("only a yes_no question takes on_yes and on_no")
+        if self.role == "onset" and self.type != "date":
+            raise ValueError("the onset question must be a date")
+        if self.range is not None and self.range[0] > self.range[1]:
+            raise ValueError("range must be [low, high]")
+        return self
+
+
+class Section(_Model):
+    """A titled run of questions; the UI's progress and "jump to" work by section."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    intro: str | None = None
+    questions: list[Question]
+
+
+class Derive(_Model):
+    """A findings field computed from the answers (e.g. a grade from guided questions)."""
+
+    field: str
+    value: str
+    when: str | None = None
+
+
+class Dialog(_Model):
+    """A whole question tree."""
+
+    schema_: Literal["triage.dialog/1"] = Field(alias="schema")
+    id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    version: str
+    title: str
+    sections: list[Section]
+    derive: list[Derive] = Field(default_factory=list)

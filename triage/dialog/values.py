@@ -1,0 +1,195 @@
+"""Answers as entered -> canonical values, one function per answer type.
+
+Every refusal is an AnswerError whose message says what was given and what is allowed,
+so the UI can show it and ask the same question again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from triage.dialog.conditions import ExpressionError, evaluate
+from triage.dialog.model import Question, Unit
+from triage.scores.base import fmt_number
+
+UNKNOWN_WORDS = ("unknown", "?", "u", "dont know", "don't know", "not known")
+YES_WORDS = ("yes", "y", "true")
+NO_WORDS = ("no", "n", "false")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class AnswerError(ValueError):
+    """An answer the question cannot take; the message is for the clinician."""
+
+
+def is_unknown(raw: str) -> bool:
+    """Whether the text means "unknown"."""
+    return raw.strip().casefold() in UNKNOWN_WORDS
+
+
+def yes_no(raw: str) -> str:
+    """'yes' or 'no' from the usual spellings."""
+    word = raw.strip().casefold()
+    if word in YES_WORDS:
+        return "yes"
+    if word in NO_WORDS:
+        return "no"
+    raise AnswerError(f"{raw!r} is not an answer here; allowed: yes, no, unknown")
+
+
+def choice(question: Question, raw: str) -> str:
+    """An option's value from its value, its number (1-based) or its label."""
+    assert question.options is not None
+    word = raw.strip()
+    for option in question.options:
+        if word.casefold() in (option.value.casefold(), option.label.casefold()):
+            return option.value
+    if word.isdigit() and 1 <= int(word) <= len(question.options):
+        return question.options[int(word) - 1].value
+    allowed = ", ".join(o.value for o in question.options)
+    raise AnswerError(f"{raw!r} is not one of the options; allowed: {allowed} (or their number)")
+
+
+def multi(question: Question, raw: str) -> list[str]:
+    """A list of option values, comma-separated; 'none' is the empty list."""
+    if raw.strip().casefold() in ("none", "[]", ""):
+        return []
+    values: list[str] = []
+    for part in raw.split(","):
+        value = choice(question, part)
+        if value in values:
+            raise AnswerError(f"{value!r} is listed twice")
+        values.append(value)
+    return values
+
+
+_NUMBER = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*?)\s*$")
+
+
+def number(question: Question, raw: str, unit_id: str | None,
+           findings: dict[str, Any]) -> tuple[float | int, Unit, Any]:
+    """(the number as entered, its unit, the canonical value) for a number question.
+
+    The unit comes from `unit_id`, or from text after the number ("101.3 F"), or is the
+    question's first unit. The canonical value is checked against the question's range.
+    """
+    assert question.units is not None
+    match = _NUMBER.match(raw)
+    if not match:
+        hint = " (use a dot for decimals and no thousands separator)" if "," in raw else ""
+        raise AnswerError(f"{raw!r} is not a number{hint}")
+    text, suffix = match.groups()
+    value: float | int = float(text)
+    if question.type == "integer":
+        if not float(text).is_integer():
+            raise AnswerError(f"{text} is not a whole number")
+        value = int(float(text))
+    elif value.is_integer() and "." not in text and "e" not in text.lower():
+        value = int(value)
+    unit = _unit(question, unit_id, suffix)
+    try:
+        canonical = evaluate(unit.to_canonical, x=value, findings=findings)
+    except ExpressionError as exc:
+        raise AnswerError(f"cannot convert from {unit.label}: {exc}") from None
+    if canonical is None or isinstance(canonical, bool) or not isinstance(canonical, int | float):
+        needs = ", ".join(unit.needs) or "more answers"
+        raise AnswerError(f"a value in {unit.label} needs {needs} first")
+    if isinstance(canonical, float):
+        canonical = round(canonical, 4)
+        if canonical.is_integer() and question.type == "integer":
+            canonical = int(canonical)
+    if question.range is not None and unit.field is None:
+        low, high = question.range
+        if not low <= canonical <= high:
+            shown = fmt_number(canonical)
+            first = question.units[0].label
+            raise AnswerError(
+                f"{fmt_number(value)} {unit.label} = {shown} {first} is outside the "
+                f"plausible range {fmt_number(low)} to {fmt_number(high)} {first}"
+            )
+    return value, unit, canonical
+
+
+def _unit(question: Question, unit_id: str | None, suffix: str) -> Unit:
+    assert question.units is not None
+    wanted = (unit_id or suffix or "").strip().casefold()
+    if not wanted:
+        return question.units[0]
+    for unit in question.units:
+        if wanted in (unit.id.casefold(), unit.label.casefold()):
+            return unit
+    allowed = ", ".join(f"{u.id} ({u.label})" for u in question.units)
+    raise AnswerError(f"unit {unit_id or suffix!r} is not one of {allowed}")
+
+
+def text(raw: str) -> str:
+    """Free text: one line, no control characters, at most 200 characters."""
+    value = " ".join(_CONTROL.sub(" ", raw).split())
+    if not value:
+        raise AnswerError("an answer is needed")
+    if len(value) > 200:
+        raise AnswerError(f"the answer is {len(value)} characters; at most 200")
+    return value
+
+
+# --- dates ------------------------------------------------------------------------------
+
+_DAYS_AGO = re.compile(r"^(\d+)\s*days?\s+ago$")
+_WEEKS_AGO = re.compile(r"^(\d+)\s*weeks?\s+ago$")
+_RELATIVE = re.compile(r"^(?:day\s*)?([+-]\d+|0)$")
+_BEFORE_AFTER = re.compile(r"^(\d+)\s*days?\s+(before|after)(?:\s+(?:the\s+)?onset)?$")
+
+
+def calendar_date(raw: str, today: dt.date) -> dt.date | None:
+    """A calendar date from ISO, 'today', 'yesterday', 'N days ago', 'N weeks ago'."""
+    word = " ".join(raw.strip().casefold().split())
+    if word == "today":
+        return today
+    if word == "yesterday":
+        return today - dt.timedelta(days=1)
+    if m := _DAYS_AGO.match(word):
+        return today - dt.timedelta(days=int(m.group(1)))
+    if m := _WEEKS_AGO.match(word):
+        return today - dt.timedelta(weeks=int(m.group(1)))
+    try:
+        return dt.date.fromisoformat(word)
+    except ValueError:
+        return None
+
+
+def onset_date(raw: str, today: dt.date) -> str:
+    """The onset (day 0) as an ISO date; it may not be in the future."""
+    date = calendar_date(raw, today)
+    if date is None:
+        raise AnswerError(
+            f"{raw!r} is not a date; allowed: 2026-11-20, today, yesterday, 5 days ago"
+        )
+    if date > today:
+        raise AnswerError(f"{date.isoformat()} is after today ({today.isoformat()})")
+    return date.isoformat()
+
+
+def day_number(raw: str, today: dt.date, onset: str | None) -> int:
+    """Days relative to the onset, from a date or from a day number ('-9', '3 days after')."""
+    word = " ".join(raw.strip().casefold().split())
+    if m := _RELATIVE.match(word):
+        return int(m.group(1))
+    if m := _BEFORE_AFTER.match(word):
+        days = int(m.group(1))
+        return -days if m.group(2) == "before" else days
+    date = calendar_date(raw, today)
+    if date is None:
+        raise AnswerError(
+            f"{raw!r} is not a date; allowed: 2026-11-20, today, 5 days ago, or days "
+            "relative to the onset: -9, +3, 9 days before onset"
+        )
+    if date > today:
+        raise AnswerError(f"{date.isoformat()} is after today ({today.isoformat()})")
+    if onset is None:
+        raise AnswerError(
+            "the onset date is unknown, so a calendar date cannot be placed; enter days "
+            "relative to the onset instead, e.g. -9"
+        )
+    return (date - dt.date.fromisoformat(onset)).days
