@@ -9,6 +9,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from triage import __version__
 
@@ -48,6 +49,30 @@ def _parser() -> argparse.ArgumentParser:
         help="replace a threshold, e.g. eurosar_fever_c='>38.75' (see `triage operators`)",
     )
     commands.add_parser("operators", help="list every threshold with its default operator")
+
+    replay = commands.add_parser(
+        "replay",
+        help="replay saved interviews (transcripts) headless and print the result",
+        description="Answer the dialog with each transcript, step by step, and print the "
+        "result. A transcript that does not fit the dialog is refused with exit status 2, "
+        "naming the step, the question and the reason.",
+    )
+    replay.add_argument("files", nargs="+", metavar="FILE", help="transcript file")
+    replay.add_argument("--format", choices=("json", "md", "text", "html"), default="json")
+    replay.add_argument("--dialog", metavar="DIALOG", help="dialog file (default: built-in)")
+
+    check = commands.add_parser(
+        "check",
+        help="lint dialogs (the built-in one when none is named)",
+        description="Check dialogs: syntax, schema, ids, conditions, reachability and which "
+        "findings fields they reach. Exit 0 when clean, 2 on errors; with --strict, 1 on "
+        "warnings alone.",
+    )
+    check.add_argument("dialogs", nargs="*", metavar="DIALOG")
+    check.add_argument("--strict", action="store_true", help="exit 1 on warnings")
+    check.add_argument(
+        "--coverage", action="store_true", help="print which questions reach each findings field"
+    )
     return parser
 
 
@@ -89,6 +114,93 @@ def _score(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _load_dialog(path: str | None) -> object:
+    from triage.dialog.loader import default_dialog_path, load_dialog
+
+    return load_dialog(Path(path) if path else default_dialog_path(), path if path else None)
+
+
+def _replay(args: argparse.Namespace) -> int:
+    from triage import transcript as transcript_mod
+    from triage.errors import InputError
+    from triage.render import render
+    from triage.result import evaluate
+
+    try:
+        dialog = _load_dialog(args.dialog)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_INPUT
+    results, problems = [], []
+    for name in args.files:
+        try:
+            script, doc = transcript_mod.load(Path(name), name)
+            engine = transcript_mod.replay(script, dialog, name, doc)  # type: ignore[arg-type]
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        data = evaluate(engine.findings).as_json()
+        data["dialog"] = {
+            "id": dialog.id,
+            "version": dialog.version,  # type: ignore[attr-defined]
+            "hash": dialog.hash,
+        }  # type: ignore[attr-defined]
+        data["answers"] = [
+            {
+                k: v
+                for k, v in (
+                    ("q", a.question),
+                    ("repeat", a.repeat),
+                    ("value", a.raw),
+                    ("unit", a.unit),
+                )
+                if v is not None
+            }
+            for a in engine.answers
+        ]
+        results.append((name, data))
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return EXIT_INPUT
+    sys.stdout.write(render(results, args.format))
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from triage.dialog.check import check
+    from triage.dialog.loader import default_dialog_path
+    from triage.errors import located
+
+    targets = args.dialogs or [str(default_dialog_path())]
+    errors = warnings = 0
+    for name in targets:
+        report = check(Path(name), name)
+        for problem in report.errors:
+            print(located(problem, "error"))
+        for problem in report.warnings:
+            print(located(problem, "warning"))
+        errors += len(report.errors)
+        warnings += len(report.warnings)
+        if args.coverage and report.coverage:
+            width = max(len(p) for p in report.coverage)
+            print(f"{'findings field':{width}}  reached by")
+            for path, sources in report.coverage.items():
+                print(f"{path:{width}}  {', '.join(sources) or '-'}")
+        if not report.errors:
+            d = report.dialog
+            reached = sum(1 for s in report.coverage.values() if s)
+            print(
+                f"{name}: dialog {d.id} {d.version}, {len(d.questions)} questions, "  # type: ignore[union-attr]
+                f"{reached}/{len(report.coverage)} findings fields reached; "
+                f"{len(report.errors)} errors, {len(report.warnings)} warnings"
+            )
+    if errors:
+        return EXIT_INPUT
+    return 1 if warnings and args.strict else EXIT_OK
+
+
 def _list_operators() -> int:
     from dataclasses import fields
 
@@ -113,6 +225,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _score(args)
         if args.command == "operators":
             return _list_operators()
+        if args.command == "replay":
+            return _replay(args)
+        if args.command == "check":
+            return _check(args)
         parser.print_help()
         return EXIT_OK
     except BrokenPipeError:

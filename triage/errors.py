@@ -29,6 +29,18 @@ class Problem:
         return text
 
 
+def located(problem: Problem, severity: str) -> str:
+    """A problem in compiler style, `file:line:column: severity: path: message`, which
+    editors and terminals turn into links."""
+    where = problem.source
+    if problem.line is not None:
+        where += f":{problem.line}"
+        if problem.column is not None:
+            where += f":{problem.column}"
+    path = f"{problem.path}: " if problem.path else ""
+    return f"{where}: {severity}: {path}{problem.message}"
+
+
 class InputError(Exception):
     """Raised with every problem found in one input; nothing from it may be used."""
 

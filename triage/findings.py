@@ -278,7 +278,10 @@ def _num(value: float | int) -> str:
 def problems_from(exc: ValidationError, doc: Document | None, source: str) -> list[Problem]:
     """One Problem per field of a findings validation error, with line numbers."""
     return validation.problems_from(
-        exc, doc, source, Findings,
+        exc,
+        doc,
+        source,
+        Findings,
         missing={
             ("schema",): f"missing: a findings file starts with 'schema: {SCHEMA}'",
             ("drugs", "*", "name"): "missing: every drug needs a name",

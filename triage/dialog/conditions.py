@@ -65,6 +65,42 @@ def holds(expression: str | None, **context: Any) -> bool:
     return bool(evaluate(expression, **context))
 
 
+@cache
+def _plan(expression: str) -> tuple[tuple[str, str], ...] | None:
+    """What a condition's result depends on, or None when that cannot be told cheaply
+    (it reads findings, or a name as a whole)."""
+    names, reads = references(expression)
+    read_names = {name for name, _ in reads}
+    if "findings" in names or names - read_names - {"none", "true", "false"}:
+        return None
+    return tuple(sorted(reads))
+
+
+def _frozen(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+class Memo:
+    """Condition results remembered by the values they read: an interview re-evaluates the
+    same conditions on the same answers after every answer, and Jinja2 calls are slow."""
+
+    def __init__(self) -> None:
+        self._results: dict[tuple[Any, ...], bool] = {}
+
+    def holds(self, expression: str | None, **context: Any) -> bool:
+        """Like `holds`, answered from memory when the inputs are the same."""
+        if expression is None:
+            return True
+        plan = _plan(expression)
+        if plan is None:
+            return holds(expression, **context)
+        key = (expression, *(_frozen(context.get(n, {}).get(a)) for n, a in plan))
+        result = self._results.get(key)
+        if result is None:
+            result = self._results[key] = holds(expression, **context)
+        return result
+
+
 def references(expression: str) -> tuple[set[str], set[tuple[str, str]]]:
     """The names an expression uses, and the (name, attribute) pairs it reads.
 

@@ -12,9 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-QuestionType = Literal[
-    "choice", "multi", "yes_no", "integer", "decimal", "date", "text", "group"
-]
+QuestionType = Literal["choice", "multi", "yes_no", "integer", "decimal", "date", "text", "group"]
 Scalar = str | int | float | bool | None
 
 

@@ -68,8 +68,9 @@ def multi(question: Question, raw: str) -> list[str]:
 _NUMBER = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*?)\s*$")
 
 
-def number(question: Question, raw: str, unit_id: str | None,
-           findings: dict[str, Any]) -> tuple[float | int, Unit, Any]:
+def number(
+    question: Question, raw: str, unit_id: str | None, findings: dict[str, Any]
+) -> tuple[float | int, Unit, Any]:
     """(the number as entered, its unit, the canonical value) for a number question.
 
     The unit comes from `unit_id`, or from text after the number ("101.3 F"), or is the
@@ -138,7 +139,7 @@ def text(raw: str) -> str:
 
 _DAYS_AGO = re.compile(r"^(\d+)\s*days?\s+ago$")
 _WEEKS_AGO = re.compile(r"^(\d+)\s*weeks?\s+ago$")
-_RELATIVE = re.compile(r"^(?:day\s*)?([+-]\d+|0)$")
+_RELATIVE = re.compile(r"^(?:day\s*)?([+-]?\d{1,5})$")
 _BEFORE_AFTER = re.compile(r"^(\d+)\s*days?\s+(before|after)(?:\s+(?:the\s+)?onset)?$")
 
 

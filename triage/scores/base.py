@@ -131,7 +131,17 @@ def item(
         else:
             points = min(reach, key=lambda p: (abs(p), -p))
     return Item(
-        id, label, answer, points, reach, rule, source, decision, derived_from, low, high,
+        id,
+        label,
+        answer,
+        points,
+        reach,
+        rule,
+        source,
+        decision,
+        derived_from,
+        low,
+        high,
         low == high,
     )
 

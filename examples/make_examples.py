@@ -1,0 +1,261 @@
+"""Regenerate the example transcripts from the case descriptions below.
+
+    python examples/make_examples.py
+
+Each case lists the answers a clinician gives, by question id (drug questions per drug);
+every other question that applies is answered "unknown" where the dialog allows it. The
+script walks the built-in dialog with the engine, so a transcript it writes always fits
+the dialog; run it after changing the dialog, and review the diff of the golden results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+from triage import transcript
+from triage.dialog.engine import Engine
+from triage.dialog.loader import default_dialog_path, load_dialog
+
+HERE = Path(__file__).resolve().parent
+
+NO_RED_FLAGS = {
+    "detachment_any": "no", "nikolsky": "no", "blisters": "no", "atypical_targets": "no",
+    "mucosa_any": "no", "skin_pain": "no",
+}
+
+CASES: dict[str, dict[str, Any]] = {
+    # Moon & Shin, IJDVL 2012: AGEP after IVIg, as reported; the rest unknown.
+    "seed-agep-ivig": {
+        "today": "2026-11-25",
+        "answers": {
+            **NO_RED_FLAGS, "heart_rate": "unknown",
+            "onset_date": "2026-09-20", "assessment_date": "2026-10-04", "acute_onset": "yes",
+            "drugs_any": "yes",
+            "rash_bsa": "90", "pustules_present": "yes", "pustules_mode": "guided",
+            "pustules_judgeable": "yes", "pustules_numerous": "yes", "pustules_pinhead": "yes",
+            "pustules_nonfollicular": "yes", "erythema_mode": "direct",
+            "erythema_grade": "typical", "distribution_mode": "direct",
+            "distribution_grade": "typical", "desquamation": "yes",
+            "temperature": "38.5", "lymph_nodes": "0", "organs_any": "no",
+            "age": "42", "sex": "female", "neutrophils": "7200",
+            "biopsy": "result", "histology_words": "spongiform_pustules",
+            "histology_dress": "no", "pustule_culture": "sterile",
+            "resolved": "yes", "resolution_date": "2026-10-04",
+        },
+        "drugs": [{
+            "drug_name": "intravenous immunoglobulin", "drug_start": "-9",
+            "drug_ongoing": "yes", "drug_still_taking": "no", "drug_stop_after_onset": "0",
+            "drug_dose": "0.4 g/kg/day intravenous", "drug_batch": "not reported",
+            "drug_previous": "none", "drug_dechallenge": "stopped",
+            "drug_improved": "yes", "drug_alternative": "no", "drug_objective": "yes",
+            "drug_naranjo_more": "no", "drug_details": "no",
+        }],
+    },
+    # DRESS: carbamazepine, 3.5 weeks' latency, fever, facial oedema, eosinophilia,
+    # atypical lymphocytes, lymph nodes, hepatitis; the work-up for other causes negative.
+    "dress-carbamazepine": {
+        "today": "2026-11-25",
+        "answers": {
+            **NO_RED_FLAGS, "heart_rate": "104",
+            "onset_date": "5 days ago", "assessment_date": "today", "acute_onset": "yes",
+            "drugs_any": "yes",
+            "rash_bsa": "70", "pustules_present": "no", "erythema_mode": "direct",
+            "erythema_grade": "compatible", "distribution_mode": "direct",
+            "distribution_grade": "compatible", "desquamation": "no",
+            "facial_edema": "yes", "infiltration": "yes", "purpura": "no", "scaling": "yes",
+            "temperature": "102.6", "temperature_unit": "F", "lymph_nodes": "3",
+            "organs_any": "yes", "organs": "liver",
+            "age": "34", "sex": "male", "malignancy": "no", "psoriasis": "no",
+            "organ_dysfunction": "yes",
+            "leukocytes": "14.2", "leukocytes_unit": "g_per_l", "neutrophils": "6100",
+            "eosinophils": "2.1", "eosinophils_unit": "g_per_l", "atypical_lymphocytes": "yes",
+            "urea": "15", "urea_unit": "bun_mg_dl", "glucose": "104", "glucose_unit": "mg_dl",
+            "bicarbonate": "23", "workup_done": "yes", "workup_ana": "negative",
+            "workup_blood_culture": "negative", "workup_hepatitis": "negative",
+            "workup_mycoplasma": "not_done", "workup_other": "not_done",
+            "biopsy": "pending",
+        },
+        "drugs": [{
+            "drug_name": "Tegretol", "drug_start": "24 days before onset",
+            "drug_ongoing": "yes", "drug_still_taking": "no", "drug_stop_after_onset": "-0",
+            "drug_dose": "200 mg twice daily, oral", "drug_biological": "no",
+            "drug_previous": "none", "drug_dechallenge": "stopped",
+            "drug_reports": "yes", "drug_alternative": "no", "drug_objective": "yes",
+            "drug_naranjo_more": "no", "drug_details": "no",
+        }],
+    },
+    # SJS/TEN overlap with every red flag: detachment 15 %, Nikolsky, three mucosal sites
+    # including the eyes, tachycardia; SCORTEN labs in conventional units.
+    "sjs-ten-red-flags": {
+        "today": "2026-11-25",
+        "answers": {
+            "detachment_any": "yes", "detachment_bsa": "15", "nikolsky": "yes",
+            "blisters": "yes", "atypical_targets": "yes", "mucosa_any": "yes",
+            "mucosal_sites": "oral, ocular, genital", "skin_pain": "yes", "heart_rate": "126",
+            "onset_date": "2 days ago", "assessment_date": "today", "acute_onset": "yes",
+            "drugs_any": "yes",
+            "rash_bsa": "40", "pustules_present": "no", "erythema_mode": "direct",
+            "erythema_grade": "insufficient", "distribution_mode": "direct",
+            "distribution_grade": "insufficient",
+            "temperature": "39.1", "lymph_nodes": "0", "organs_any": "no",
+            "age": "58", "sex": "female", "malignancy": "no", "organ_dysfunction": "no",
+            "leukocytes": "5200", "neutrophils": "3900", "eosinophils": "100",
+            "atypical_lymphocytes": "no", "urea": "31", "urea_unit": "bun_mg_dl",
+            "glucose": "262", "glucose_unit": "mg_dl", "bicarbonate": "18",
+            "workup_done": "no", "biopsy": "pending",
+        },
+        "drugs": [{
+            "drug_name": "Bactrim", "drug_start": "-12", "drug_ongoing": "yes",
+            "drug_still_taking": "no", "drug_stop_after_onset": "1",
+            "drug_dose": "960 mg twice daily, oral", "drug_biological": "no",
+            "drug_previous": "none", "drug_dechallenge": "stopped",
+            "drug_reports": "yes", "drug_alternative": "no", "drug_objective": "yes",
+            "drug_naranjo_more": "no", "drug_details": "no",
+        }],
+    },
+    # A benign maculopapular exanthem on amoxicillin: no red flag, low-grade fever.
+    "benign-exanthem": {
+        "today": "2026-11-25",
+        "answers": {
+            **NO_RED_FLAGS, "heart_rate": "84",
+            "onset_date": "yesterday", "assessment_date": "today", "acute_onset": "yes",
+            "drugs_any": "yes",
+            "rash_bsa": "35", "pustules_present": "no", "erythema_mode": "direct",
+            "erythema_grade": "insufficient", "distribution_mode": "direct",
+            "distribution_grade": "insufficient", "desquamation": "no",
+            "facial_edema": "no", "infiltration": "no", "purpura": "no", "scaling": "no",
+            "temperature": "37.8", "lymph_nodes": "0", "organs_any": "no",
+            "age": "27", "sex": "female", "malignancy": "no",
+            "leukocytes": "7800", "neutrophils": "4900", "eosinophils": "350",
+            "atypical_lymphocytes": "no", "biopsy": "none",
+        },
+        "drugs": [{
+            "drug_name": "amoxicillin", "drug_start": "-8", "drug_ongoing": "yes",
+            "drug_still_taking": "no", "drug_stop_after_onset": "0",
+            "drug_dose": "500 mg three times daily, oral", "drug_biological": "no",
+            "drug_previous": "none", "drug_dechallenge": "stopped",
+            "drug_reports": "yes", "drug_alternative": "unknown", "drug_objective": "no",
+            "drug_naranjo_more": "no", "drug_details": "no",
+        }],
+    },
+    # SJS with three drugs: ALDEN ranks allopurinol (started 3 weeks before, strong list)
+    # above paracetamol (same delay, unknown notoriety) and omeprazole (taken for years).
+    "multi-drug-alden": {
+        "today": "2026-11-25",
+        "answers": {
+            "detachment_any": "yes", "detachment_bsa": "6", "nikolsky": "yes",
+            "blisters": "yes", "atypical_targets": "yes", "mucosa_any": "yes",
+            "mucosal_sites": "oral, genital", "skin_pain": "yes", "heart_rate": "112",
+            "onset_date": "2026-11-22", "assessment_date": "today", "acute_onset": "yes",
+            "drugs_any": "yes",
+            "rash_bsa": "25", "pustules_present": "no", "erythema_mode": "direct",
+            "erythema_grade": "insufficient", "distribution_mode": "direct",
+            "distribution_grade": "insufficient",
+            "temperature": "38.4", "lymph_nodes": "0", "organs_any": "no",
+            "age": "71", "sex": "male", "malignancy": "no", "organ_dysfunction": "no",
+            "urea": "8.2", "glucose": "7.1", "bicarbonate": "22", "biopsy": "pending",
+        },
+        "drugs": [
+            {"drug_name": "allopurinol", "drug_start": "2026-11-01", "drug_ongoing": "yes",
+             "drug_still_taking": "no", "drug_stop_after_onset": "2026-11-23",
+             "drug_dose": "300 mg daily, oral", "drug_biological": "no",
+             "drug_previous": "none", "drug_dechallenge": "stopped", "drug_reports": "yes",
+             "drug_alternative": "no", "drug_objective": "yes", "drug_naranjo_more": "no",
+             "drug_details": "no"},
+            {"drug_name": "paracetamol", "drug_start": "2026-11-01", "drug_ongoing": "yes",
+             "drug_still_taking": "yes", "drug_dose": "1 g as needed, oral",
+             "drug_biological": "no", "drug_previous": "tolerated",
+             "drug_dechallenge": "continued_without_harm", "drug_reports": "no",
+             "drug_alternative": "yes", "drug_objective": "no", "drug_naranjo_more": "no",
+             "drug_details": "no"},
+            {"drug_name": "omeprazole", "drug_start": "-900", "drug_ongoing": "yes",
+             "drug_still_taking": "yes", "drug_dose": "20 mg daily, oral",
+             "drug_biological": "no", "drug_previous": "tolerated",
+             "drug_dechallenge": "continued_without_harm", "drug_reports": "unknown",
+             "drug_alternative": "yes", "drug_objective": "no", "drug_naranjo_more": "no",
+             "drug_details": "no"},
+        ],
+    },
+    # AGEP on the presentation day (day 2): course, desquamation and histology pending.
+    "agep-presentation-day": {
+        "today": "2026-11-25",
+        "answers": {
+            **NO_RED_FLAGS, "heart_rate": "96",
+            "onset_date": "2026-11-23", "assessment_date": "today", "acute_onset": "yes",
+            "drugs_any": "yes",
+            "rash_bsa": "60", "pustules_present": "yes", "pustules_mode": "guided",
+            "pustules_judgeable": "yes", "pustules_numerous": "yes", "pustules_pinhead": "yes",
+            "pustules_nonfollicular": "yes", "erythema_mode": "guided",
+            "erythema_judgeable": "yes", "erythema_diffuse": "yes", "erythema_oedematous": "yes",
+            "distribution_mode": "guided", "distribution_judgeable": "yes",
+            "distribution_where": "folds_or_face",
+            "facial_edema": "no", "infiltration": "no", "purpura": "no", "scaling": "no",
+            "temperature": "38.9", "lymph_nodes": "0", "organs_any": "no",
+            "age": "63", "sex": "female", "malignancy": "no", "psoriasis": "no",
+            "leukocytes": "16.8", "leukocytes_unit": "g_per_l", "neutrophils": "78",
+            "neutrophils_unit": "percent", "eosinophils": "4", "eosinophils_unit": "percent",
+            "biopsy": "pending", "pustule_culture": "not_done",
+        },
+        "drugs": [{
+            "drug_name": "amoxicillin-clavulanate", "drug_start": "-2", "drug_ongoing": "yes",
+            "drug_still_taking": "no", "drug_stop_after_onset": "today",
+            "drug_dose": "875/125 mg twice daily, oral", "drug_biological": "no",
+            "drug_previous": "none", "drug_dechallenge": "stopped", "drug_reports": "yes",
+            "drug_alternative": "no", "drug_objective": "yes", "drug_naranjo_more": "no",
+            "drug_details": "no",
+        }],
+    },
+}
+
+# The same AGEP at follow-up on day 16: resolved on day 9, desquamation, biopsy read.
+CASES["agep-follow-up"] = {
+    "today": "2026-12-09",
+    "answers": {
+        **CASES["agep-presentation-day"]["answers"], "assessment_date": "2026-11-25",
+        "onset_date": "2026-11-23", "desquamation": "yes", "biopsy": "result",
+        "histology_words": "spongiform_pustules_with_papillary_edema",
+        "histology_dress": "no", "pustule_culture": "sterile", "resolved": "yes",
+        "resolution_date": "2026-12-02",
+    },
+    "drugs": [dict(CASES["agep-presentation-day"]["drugs"][0], drug_improved="yes",
+                   drug_stop_after_onset="2026-11-25")],
+}
+
+
+def build(name: str, case: dict[str, Any]) -> str:
+    """Walk the dialog with the case's answers and return the transcript YAML."""
+    dialog = load_dialog(default_dialog_path(), "dialogs/scar.yaml")
+    engine = Engine(dialog, dt.date.fromisoformat(case["today"]))
+    answers, drugs = case["answers"], case.get("drugs", [])
+    while (slot := engine.current()) is not None:
+        q = slot.question
+        if slot.repeat is None:
+            raw = answers.get(q.id, "unknown" if q.unknown_allowed else None)
+            unit = answers.get(f"{q.id}_unit")
+        elif q.id == "drug_more":
+            raw = "yes" if slot.repeat + 1 < len(drugs) else "no"
+            unit = None
+        else:
+            raw = drugs[slot.repeat].get(q.id, "unknown" if q.unknown_allowed else None)
+            unit = None
+        if raw is None:
+            sys.exit(f"{name}: {slot.label()} needs an answer (unknown is not allowed)")
+        outcome = engine.answer(raw, unit)
+        if not outcome.accepted:
+            sys.exit(f"{name}: {slot.label()} = {raw!r} refused: {outcome.message}")
+    return transcript.dumps(transcript.from_engine(engine))
+
+
+def main() -> int:
+    for name, case in CASES.items():
+        path = HERE / f"{name}.transcript.yaml"
+        path.write_text(build(name, case), encoding="utf-8")
+        print(f"wrote {path.relative_to(HERE.parent)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,456 @@
+"""The dialog engine: walks a question tree, turns answers into findings. Pure Python.
+
+The engine keeps the answers as entered; everything else (which questions apply, the
+canonical values, the findings) is recomputed from them, so the same answers always give
+the same findings, byte for byte, and an edit can never leave a stale value behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from triage import findings as findings_mod
+from triage.dialog import values
+from triage.dialog.conditions import ExpressionError, Memo, evaluate, holds
+from triage.dialog.loader import LoadedDialog
+from triage.dialog.model import Question, Section
+from triage.findings import SCHEMA, Findings
+from triage.knowledge import lookup
+from triage.red_flags import assess
+
+Key = tuple[str, int | None]  # (question id, repeat index within its group)
+
+
+class DialogError(Exception):
+    """The dialog itself is broken (an expression fails at run time): a maintainer's error."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer as entered, with its unit; what it means is recomputed from it."""
+
+    question: str
+    repeat: int | None
+    raw: str
+    unit: str | None = None
+
+    @property
+    def key(self) -> Key:
+        return (self.question, self.repeat)
+
+    @property
+    def unknown(self) -> bool:
+        return values.is_unknown(self.raw)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A question to ask, with its repeat index when it belongs to a group."""
+
+    question: Question
+    repeat: int | None
+    section: Section
+    group: Question | None = None
+
+    @property
+    def key(self) -> Key:
+        return (self.question.id, self.repeat)
+
+    def label(self) -> str:
+        """The question id, with the repeat for a group (drug_name #2)."""
+        return self.question.id if self.repeat is None else f"{self.question.id} #{self.repeat + 1}"
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something the UI should say: an emergency, a derived value, a dropped answer."""
+
+    kind: str  # emergency | derived | dropped
+    text: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of an operation: accepted or refused (and why), and what it changed."""
+
+    accepted: bool
+    message: str | None = None
+    dropped: tuple[Answer, ...] = ()
+    notes: tuple[Note, ...] = ()
+
+
+@dataclass(frozen=True)
+class _State:
+    slots: tuple[Slot, ...]
+    kept: dict[Key, Any]  # canonical value of every answer that applies
+    findings: dict[str, Any]
+    invalid: dict[Key, str]  # answers that no longer convert (e.g. onset removed)
+    derived: dict[str, Any]
+
+
+def _set(target: dict[str, Any], path: str, value: Any) -> None:
+    parts = path.split(".")
+    for part in parts[:-1]:
+        target = target.setdefault(part, {})
+    target[parts[-1]] = value
+
+
+def _get(source: dict[str, Any], path: str) -> Any:
+    for part in path.split("."):
+        if not isinstance(source, dict) or part not in source:
+            return None
+        source = source[part]
+    return source
+
+
+class Engine:
+    """One interview over one dialog. `today` fixes what "today" and "3 days ago" mean."""
+
+    def __init__(self, dialog: LoadedDialog, today: dt.date) -> None:
+        self.dialog = dialog
+        self.today = today
+        self._answers: dict[Key, Answer] = {}
+        self._history: list[Key] = []
+        self._cursor: str | None = None
+        self._memo = Memo()
+        self._state = self._compute(self._answers)
+        self._model = self._validate(self._state.findings)
+
+    # --- reading the state -------------------------------------------------------------
+
+    @property
+    def answers(self) -> list[Answer]:
+        """The answers that apply, in the order they were given."""
+        return [self._answers[k] for k in self._history]
+
+    @property
+    def findings(self) -> Findings:
+        """The findings so far (always valid)."""
+        return self._model
+
+    def findings_dict(self) -> dict[str, Any]:
+        """The findings so far as plain data."""
+        return self._state.findings
+
+    def value(self, question: str, repeat: int | None = None) -> Any:
+        """The canonical value of an answer (None when unknown or unanswered)."""
+        value = self._state.kept.get((question, repeat))
+        return None if value == "unknown" else value
+
+    def slots(self) -> tuple[Slot, ...]:
+        """Every question that applies now, in interview order."""
+        return self._state.slots
+
+    def current(self) -> Slot | None:
+        """The next question to ask, or None when the interview is finished."""
+        open_slots = [s for s in self._state.slots if s.key not in self._answers]
+        if not open_slots:
+            return None
+        if self._cursor is not None:
+            order = [s.id for s in self.dialog.dialog.sections]
+            start = order.index(self._cursor)
+            for slot in open_slots:
+                if order.index(slot.section.id) >= start:
+                    return slot
+        return open_slots[0]
+
+    @property
+    def finished(self) -> bool:
+        return self.current() is None
+
+    def progress(self) -> list[tuple[Section, int, int]]:
+        """(section, answered, applicable) for every section."""
+        counts = {s.id: [0, 0] for s in self.dialog.dialog.sections}
+        for slot in self._state.slots:
+            counts[slot.section.id][1] += 1
+            if slot.key in self._answers:
+                counts[slot.section.id][0] += 1
+        return [(s, *counts[s.id]) for s in self.dialog.dialog.sections]  # type: ignore[misc]
+
+    def slot(self, question: str, repeat: int | None = None) -> Slot | None:
+        """The slot of a question if it applies now."""
+        for slot in self._state.slots:
+            if slot.key == (question, repeat):
+                return slot
+        return None
+
+    # --- operations ----------------------------------------------------------------------
+
+    def answer(
+        self,
+        raw: str,
+        unit: str | None = None,
+        *,
+        question: str | None = None,
+        repeat: int | None = None,
+    ) -> Outcome:
+        """Answer the current question (or the one named, if it applies now)."""
+        slot = self.current() if question is None else self.slot(question, repeat)
+        if slot is None:
+            if question is None:
+                return Outcome(False, "the interview is finished")
+            return Outcome(False, f"{question} does not apply at this point")
+        if slot.key in self._answers:
+            return Outcome(False, f"{slot.label()} is already answered; edit it instead")
+        answer = self._normalize(slot, raw, unit)
+        if isinstance(answer, Outcome):
+            return answer
+        outcome = self._apply({**self._answers, slot.key: answer}, [*self._history, slot.key])
+        if outcome.accepted:
+            self._cursor = slot.section.id
+        return outcome
+
+    def unknown(self) -> Outcome:
+        """Answer the current question with "unknown"."""
+        return self.answer("unknown")
+
+    def edit(
+        self, question: str, raw: str, unit: str | None = None, repeat: int | None = None
+    ) -> Outcome:
+        """Change an earlier answer; answers that no longer apply are dropped and listed."""
+        key = (question, repeat)
+        if key not in self._answers:
+            return Outcome(False, f"{question} has no answer to edit")
+        slot = self.slot(question, repeat)
+        assert slot is not None
+        answer = self._normalize(slot, raw, unit)
+        if isinstance(answer, Outcome):
+            return answer
+        return self._apply({**self._answers, key: answer}, list(self._history))
+
+    def back(self) -> Outcome:
+        """Take back the last answer given."""
+        if not self._history:
+            return Outcome(False, "there is no answer to take back")
+        key = self._history[-1]
+        answers = {k: v for k, v in self._answers.items() if k != key}
+        outcome = self._apply(answers, self._history[:-1])
+        if outcome.accepted:
+            slot_section = self.dialog.section_of[key[0]].id
+            self._cursor = slot_section
+        return outcome
+
+    def jump(self, section: str) -> bool:
+        """Continue with the first open question of a section (False if there is none)."""
+        if section not in {s.id for s in self.dialog.dialog.sections}:
+            return False
+        self._cursor = section
+        current = self.current()
+        return current is not None and current.section.id == section
+
+    # --- internals -----------------------------------------------------------------------
+
+    def _normalize(self, slot: Slot, raw: str, unit: str | None) -> Answer | Outcome:
+        raw = " ".join(str(raw).split())
+        question = slot.question
+        if raw == "" and question.default is not None:
+            raw = question.default
+        if values.is_unknown(raw):
+            if not question.unknown_allowed:
+                return Outcome(False, "this question needs an answer; unknown is not allowed")
+            return Answer(question.id, slot.repeat, "unknown")
+        if raw == "":
+            return Outcome(False, "an answer is needed (or 'unknown')")
+        if unit is not None and question.type not in ("integer", "decimal"):
+            return Outcome(False, f"{question.id} takes no unit")
+        return Answer(question.id, slot.repeat, raw, unit)
+
+    def _apply(self, answers: dict[Key, Answer], history: list[Key]) -> Outcome:
+        before_flags = {f["id"] for f in assess(self._model).red_flags}
+        before_derived = self._state.derived
+        state = self._compute(answers)
+        new_keys = [k for k in history if k in answers]
+        changed = [k for k in answers if self._answers.get(k) != answers[k]]
+        # An answer just given (or edited) that does not convert is refused, not dropped.
+        for key in changed:
+            if key in state.invalid:
+                return Outcome(False, state.invalid[key])
+        try:
+            model = self._validate(state.findings)
+        except _Invalid as exc:
+            return Outcome(False, str(exc))
+        dropped_keys = [k for k in new_keys if k not in state.kept]
+        dropped = tuple(answers[k] for k in dropped_keys)
+        self._answers = {k: v for k, v in answers.items() if k in state.kept}
+        self._history = [k for k in new_keys if k in state.kept]
+        self._state, self._model = state, model
+        notes = [
+            Note("emergency", f["text"])
+            for f in assess(model).red_flags
+            if f["level"] == "emergency" and f["id"] not in before_flags
+        ]
+        for path, value in state.derived.items():
+            if before_derived.get(path) != value and value is not None:
+                notes.append(Note("derived", f"{path} = {value}"))
+        for answer in dropped:
+            label = (
+                answer.question
+                if answer.repeat is None
+                else (f"{answer.question} #{answer.repeat + 1}")
+            )
+            notes.append(Note("dropped", f"{label} ({answer.raw}) no longer applies"))
+        return Outcome(True, None, dropped, tuple(notes))
+
+    def _validate(self, data: dict[str, Any]) -> Findings:
+        try:
+            return Findings.model_validate(data)
+        except ValidationError as exc:
+            problems = findings_mod.problems_from(exc, None, "findings")
+            raise _Invalid("; ".join(f"{p.path}: {p.message}" for p in problems)) from None
+
+    def _compute(self, answers: dict[Key, Answer]) -> _State:
+        """Which questions apply and what the answers mean: a fixpoint over the answers."""
+        kept_keys = set(answers)
+        for _ in range(50):
+            state = self._pass(answers, kept_keys)
+            now = set(state.kept) | set(state.invalid)
+            if now == kept_keys:
+                return state
+            kept_keys = now
+        raise DialogError("the dialog's conditions do not settle (they depend on each other)")
+
+    def _pass(self, answers: dict[Key, Answer], kept_keys: set[Key]) -> _State:
+        onset: str | None = None
+        context_answers: dict[str, Any] = {}
+        kept: dict[Key, Any] = {}
+        invalid: dict[Key, str] = {}
+        findings: dict[str, Any] = {"schema": SCHEMA}
+        slots: list[Slot] = []
+        # A first, rough findings for conditions and conversions that read findings.
+        previous = self._state.findings if hasattr(self, "_state") else {"schema": SCHEMA}
+
+        def convert(slot: Slot, answer: Answer, item: dict[str, Any]) -> Any:
+            nonlocal onset
+            q = slot.question
+            if answer.unknown:
+                return "unknown"
+            if q.type == "yes_no":
+                return values.yes_no(answer.raw)
+            if q.type == "choice":
+                return values.choice(q, answer.raw)
+            if q.type == "multi":
+                return values.multi(q, answer.raw)
+            if q.type in ("integer", "decimal"):
+                return values.number(q, answer.raw, answer.unit, findings)
+            if q.type == "date":
+                if q.role == "onset":
+                    return values.onset_date(answer.raw, self.today)
+                return values.day_number(answer.raw, self.today, onset)
+            if q.type == "text":
+                return values.text(answer.raw)
+            raise DialogError(f"{q.id}: a {q.type} question takes no answer")
+
+        def record(slot: Slot, item: dict[str, Any], entry: dict[str, Any] | None) -> None:
+            nonlocal onset
+            answer = answers.get(slot.key)
+            if answer is None or slot.key not in kept_keys:
+                return
+            try:
+                value = convert(slot, answer, item)
+            except values.AnswerError as exc:
+                invalid[slot.key] = str(exc)
+                return
+            q = slot.question
+            target = findings if entry is None else entry
+            if isinstance(value, tuple):  # a number: (as entered, unit, canonical)
+                _, unit, canonical = value
+                kept[slot.key] = canonical
+                _set(target, unit.field or q.field, canonical) if (unit.field or q.field) else None
+                shown = canonical
+            else:
+                kept[slot.key] = value
+                shown = value
+                if value != "unknown":
+                    if q.role == "onset":
+                        onset = value
+                    elif q.type == "yes_no":
+                        if q.field:
+                            _set(target, q.field, value == "yes")
+                        for path, v in (q.on_yes if value == "yes" else q.on_no).items():
+                            _set(target, path, v)
+                    elif q.field:
+                        _set(target, q.field, value)
+                    if q.type == "choice" and q.options:
+                        for option in q.options:
+                            if option.value == value:
+                                for path, v in option.sets.items():
+                                    _set(target, path, v)
+            if slot.group is None:
+                context_answers[q.id] = shown
+            else:
+                item[q.id] = shown
+
+        def enabled(q: Question, **context: Any) -> bool:
+            try:
+                return self._memo.holds(
+                    q.enable_when, answers=context_answers, findings=previous, **context
+                )
+            except ExpressionError as exc:
+                raise DialogError(f"{q.id}: enable_when: {exc}") from None
+
+        for section in self.dialog.dialog.sections:
+            for q in section.questions:
+                if not enabled(q):
+                    continue
+                if q.type != "group":
+                    slot = Slot(q, None, section)
+                    slots.append(slot)
+                    record(slot, {}, None)
+                    continue
+                assert q.questions is not None and q.more is not None and q.field
+                entries: list[dict[str, Any]] = []
+                repeat = 0
+                while True:
+                    item: dict[str, Any] = {}
+                    entry: dict[str, Any] = {}
+                    # What the knowledge file says of the entry named first (the drug).
+                    name = answers.get((q.questions[0].id, repeat))
+                    info = lookup(name.raw) if name and not name.unknown else None
+                    drug_info = {
+                        "known": info is not None,
+                        "biological": bool(info and info.biological),
+                    }
+                    for child in q.questions:
+                        if not enabled(child, item=item, repeat=repeat, drug_info=drug_info):
+                            continue
+                        slot = Slot(child, repeat, section, q)
+                        slots.append(slot)
+                        record(slot, item, entry)
+                    more_slot = Slot(self.dialog.more_question(q), repeat, section, q)
+                    slots.append(more_slot)
+                    record(more_slot, item, None)
+                    if "name" in entry:
+                        entries.append(entry)
+                    if item.get(q.more.id) != "yes" or repeat >= 499:
+                        break
+                    repeat += 1
+                if entries or _get(findings, q.field) is None:
+                    _set(findings, q.field, entries) if entries else None
+
+        derived: dict[str, Any] = {}
+        for rule in self.dialog.dialog.derive:
+            try:
+                if not holds(rule.when, answers=context_answers, findings=findings):
+                    continue
+                value = evaluate(rule.value, answers=context_answers, findings=findings)
+            except ExpressionError as exc:
+                raise DialogError(f"derive {rule.field}: {exc}") from None
+            derived[rule.field] = value
+            if value is not None:
+                _set(findings, rule.field, value)
+        return _State(tuple(slots), kept, findings, invalid, derived)
+
+    def iter_answers(self) -> Iterator[tuple[Slot, Answer]]:
+        """(slot, answer) in interview order."""
+        for slot in self._state.slots:
+            if slot.key in self._answers:
+                yield slot, self._answers[slot.key]
+
+
+class _Invalid(ValueError):
+    """The findings would not be valid with this answer."""

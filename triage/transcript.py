@@ -1,0 +1,235 @@
+"""Transcripts: a session's answers as a YAML file that replays to the same result.
+
+    schema: triage.transcript/1
+    dialog: {id: scar, version: "1.0", hash: "sha256:..."}
+    today: 2026-11-25          # what "today" and "3 days ago" meant during the session
+    answers:
+      - {q: onset_date, value: "2026-11-16"}
+      - {q: drug_name, repeat: 0, value: IVIg}
+      - {q: temperature, value: "101.3", unit: F}
+
+Answers are kept as entered, with their unit; human-readable and diff-friendly. The UI
+saves the same format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from triage import validation
+from triage.dialog.engine import Answer, DialogError, Engine
+from triage.dialog.loader import LoadedDialog
+from triage.errors import InputError, Problem
+from triage.yamlio import Document, load_file, parse
+
+SCHEMA = "triage.transcript/1"
+
+
+def _as_entered(value: Any) -> Any:
+    # YAML 1.1 reads `no` as false and `38.5` as a number; the clinician typed text.
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if isinstance(value, int | float):
+        return str(value)
+    return value
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DialogRef(_Model):
+    """Which dialog the answers belong to."""
+
+    id: str
+    version: str
+    hash: str
+
+
+class Entry(_Model):
+    """One answer as entered."""
+
+    q: str
+    value: Annotated[str, BeforeValidator(_as_entered)]
+    repeat: int | None = Field(default=None, ge=0)
+    unit: str | None = None
+
+
+class Transcript(_Model):
+    """A whole session's answers."""
+
+    schema_: Literal["triage.transcript/1"] = Field(alias="schema")
+    dialog: DialogRef
+    today: dt.date
+    answers: list[Entry] = Field(default_factory=list)
+
+
+def from_engine(engine: Engine) -> Transcript:
+    """The transcript of an interview: its answers in the order they were given."""
+    return Transcript.model_validate(
+        {
+            "schema": SCHEMA,
+            "dialog": {
+                "id": engine.dialog.id,
+                "version": engine.dialog.version,
+                "hash": engine.dialog.hash,
+            },
+            "today": engine.today,
+            "answers": [_entry(a) for a in engine.answers],
+        }
+    )
+
+
+def _entry(answer: Answer) -> dict[str, Any]:
+    entry: dict[str, Any] = {"q": answer.question, "value": answer.raw}
+    if answer.repeat is not None:
+        entry["repeat"] = answer.repeat
+    if answer.unit is not None:
+        entry["unit"] = answer.unit
+    return entry
+
+
+def dumps(transcript: Transcript) -> str:
+    """The transcript as YAML: one line per answer, every value quoted."""
+    d = transcript.dialog
+    lines = [
+        f"schema: {SCHEMA}",
+        f"dialog: {{id: {_q(d.id)}, version: {_q(d.version)}, hash: {_q(d.hash)}}}",
+        f"today: {transcript.today.isoformat()}",
+        "answers:" if transcript.answers else "answers: []",
+    ]
+    for e in transcript.answers:
+        parts = [f"q: {e.q}"]
+        if e.repeat is not None:
+            parts.append(f"repeat: {e.repeat}")
+        parts.append(f"value: {_q(e.value)}")
+        if e.unit is not None:
+            parts.append(f"unit: {_q(e.unit)}")
+        lines.append("  - {" + ", ".join(parts) + "}")
+    return "\n".join(lines) + "\n"
+
+
+def _q(text: str) -> str:
+    """A double-quoted YAML scalar (JSON string syntax is valid YAML)."""
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
+
+
+def from_document(doc: Document) -> Transcript:
+    """Validate a parsed transcript document."""
+    if not isinstance(doc.data, dict):
+        what = "empty" if doc.data is None else f"a {type(doc.data).__name__}"
+        raise InputError([Problem(doc.source, f"a transcript must be a mapping, not {what}")])
+    try:
+        return Transcript.model_validate(doc.data)
+    except ValidationError as exc:
+        raise InputError(
+            validation.problems_from(
+                exc,
+                doc,
+                doc.source,
+                Transcript,
+                missing={("schema",): f"missing: a transcript starts with 'schema: {SCHEMA}'"},
+            )
+        ) from None
+
+
+def load(path: Path, source: str | None = None) -> tuple[Transcript, Document]:
+    """Read and validate a transcript file."""
+    doc = load_file(path, source if source is not None else str(path))
+    return from_document(doc), doc
+
+
+def loads(text: str, source: str = "<transcript>") -> tuple[Transcript, Document]:
+    """Read and validate a transcript from text."""
+    doc = parse(text, source)
+    return from_document(doc), doc
+
+
+def replay(
+    transcript: Transcript,
+    dialog: LoadedDialog,
+    source: str = "transcript",
+    doc: Document | None = None,
+) -> Engine:
+    """Answer the dialog with the transcript, step by step; any misfit is an InputError
+    naming the step, the question and the reason. Nothing partial is returned."""
+    ref = transcript.dialog
+    if (ref.id, ref.version) != (dialog.id, dialog.version):
+        raise InputError(
+            [
+                Problem(
+                    source,
+                    f"the transcript is for dialog {ref.id} {ref.version}; this is "
+                    f"{dialog.id} {dialog.version}",
+                    path="dialog",
+                    line=doc.line_of(("dialog",)) if doc else None,
+                )
+            ]
+        )
+    if ref.hash != dialog.hash:
+        raise InputError(
+            [
+                Problem(
+                    source,
+                    f"dialog {dialog.id} {dialog.version} has changed since the transcript "
+                    f"was saved (hash {ref.hash[:19]}..., now {dialog.hash[:19]}...); answers may "
+                    "no longer mean the same",
+                    path="dialog.hash",
+                    line=doc.line_of(("dialog", "hash")) if doc else None,
+                )
+            ]
+        )
+    engine = Engine(dialog, transcript.today)
+    for step, entry in enumerate(transcript.answers, start=1):
+        line = doc.line_of(("answers", step - 1)) if doc else None
+
+        def refuse(
+            reason: str, entry: Entry = entry, step: int = step, line: int | None = line
+        ) -> InputError:
+            label = entry.q if entry.repeat is None else f"{entry.q} #{entry.repeat + 1}"
+            return InputError(
+                [
+                    Problem(
+                        source,
+                        f"step {step} ({label}): {reason}",
+                        path=f"answers[{step - 1}]",
+                        line=line,
+                    )
+                ]
+            )
+
+        if entry.q not in dialog.questions and entry.q not in _more_ids(dialog):
+            raise refuse(f"no question {entry.q!r} in dialog {dialog.id} {dialog.version}")
+        grouped = entry.q in dialog.group_of
+        if grouped and entry.repeat is None:
+            raise refuse("this question is asked once per drug: give its repeat (0 for the first)")
+        if not grouped and entry.repeat is not None:
+            raise refuse("this question is not in a group: it takes no repeat")
+        slot = engine.slot(entry.q, entry.repeat)
+        if slot is None:
+            raise refuse(
+                "not reachable at this point: its condition is false with the answers before it"
+                if dialog.questions.get(entry.q) is not None
+                else "not reachable at this point"
+            )
+        if (entry.q, entry.repeat) in {a.key for a in engine.answers}:
+            raise refuse("answered twice")
+        try:
+            outcome = engine.answer(entry.value, entry.unit, question=entry.q, repeat=entry.repeat)
+        except DialogError as exc:
+            raise refuse(f"the dialog failed: {exc}") from None
+        if not outcome.accepted:
+            raise refuse(f"{entry.value!r} refused: {outcome.message}")
+    return engine
+
+
+def _more_ids(dialog: LoadedDialog) -> set[str]:
+    return {q.more.id for q in dialog.questions.values() if q.more is not None}
