@@ -36,3 +36,40 @@ def result(ops: Operators = DEFAULT, **sections: Any) -> Result:
 def items(score: Any) -> dict[str, Any]:
     """A score's items by id."""
     return {i.id: i for i in score.items}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite the golden files from the current output (then review the diff)")
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):
+    """Compare text with tests/golden/NAME byte for byte (or rewrite it with --update-golden)."""
+    update = request.config.getoption("--update-golden")
+
+    def compare(name: str, text: str) -> None:
+        path = ROOT / "tests" / "golden" / name
+        if update:
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(text, encoding="utf-8", newline="\n")
+            return
+        assert path.exists(), f"no golden file {path}; run pytest --update-golden and review it"
+        expected = path.read_text(encoding="utf-8")
+        if text != expected:
+            import difflib
+
+            diff = "".join(difflib.unified_diff(
+                expected.splitlines(keepends=True), text.splitlines(keepends=True),
+                f"golden/{name}", "now", n=2))
+            pytest.fail(f"{name} differs from its golden file:\n{diff[:6000]}")
+
+    return compare
+
+
+@pytest.fixture(scope="session")
+def scar():
+    """The built-in dialog, loaded once."""
+    from triage.dialog.loader import default_dialog_path, load_dialog
+
+    return load_dialog(default_dialog_path(), "dialogs/scar.yaml")

@@ -265,7 +265,10 @@ class _Checker:
         for i, option in enumerate(q.options or []):
             if option.sets:
                 samples.append(((*loc, "options", i, "sets"), dict(option.sets)))
+        valid = set(drug_paths()) if group is not None else {*findings_paths(), "drugs"}
         for where, sample in samples:
+            if not set(sample) <= valid:
+                continue  # an unknown field is reported once, by fields()
             problem = _refused(sample, group is not None)
             if problem:
                 self.error(where, f"the findings refuse this value: {problem}")

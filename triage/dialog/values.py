@@ -77,7 +77,7 @@ def number(
     question's first unit. The canonical value is checked against the question's range.
     """
     assert question.units is not None
-    match = _NUMBER.match(raw)
+    match = None if "," in raw else _NUMBER.match(raw)
     if not match:
         hint = " (use a dot for decimals and no thousands separator)" if "," in raw else ""
         raise AnswerError(f"{raw!r} is not a number{hint}")
@@ -90,6 +90,9 @@ def number(
     elif value.is_integer() and "." not in text and "e" not in text.lower():
         value = int(value)
     unit = _unit(question, unit_id, suffix)
+    for need in unit.needs:
+        if _lookup(findings, need) is None:
+            raise AnswerError(f"a value in {unit.label} needs {need} first")
     try:
         canonical = evaluate(unit.to_canonical, x=value, findings=findings)
     except ExpressionError as exc:
@@ -111,6 +114,14 @@ def number(
                 f"plausible range {fmt_number(low)} to {fmt_number(high)} {first}"
             )
     return value, unit, canonical
+
+
+def _lookup(data: dict[str, Any], path: str) -> Any:
+    for part in path.split("."):
+        if not isinstance(data, dict):
+            return None
+        data = data.get(part)  # type: ignore[assignment]
+    return data
 
 
 def _unit(question: Question, unit_id: str | None, suffix: str) -> Unit:

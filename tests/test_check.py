@@ -1,0 +1,149 @@
+"""`triage check`: one bad dialog fixture per kind of error; the built-in dialog is clean."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from triage.cli import main
+from triage.dialog.check import check, drug_paths, findings_paths
+from triage.dialog.loader import default_dialog_path
+
+HEAD = 'schema: triage.dialog/1\nid: t\nversion: "1"\ntitle: test\nsections:\n'
+
+
+def lint(tmp_path: Path, body: str, head: str = HEAD) -> list[str]:
+    path = tmp_path / "d.yaml"
+    path.write_text(head + body, encoding="utf-8")
+    report = check(path, "d.yaml")
+    from triage.errors import located
+
+    return [located(p, "error") for p in report.errors]
+
+
+def section(*questions: str) -> str:
+    return "  - id: s\n    title: S\n    questions:\n" + "".join(questions)
+
+
+def yes_no(qid: str, extra: str = "", field: str | None = "eruption.blisters") -> str:
+    text = f"      - id: {qid}\n        type: yes_no\n        prompt: {qid}?\n"
+    if field:
+        text += f"        field: {field}\n"
+    return text + extra
+
+
+def test_the_built_in_dialog_is_clean_and_reaches_every_findings_field():
+    report = check(default_dialog_path())
+    assert report.errors == [] and report.warnings == []
+    assert all(report.coverage.values())
+    assert len(report.coverage) == len(findings_paths()) + len(drug_paths())
+
+
+def test_yaml_syntax_error_has_file_line_and_column(tmp_path):
+    (message,) = lint(tmp_path, "  - id: [s\n")
+    assert message.startswith("d.yaml:7:1: error: YAML syntax error")
+
+
+def test_schema_error_names_the_field_line_and_allowed_values(tmp_path):
+    (message,) = lint(tmp_path, section(
+        "      - id: q\n        type: yesno\n        prompt: q?\n"))
+    assert message.startswith("d.yaml:10: error: sections[0].questions[0].type: 'yesno' is "
+                              "not one of choice, multi, yes_no, integer, decimal, date, text,"
+                              " group")
+
+
+def test_type_specific_requirements(tmp_path):
+    (message,) = lint(tmp_path, section(
+        "      - id: q\n        type: choice\n        prompt: q?\n"))
+    assert "sections[0].questions[0]: a choice question needs options" in message
+
+
+def test_duplicate_ids(tmp_path):
+    (message,) = lint(tmp_path, section(yes_no("a"), yes_no("a", field="eruption.nikolsky")))
+    assert "duplicate id 'a' (first at sections[0].questions[0].id)" in message
+
+
+def test_reference_to_a_missing_question(tmp_path):
+    (message,) = lint(tmp_path, section(
+        yes_no("a"), yes_no("b", "        enable_when: answers.zz == 'yes'\n",
+                            field="eruption.nikolsky")))
+    assert "enable_when: names unknown answer 'zz'" in message
+    assert message.startswith("d.yaml:17:")
+
+
+def test_condition_that_does_not_compile(tmp_path):
+    (message,) = lint(tmp_path, section(
+        yes_no("a"), yes_no("b", "        enable_when: answers.a ==\n",
+                            field="eruption.nikolsky")))
+    assert "enable_when: does not compile" in message
+
+
+def test_unknown_name_in_a_condition(tmp_path):
+    (message,) = lint(tmp_path, section(
+        yes_no("a"), yes_no("b", "        enable_when: patient.a == 'yes'\n",
+                            field="eruption.nikolsky")))
+    assert "uses 'patient'; allowed names: answers, item, findings" in message
+
+
+def test_cycles_and_conditions_on_later_answers(tmp_path):
+    found = lint(tmp_path, section(
+        yes_no("a", "        enable_when: answers.b == 'yes'\n"),
+        yes_no("b", "        enable_when: answers.a == 'yes'\n", field="eruption.nikolsky")))
+    assert len(found) == 1 and "depends on 'b', which is asked at the same point or later" in (
+        found[0])
+
+
+def test_a_compared_value_no_answer_can_take_makes_a_question_unreachable(tmp_path):
+    (message,) = lint(tmp_path, section(
+        yes_no("a"), yes_no("b", "        enable_when: answers.a == 'maybe'\n",
+                            field="eruption.nikolsky")))
+    assert ("compares answers.a with 'maybe', which it can never be; its answers: no, "
+            "unknown, yes") in message
+
+
+def test_unknown_findings_field_with_a_suggestion(tmp_path):
+    (message,) = lint(tmp_path, section(yes_no("a", field="eruption.blister")))
+    assert ("'eruption.blister' is not a field of the findings (did you mean "
+            "'eruption.blisters'?)") in message
+
+
+def test_an_option_value_the_findings_refuse(tmp_path):
+    (message,) = lint(tmp_path, section(
+        "      - id: q\n        type: choice\n        prompt: q?\n"
+        "        field: eruption.pustules\n        options:\n"
+        "          - {value: typicl, label: typical}\n"))
+    assert ("the findings refuse this value: 'typicl' is not one of typical, compatible, "
+            "insufficient") in message
+
+
+def test_uncovered_fields_are_warnings_and_strict_exits_1(tmp_path, capsys):
+    path = tmp_path / "d.yaml"
+    path.write_text(HEAD + section(yes_no("a")), encoding="utf-8")
+    assert main(["check", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "warning: no question reaches findings field eruption.nikolsky" in out
+    assert main(["check", "--strict", str(path)]) == 1
+
+
+def test_errors_exit_2_and_clean_exits_0(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(HEAD + section(yes_no("a", field="nope")), encoding="utf-8")
+    assert main(["check", str(bad)]) == 2
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert "0 errors, 0 warnings" in out
+
+
+def test_coverage_table(capsys):
+    assert main(["check", "--coverage"]) == 0
+    out = capsys.readouterr().out
+    assert "eruption.pustules" in out and "pustules_grade, derive[0]" in out
+
+
+@pytest.mark.parametrize("text", ["", "- a\n", "\x00\x01"])
+def test_unusable_files_never_give_a_traceback(tmp_path, text):
+    path = tmp_path / "d.yaml"
+    path.write_bytes(text.encode())
+    report = check(path, "d.yaml")
+    assert report.errors and report.dialog is None

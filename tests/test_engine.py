@@ -1,0 +1,240 @@
+"""The dialog engine: order, branching, units, dates, back, edit, jump, groups, findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from triage.dialog.engine import Engine
+from triage.result import evaluate
+
+TODAY = dt.date(2026, 11, 25)
+CLEAR = {"detachment_any": "no", "nikolsky": "no", "blisters": "no", "atypical_targets": "no",
+         "mucosa_any": "no", "skin_pain": "no", "heart_rate": "80"}
+
+
+@pytest.fixture
+def engine(scar) -> Engine:
+    return Engine(scar, TODAY)
+
+
+def walk(engine: Engine, answers: dict[str, str], drugs: list[dict[str, str]] | None = None,
+         until: str | None = None) -> list:
+    """Answer the current question from `answers` (unknown otherwise) until `until` is next."""
+    outcomes = []
+    drugs = drugs or []
+    while (slot := engine.current()) is not None and slot.question.id != until:
+        q = slot.question
+        if q.id == "drug_more":
+            raw = "yes" if slot.repeat + 1 < len(drugs) else "no"
+        elif slot.repeat is not None:
+            raw = drugs[slot.repeat].get(q.id, "unknown")
+        else:
+            raw = answers.get(q.id, "unknown" if q.unknown_allowed else q.options[0].value)
+        outcome = engine.answer(raw, answers.get(f"{q.id}_unit"))
+        assert outcome.accepted, (slot.label(), raw, outcome.message)
+        outcomes.append((slot.label(), outcome))
+    return outcomes
+
+
+def test_the_red_flag_screen_comes_first(engine):
+    first = [s.question.id for s in engine.slots()][:4]
+    assert first == ["detachment_any", "nikolsky", "blisters", "atypical_targets"]
+    assert engine.current().section.id == "red_flags"
+
+
+def test_an_emergency_is_said_at_once_and_the_interview_goes_on(engine):
+    engine.answer("no")  # detachment
+    outcome = engine.answer("yes")  # Nikolsky
+    assert outcome.accepted
+    assert [n.kind for n in outcome.notes] == ["emergency"]
+    assert "Nikolsky" in outcome.notes[0].text
+    assert engine.current().question.id == "blisters"
+
+
+def test_a_refused_answer_keeps_the_same_question(engine):
+    walk(engine, CLEAR, until="heart_rate")
+    outcome = engine.answer("400")
+    assert not outcome.accepted and "outside the plausible range 20 to 300" in outcome.message
+    assert engine.current().question.id == "heart_rate"
+    assert engine.answer("88").accepted
+
+
+def test_unknown_is_an_answer_unless_the_dialog_says_otherwise(engine):
+    assert engine.unknown().accepted
+    assert engine.answers[-1].raw == "unknown"
+    walk(engine, {**CLEAR, "drugs_any": "yes"}, until="drug_name")
+    outcome = engine.unknown()
+    assert not outcome.accepted and "unknown is not allowed" in outcome.message
+
+
+def test_branching_skips_questions_that_do_not_apply(engine):
+    walk(engine, CLEAR)
+    ids = {a.question for a in engine.answers}
+    assert "detachment_bsa" not in ids and "mucosal_sites" not in ids
+    f = engine.findings
+    assert f.eruption.detachment_bsa_percent == 0 and f.eruption.mucosal_sites == []
+
+
+def test_dates_become_day_numbers_relative_to_the_onset(engine):
+    walk(engine, {**CLEAR, "onset_date": "2026-11-20", "assessment_date": "today",
+                  "drugs_any": "yes"},
+         [{"drug_name": "carbamazepine", "drug_start": "2026-10-27", "drug_ongoing": "no",
+           "drug_stop": "3 days ago"}], until="rash_bsa")
+    f = engine.findings
+    assert f.eruption.assessment_day == 5
+    assert (f.drugs[0].start_day, f.drugs[0].stop_day) == (-24, 2)
+
+
+def test_stop_before_start_is_refused_with_the_reason(engine):
+    walk(engine, {**CLEAR, "onset_date": "2026-11-20", "drugs_any": "yes"},
+         [{"drug_name": "x", "drug_start": "-10", "drug_ongoing": "no"}], until="drug_stop")
+    outcome = engine.answer("-12")
+    assert not outcome.accepted
+    assert outcome.message == "drugs[0].stop_day: -12 is before start_day -10"
+
+
+def test_units_are_converted_and_kept_as_entered(engine):
+    walk(engine, {**CLEAR, "temperature": "101.3", "temperature_unit": "F",
+                  "urea": "29", "urea_unit": "bun_mg_dl"})
+    assert engine.findings.systemic.temperature_max_c == 38.5
+    assert engine.findings.labs.urea_mmol_per_l == pytest.approx(10.353)
+    temperature = next(a for a in engine.answers if a.question == "temperature")
+    assert (temperature.raw, temperature.unit) == ("101.3", "F")
+
+
+@pytest.mark.parametrize(("bun", "points"), [("28", 0), ("29", 1)])
+def test_bun_in_mg_dl_reaches_the_scorten_boundary_correctly(engine, bun, points):
+    walk(engine, {**CLEAR, "urea": bun, "urea_unit": "bun_mg_dl"})
+    scorten = evaluate(engine.findings).score("scorten")
+    assert next(i for i in scorten.items if i.id == "urea").points == points
+
+
+@pytest.mark.parametrize(
+    ("answers", "grade"),
+    [
+        ({"pustules_numerous": "yes", "pustules_pinhead": "yes", "pustules_nonfollicular": "yes"},
+         "typical"),
+        ({"pustules_numerous": "yes", "pustules_pinhead": "no", "pustules_nonfollicular": "yes"},
+         "compatible"),
+        ({"pustules_judgeable": "no"}, "insufficient"),
+        ({"pustules_numerous": "yes", "pustules_pinhead": "unknown"}, None),
+    ],
+)
+def test_guided_pustule_questions_lead_to_the_eurosar_grade(engine, answers, grade):
+    walk(engine, {**CLEAR, "pustules_present": "yes", "pustules_mode": "guided",
+                  "pustules_judgeable": "yes", **answers}, until="erythema_mode")
+    assert engine.findings.eruption.pustules == grade
+
+
+def test_the_grade_is_shown_when_it_is_derived(engine):
+    outcomes = walk(engine, {**CLEAR, "pustules_present": "yes", "pustules_mode": "guided",
+                             "pustules_judgeable": "yes", "pustules_numerous": "yes",
+                             "pustules_pinhead": "yes", "pustules_nonfollicular": "yes"},
+                    until="erythema_mode")
+    notes = [n.text for _, o in outcomes for n in o.notes if n.kind == "derived"]
+    assert notes == ["eruption.pustules = typical"]
+
+
+def test_the_grade_can_be_given_directly(engine):
+    walk(engine, {**CLEAR, "pustules_present": "yes", "pustules_mode": "direct",
+                  "pustules_grade": "compatible"}, until="erythema_mode")
+    assert engine.findings.eruption.pustules == "compatible"
+
+
+def test_back_takes_back_the_last_answer(engine):
+    engine.answer("no")
+    engine.answer("yes")
+    assert engine.back().accepted
+    assert engine.current().question.id == "nikolsky"
+    assert engine.findings.eruption.nikolsky is None
+    assert [a.question for a in engine.answers] == ["detachment_any"]
+
+
+def test_back_with_nothing_to_take_back(engine):
+    assert not engine.back().accepted
+
+
+def test_edit_drops_the_answers_that_no_longer_apply_and_lists_them(engine):
+    engine.answer("yes")  # detachment
+    engine.answer("12")  # % BSA
+    assert engine.findings.eruption.detachment_bsa_percent == 12
+    outcome = engine.edit("detachment_any", "no")
+    assert outcome.accepted
+    assert [a.question for a in outcome.dropped] == ["detachment_bsa"]
+    assert any(n.kind == "dropped" and "detachment_bsa" in n.text for n in outcome.notes)
+    assert engine.findings.eruption.detachment_bsa_percent == 0
+
+
+def test_an_edit_that_newly_enables_a_question_asks_it_next(engine):
+    walk(engine, CLEAR, until="onset_date")
+    engine.edit("mucosa_any", "yes")
+    assert engine.current().question.id == "mucosal_sites"
+
+
+def test_an_invalid_edit_is_refused_and_nothing_changes(engine):
+    walk(engine, CLEAR, until="onset_date")
+    before = json.dumps(engine.findings_dict(), sort_keys=True)
+    outcome = engine.edit("heart_rate", "1000")
+    assert not outcome.accepted
+    assert json.dumps(engine.findings_dict(), sort_keys=True) == before
+
+
+def test_jump_to_a_section(engine):
+    assert engine.jump("labs")
+    assert engine.current().question.id == "leukocytes"
+    engine.answer("9000")
+    assert engine.current().question.id == "neutrophils"
+    assert not engine.jump("nowhere")
+
+
+def test_progress_by_section(engine):
+    walk(engine, CLEAR, until="onset_date")
+    progress = {section.id: (done, total) for section, done, total in engine.progress()}
+    assert progress["red_flags"] == (7, 7)
+    assert progress["timeline"] == (0, 3)
+
+
+def test_drugs_repeat_one_group_per_drug(engine):
+    walk(engine, {**CLEAR, "onset_date": "2026-11-20", "drugs_any": "yes"},
+         [{"drug_name": "allopurinol", "drug_start": "-21", "drug_ongoing": "yes"},
+          {"drug_name": "IVIg", "drug_start": "-9", "drug_ongoing": "yes",
+           "drug_batch": "Privigen lot 42"}], until="rash_bsa")
+    drugs = engine.findings.drugs
+    assert [d.name for d in drugs] == ["allopurinol", "IVIg"]
+    asked = {(a.question, a.repeat) for a in engine.answers}
+    assert ("drug_batch", 1) in asked  # a biological: brand and batch are asked
+    assert ("drug_batch", 0) not in asked and ("drug_biological", 0) in asked
+
+
+def test_no_drugs_is_an_empty_list_not_unknown(engine):
+    walk(engine, {**CLEAR, "drugs_any": "no"}, until="rash_bsa")
+    assert engine.findings.drugs == []
+
+
+def test_findings_are_valid_at_every_step_and_the_interview_ends(engine):
+    steps = 0
+    while not engine.finished:
+        assert engine.unknown().accepted or engine.answer(
+            engine.current().question.options[0].value).accepted
+        engine.findings.model_dump()  # a valid model at every step
+        steps += 1
+        assert steps < 200
+    assert engine.current() is None
+
+
+def test_the_same_answers_give_the_same_findings_byte_for_byte(scar):
+    runs = []
+    for _ in range(2):
+        e = Engine(scar, TODAY)
+        walk(e, {**CLEAR, "temperature": "39.2", "onset_date": "5 days ago",
+                 "drugs_any": "yes"}, [{"drug_name": "Bactrim", "drug_start": "-10"}])
+        runs.append(json.dumps(evaluate(e.findings).as_json(), sort_keys=True))
+    assert runs[0] == runs[1]
+
+
+def test_answering_a_named_question_that_does_not_apply(engine):
+    outcome = engine.answer("12", question="detachment_bsa")
+    assert not outcome.accepted and "does not apply" in outcome.message
