@@ -78,12 +78,14 @@ def test_unknown_answers_span_yes_and_no():
 @pytest.mark.parametrize(("start_day", "answer", "points"), [(-1, "yes", 2), (0, "no", -1)])
 def test_after_drug_derived_from_start_day(start_day, answer, points):
     q2 = items(score(start_day=start_day))["after_drug"]
-    assert (q2.answer, q2.points, q2.derived_from) == (answer, points, "drugs[0].start_day")
+    assert (q2.answer, q2.points) == (answer, points)
+    assert q2.decision == "answered from drugs[0].start_day (no explicit answer)"
+    assert q2.fields == ("drugs[0].naranjo.after_drug", "drugs[0].start_day")
 
 
 def test_explicit_answer_wins_over_derived():
     q2 = items(score(start_day=5, naranjo={"after_drug": "unknown"}))["after_drug"]
-    assert (q2.answer, q2.points, q2.known) == ("unknown", 0, False)
+    assert (q2.answer, q2.points, q2.known, q2.decision) == ("unknown", 0, False, None)
 
 
 @pytest.mark.parametrize(

@@ -83,7 +83,11 @@ class Intermediate:
 
 
 def _presence(
-    drug: Drug, findings: Findings, half_life: float | None, half_life_origin: str
+    drug: Drug,
+    findings: Findings,
+    half_life: float | None,
+    half_life_origin: str,
+    fields: tuple[str, ...],
 ) -> Item:
     rule = (
         "definite (taken up to the index day, or stopped less than 5 half-lives before) 0; "
@@ -102,7 +106,7 @@ def _presence(
             rule,
             source,
             decision="taken up to or after day 0 is definite (spec §5)",
-            derived_from="ongoing_at_onset, stop_day",
+            fields=fields,
         )
     if drug.stop_day is None:
         return item(
@@ -112,7 +116,7 @@ def _presence(
             [0, *late],
             rule,
             source,
-            derived_from="ongoing_at_onset, stop_day",
+            fields=fields,
         )
     hours = -drug.stop_day * 24
     if half_life is None:
@@ -124,7 +128,7 @@ def _presence(
             rule,
             source,
             decision="half-life unknown: the item is unknown and spans -3..0 (spec §5)",
-            derived_from="stop_day, half_life_hours",
+            fields=fields,
         )
     cleared = hours > 5 * half_life
     answer = (
@@ -139,9 +143,7 @@ def _presence(
         rule,
         source,
         decision="stopped before day 0: compared with 5 half-lives (spec §5)",
-        derived_from="stop_day, half_life_hours, patient.organ_dysfunction_or_interaction"
-        if cleared
-        else "stop_day, half_life_hours",
+        fields=fields,
     )
 
 
@@ -173,7 +175,7 @@ def intermediate(drug: Drug, index: int, findings: Findings) -> Intermediate | N
         if exposure is not None
         else "previous exposure unknown: windows without a previous reaction in the total; "
         "the range covers both",
-        derived_from=f"drugs[{index}].start_day",
+        fields=(f"drugs[{index}].start_day", f"drugs[{index}].previous_exposure"),
     )
     pre_item = item(
         "previous_exposure",
@@ -185,7 +187,7 @@ def intermediate(drug: Drug, index: int, findings: Findings) -> Intermediate | N
         "similar drug +1; none known (or unknown) 0; exposed without reaction -2",
         f"{TABLE}, criterion 3",
         points=PREVIOUS_EXPOSURE_POINTS[exposure or "none"],
-        derived_from=f"drugs[{index}].previous_exposure",
+        fields=(f"drugs[{index}].previous_exposure",),
     )
 
     if drug.half_life_hours is not None:
@@ -194,7 +196,12 @@ def intermediate(drug: Drug, index: int, findings: Findings) -> Intermediate | N
         half_life, origin = float(info.half_life.value), f"typical, {info.half_life.source}"
     else:
         half_life, origin = None, ""
-    presence = _presence(drug, findings, half_life, origin)
+    own = ("ongoing_at_onset", "stop_day", "half_life_hours", "name")
+    presence_fields = (
+        *(f"drugs[{index}].{f}" for f in own),
+        "patient.organ_dysfunction_or_interaction",
+    )
+    presence = _presence(drug, findings, half_life, origin, presence_fields)
 
     dechallenge = drug.dechallenge
     dechallenge_item = item(
@@ -205,7 +212,7 @@ def intermediate(drug: Drug, index: int, findings: Findings) -> Intermediate | N
         "drug stopped (or unknown) 0; continued without harm -2",
         f"{TABLE}, criterion 4",
         points=-2 if dechallenge == "continued_without_harm" else 0,
-        derived_from=f"drugs[{index}].dechallenge",
+        fields=(f"drugs[{index}].dechallenge",),
     )
 
     if drug.notoriety is not None:
@@ -223,9 +230,8 @@ def intermediate(drug: Drug, index: int, findings: Findings) -> Intermediate | N
         [NOTORIETY_POINTS[notoriety]],
         "strongly associated +3; associated +2; suspected +1; unknown 0; not suspected -1",
         f"{TABLE}, criterion 5; list: {origin}",
-        derived_from=f"drugs[{index}].notoriety"
-        if drug.notoriety is not None
-        else "knowledge/drugs.yaml",
+        # The notoriety comes from the file's override, else from the name's list entry.
+        fields=(f"drugs[{index}].notoriety", f"drugs[{index}].name"),
     )
 
     items = (delay_item, pre_item, presence, dechallenge_item, notoriety_item)
@@ -285,6 +291,7 @@ def score_all(findings: Findings) -> list[ScoreResult | None]:
             decision="other cause: drugs tied at the top keep their score (spec §5)"
             if len(tied) > 1 and x in tied and (top or 0) > OTHER_CAUSE_THRESHOLD
             else None,
+            fields=("drugs",),  # every other drug's criteria 1-5
         )
         items = (*x.items, other)
         reachable = {low_v + (-1 if low_pen else 0), high_v + (-1 if high_pen else 0)}

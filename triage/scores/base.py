@@ -78,7 +78,8 @@ class Item:
     rule: str
     source: str
     decision: str | None
-    derived_from: str | None
+    #: The findings fields this item reads (drug fields as drugs[i].field).
+    fields: tuple[str, ...]
     #: Lowest and highest reachable points; `known` when no answer can change them.
     #: Stored, not derived on access: a batch reads them for every item of every file.
     min: int
@@ -100,8 +101,8 @@ class Item:
         }
         if self.decision:
             data["decision"] = self.decision
-        if self.derived_from:
-            data["derived_from"] = self.derived_from
+        if self.fields:
+            data["fields"] = list(self.fields)
         return data
 
 
@@ -115,7 +116,7 @@ def item(
     *,
     points: int | None = None,
     decision: str | None = None,
-    derived_from: str | None = None,
+    fields: Iterable[str] = (),
 ) -> Item:
     """Build an item. Without `points`, a known item scores its one value and an unknown
     item scores 0, or the reachable value nearest 0 when 0 is not reachable (spec §3)."""
@@ -139,7 +140,7 @@ def item(
         rule,
         source,
         decision,
-        derived_from,
+        tuple(fields),
         low,
         high,
         low == high,

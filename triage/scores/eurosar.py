@@ -49,6 +49,7 @@ def _grade(findings_value: str | None, id: str, label: str, definition: str) -> 
         f"typical +2, compatible +1, insufficient 0. Typical: {definition}",
         f"{TABLE}, A. Morphology",
         decision=None if findings_value else _UNKNOWN + "; 'insufficient' is a known 0",
+        fields=(f"eruption.{id}",),
     )
 
 
@@ -63,7 +64,7 @@ def _yes_no(
     *,
     decision: str | None = None,
     answer: object = None,
-    derived_from: str | None = None,
+    fields: tuple[str, ...] = (),
 ) -> Item:
     possible = [yes, no] if value is None else [yes if value else no]
     if value is None and decision is None:
@@ -76,7 +77,7 @@ def _yes_no(
         rule,
         f"{TABLE}, {section}",
         decision=decision,
-        derived_from=derived_from,
+        fields=fields,
     )
 
 
@@ -111,6 +112,7 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
             0,
             "yes +1, no 0",
             "A. Morphology",
+            fields=("eruption.postpustular_desquamation",),
         ),
         _yes_no(
             "mucosal_involvement",
@@ -121,7 +123,7 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
             "yes -2, no 0",
             "B. Course",
             answer=er.mucosal_sites,
-            derived_from="eruption.mucosal_sites",
+            fields=("eruption.mucosal_sites",),
         ),
         _yes_no(
             "acute_onset",
@@ -131,6 +133,7 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
             -2,
             "yes 0, no -2",
             "B. Course",
+            fields=("eruption.acute_onset",),
         ),
         _yes_no(
             "resolution",
@@ -146,7 +149,7 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
             decision=decision_note(
                 "eurosar_resolution_day", ops.eurosar_resolution_day, er.resolution_day
             ),
-            derived_from="eruption.resolution_day, eruption.assessment_day",
+            fields=("eruption.resolution_day", "eruption.assessment_day"),
         ),
         _yes_no(
             "fever",
@@ -158,7 +161,7 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
             "B. Course",
             answer=sy.temperature_max_c,
             decision=decision_note("eurosar_fever_c", ops.eurosar_fever_c, sy.temperature_max_c),
-            derived_from="systemic.temperature_max_c",
+            fields=("systemic.temperature_max_c",),
         ),
         _yes_no(
             "neutrophils",
@@ -174,7 +177,7 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
                 ops.eurosar_neutrophils_per_mm3,
                 labs.neutrophils_per_mm3,
             ),
-            derived_from="labs.neutrophils_per_mm3",
+            fields=("labs.neutrophils_per_mm3",),
         ),
         item(
             "histology",
@@ -196,6 +199,7 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
                     else None
                 )
             ),
+            fields=("histology.agep_pattern",),
         ),
     ]
     return make_result(ID, NAME, SOURCE, items, BANDS)

@@ -68,6 +68,10 @@ QUESTIONS: tuple[tuple[str, str, int, int, int], ...] = (
 Answer = Literal["yes", "no", "unknown"]
 
 
+#: The questions the findings can answer without an explicit answer, and from what.
+DERIVABLE = {"after_drug": "start_day", "previous_similar_reaction": "previous_exposure"}
+
+
 def derived_answer(drug: Drug, question: str) -> tuple[Answer | None, str | None]:
     """An answer the findings already give when the file has none, and its origin."""
     if question == "after_drug" and drug.start_day is not None:
@@ -88,10 +92,14 @@ def score(drug: Drug, index: int) -> ScoreResult:
     items: list[Item] = []
     for number, (qid, question, yes, no, dont_know) in enumerate(QUESTIONS, start=1):
         answer: Answer | None = getattr(explicit, qid) if explicit else None
-        origin = f"drugs[{index}].naranjo.{qid}" if answer is not None else None
+        fields = [f"drugs[{index}].naranjo.{qid}"]
+        derived = None
+        if qid in DERIVABLE:
+            fields.append(f"drugs[{index}].{DERIVABLE[qid]}")
         if answer is None:
             answer, field = derived_answer(drug, qid)
-            origin = f"drugs[{index}].{field}" if field else None
+            if field:
+                derived = f"answered from drugs[{index}].{field} (no explicit answer)"
         points = {"yes": yes, "no": no}.get(answer or "", dont_know)
         known = answer in ("yes", "no")
         items.append(
@@ -103,7 +111,8 @@ def score(drug: Drug, index: int) -> ScoreResult:
                 f"yes {signed(yes)}, no {signed(no)}, don't know {signed(dont_know)}",
                 f"{TABLE}, question {number}",
                 points=points,
-                derived_from=origin,
+                decision=derived,
+                fields=fields,
             )
         )
     return make_result(ID, NAME, SOURCE, items, BANDS)

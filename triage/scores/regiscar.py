@@ -107,7 +107,7 @@ def _workup(labs: Labs) -> Item:
         "is positive; otherwise 0",
         f"{TABLE}, item 8",
         points=points,
-        derived_from="labs.dress_workup",
+        fields=tuple(f"labs.dress_workup.{t}" for t in WORKUP_TESTS),
     )
 
 
@@ -136,7 +136,7 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
         "scaling: yes +1, no -1, unknown 0",
         f"{TABLE}, item 5b",
         points=feature_points,
-        derived_from="eruption.facial_edema, infiltration, purpura, scaling",
+        fields=tuple(f"eruption.{f}" for f in DRESS_FEATURES),
     )
     organs = sy.organ_involvement
     organ_points = None if organs is None else min(len(organs), 2)
@@ -153,7 +153,7 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
             f"{TABLE}, item 1",
             points=0 if fever else -1,
             decision=None if fever is not None else "the source scores unknown fever -1",
-            derived_from="systemic.temperature_max_c",
+            fields=("systemic.temperature_max_c",),
         ),
         item(
             "lymph_nodes",
@@ -165,7 +165,7 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
             decision="lymph nodes: >= 2 sites scores +1 (spec §5)"
             if nodes is not None and sy.enlarged_lymph_node_sites == 2
             else None,
-            derived_from="systemic.enlarged_lymph_node_sites",
+            fields=("systemic.enlarged_lymph_node_sites",),
         ),
         item(
             "eosinophilia",
@@ -177,7 +177,11 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
             f"{TABLE}, item 3",
             points=eos_points,
             decision=eos_decision,
-            derived_from="labs.eosinophils_per_mm3, eosinophils_percent, leukocytes_per_mm3",
+            fields=(
+                "labs.eosinophils_per_mm3",
+                "labs.eosinophils_percent",
+                "labs.leukocytes_per_mm3",
+            ),
         ),
         item(
             "atypical_lymphocytes",
@@ -190,6 +194,7 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
             else [0, 1],
             "yes +1; no or unknown 0",
             f"{TABLE}, item 4",
+            fields=("labs.atypical_lymphocytes",),
         ),
         item(
             "rash_extent",
@@ -198,7 +203,7 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
             [1] if extent else [0] if extent is False else [0, 1],
             "yes +1; no or unknown 0",
             f"{TABLE}, item 5a",
-            derived_from="eruption.rash_bsa_percent",
+            fields=("eruption.rash_bsa_percent",),
         ),
         features,
         item(
@@ -209,7 +214,7 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
             "no -1; yes or unknown 0",
             f"{TABLE}, item 5c",
             points=0 if hi.suggests_dress is not False else -1,
-            derived_from="histology.suggests_dress",
+            fields=("histology.suggests_dress",),
         ),
         item(
             "organ_involvement",
@@ -218,7 +223,7 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
             [organ_points] if organ_points is not None else [0, 1, 2],
             "1 organ +1; 2 or more +2; none or unknown 0",
             f"{TABLE}, item 6",
-            derived_from="systemic.organ_involvement",
+            fields=("systemic.organ_involvement",),
         ),
         item(
             "resolution",
@@ -231,7 +236,7 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
             f"{TABLE}, item 7",
             points=0 if resolved else -1,
             decision=None if resolved is not None else "the source scores unknown resolution -1",
-            derived_from="eruption.resolution_day, eruption.assessment_day",
+            fields=("eruption.resolution_day", "eruption.assessment_day"),
         ),
         _workup(labs),
     ]

@@ -58,7 +58,7 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
             TABLE,
             decision=decision_note(key, cutoff, value)
             or (None if hit is not None else "unknown: 0 in the total (lower bound)"),
-            derived_from=field,
+            fields=(field,),
         )
 
     items = [
@@ -71,6 +71,7 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
             "cancer or haematological malignancy present: 1 point",
             TABLE,
             decision=None if p.malignancy is not None else "unknown: 0 in the total (lower bound)",
+            fields=("patient.malignancy",),
         ),
         threshold(
             "heart_rate",

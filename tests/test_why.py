@@ -1,0 +1,43 @@
+""""Why we ask", read off the scores' own field lists and the red-flag triggers."""
+
+from __future__ import annotations
+
+import pytest
+
+from triage.dialog.why import fields_written, why
+from triage.field_uses import uses
+
+
+@pytest.mark.parametrize(
+    ("qid", "expected"),
+    [
+        ("nikolsky", "Feeds red flag (emergency): Positive Nikolsky sign."),
+        ("heart_rate", "Feeds SCORTEN: Heart rate (/min) >= 120; red flag (emergency): "
+                       "Heart rate >= 120/min."),
+        ("drug_dose", "Kept in the record and the summary; no score uses it."),
+        ("onset_date", "Day 0: every other date is counted from it."),
+        ("workup_done", "Decides whether to ask: workup_ana, workup_blood_culture, "
+                        "workup_hepatitis, workup_mycoplasma, workup_other."),
+    ],
+)
+def test_why_we_ask(scar, qid, expected):
+    assert why(scar, scar.questions[qid]) == expected
+
+
+def test_guided_questions_feed_the_grade_they_lead_to(scar):
+    assert "eruption.pustules" in fields_written(scar, scar.questions["pustules_numerous"])
+    assert "EuroSCAR AGEP validation score: Pustules" in why(
+        scar, scar.questions["pustules_numerous"])
+
+
+def test_drug_questions_feed_the_per_drug_scores(scar):
+    assert fields_written(scar, scar.questions["drug_start"]) == ["drugs[].start_day"]
+    assert "ALDEN: Delay from first intake to index day" in why(
+        scar, scar.questions["drug_start"])
+
+
+def test_every_field_a_score_or_red_flag_reads_is_a_findings_field():
+    from triage.dialog.check import drug_paths, findings_paths
+
+    valid = set(findings_paths()) | {f"drugs[].{p}" for p in drug_paths()} | {"drugs"}
+    assert set(uses()) <= valid

@@ -1,0 +1,53 @@
+""""Why we ask": what a question's answer feeds, derived from the dialog's mapping."""
+
+from __future__ import annotations
+
+from triage.dialog.conditions import references
+from triage.dialog.loader import LoadedDialog
+from triage.dialog.model import Question
+from triage.field_uses import uses
+
+
+def fields_written(dialog: LoadedDialog, question: Question) -> list[str]:
+    """The findings paths an answer to `question` can write (drug fields as drugs[].x)."""
+    paths: list[str] = []
+    if question.field:
+        paths.append(question.field)
+    paths += list(question.on_yes) + list(question.on_no)
+    for option in question.options or []:
+        paths += list(option.sets)
+    for unit in question.units or []:
+        if unit.field:
+            paths.append(unit.field)
+    for rule in dialog.dialog.derive:
+        read = set()
+        for text in (rule.when, rule.value):
+            if text:
+                read |= {attr for name, attr in references(text)[1] if name == "answers"}
+        if question.id in read:
+            paths.append(rule.field)
+    if question.id in dialog.group_of:
+        paths = [f"drugs[].{p}" for p in paths]
+    return list(dict.fromkeys(paths))
+
+
+def why(dialog: LoadedDialog, question: Question) -> str:
+    """One short line: the dialog's own `why`, else the scores and red flags it feeds."""
+    if question.why:
+        return question.why
+    feeds: list[str] = []
+    for path in fields_written(dialog, question):
+        feeds += [u for u in uses().get(path, ()) if u not in feeds]
+    if feeds:
+        text = "Feeds " + "; ".join(feeds)
+        return text if text.endswith((".", "?")) else text + "."
+    gated = [
+        q.id for q in dialog.questions.values()
+        if q.enable_when and any(
+            attr == question.id for _, attr in references(q.enable_when)[1])
+    ]
+    if gated:
+        return "Decides whether to ask: " + ", ".join(gated) + "."
+    if question.role == "onset":
+        return "Day 0: every other date is counted from it."
+    return "Kept in the record and the summary; no score uses it."
