@@ -6,7 +6,8 @@ Figures (goals from the issues):
 - headless cold start: `triage score FILE` vs `python -c "import pydantic, jinja2, yaml"`
   (goal <= 2.0x);
 - batch scoring: `triage score` of 1,000 findings files in one call vs parsing them with
-  PyYAML's C loader in one process (goal <= 2.0x).
+  PyYAML's C loader in one process (goal <= 2.0x);
+- replay cold start: `triage replay` of the seed transcript vs the same floor (<= 2.0x).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "examples" / "seed-agep-ivig.findings.yaml"
+SEED_TRANSCRIPT = ROOT / "examples" / "seed-agep-ivig.transcript.yaml"
 FULL = ROOT / "examples" / "example-full.findings.yaml"
 
 
@@ -79,6 +81,13 @@ def run(runs: int) -> dict[str, object]:
         "ratio": statistics.median(cold) / statistics.median(floor),
         "measured": _summary(cold),
         "floor": _summary(floor),
+    }
+
+    replay, floor_r = _pair([py, "-m", "triage", "replay", str(SEED_TRANSCRIPT)],
+                            [py, "-c", "import pydantic, jinja2, yaml"], runs)
+    figures["replay_cold_start"] = {
+        "goal": 2.0, "ratio": statistics.median(replay) / statistics.median(floor_r),
+        "measured": _summary(replay), "floor": _summary(floor_r),
     }
 
     with tempfile.TemporaryDirectory() as tmp:

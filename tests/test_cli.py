@@ -141,14 +141,21 @@ def _run_subprocess(*args: str) -> subprocess.CompletedProcess[str]:
                           cwd=ROOT, timeout=60)
 
 
-def test_headless_score_never_imports_textual():
+@pytest.mark.parametrize(
+    "argv",
+    [["score", str(SEED), "--format", "html"],
+     ["replay", str(ROOT / "examples" / "seed-agep-ivig.transcript.yaml"), "--format", "md"],
+     ["check"]],
+    ids=["score", "replay", "check"],
+)
+def test_the_headless_commands_never_import_textual(argv):
     probe = (
-        "import sys, runpy; sys.argv = ['triage', 'score', sys.argv[1], '--format', 'html'];"
+        "import sys, runpy; sys.argv = ['triage', *sys.argv[1:]];"
         "\ntry:\n    runpy.run_module('triage', run_name='__main__')\nexcept SystemExit:\n"
         "    pass\nprint('TEXTUAL', any(m == 'textual' or m.startswith('textual.') "
         "for m in sys.modules), file=sys.stderr)"
     )
-    done = _run_subprocess("-c", probe, str(SEED))
+    done = _run_subprocess("-c", probe, *argv)
     assert "TEXTUAL False" in done.stderr
 
 

@@ -238,3 +238,24 @@ def test_the_same_answers_give_the_same_findings_byte_for_byte(scar):
 def test_answering_a_named_question_that_does_not_apply(engine):
     outcome = engine.answer("12", question="detachment_bsa")
     assert not outcome.accepted and "does not apply" in outcome.message
+
+
+@pytest.mark.parametrize(
+    ("expression", "plan"),
+    [
+        ("answers.x == 'yes'", (("answers", "x"),)),
+        ("item.a != 'yes' and (answers.b in ['yes', 'no'])", (("answers", "b"), ("item", "a"))),
+        ("not drug_info.biological", (("drug_info", "biological"),)),
+        ("answers.x == 'findings.y'", (("answers", "x"),)),
+        ("findings.labs.x > 3", None),
+        ("answers.x.y == 1", None),
+        ("answers.get('x')", None),
+        ("answers['x'] == 1", None),
+        ("repeat > 2", None),
+        ("answers.x | length > 2", None),
+    ],
+)
+def test_memoized_conditions_know_everything_they_read(expression, plan):
+    from triage.dialog.conditions import _plan
+
+    assert _plan(expression) == plan

@@ -31,6 +31,7 @@ def test_wheel_carries_templates_and_drug_data(wheel: Path):
     assert "triage/_content/templates/score_report.md" in names
     assert "triage/_content/templates/score_report.html" in names
     assert "triage/knowledge/drugs.yaml" in names
+    assert "triage/_content/dialogs/scar.yaml" in names
 
 
 def test_installed_wheel_scores_from_another_directory(wheel: Path, tmp_path: Path):
@@ -54,6 +55,17 @@ def test_installed_wheel_scores_from_another_directory(wheel: Path, tmp_path: Pa
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0].startswith(str(target))
     assert "EuroSCAR AGEP validation score: 11, definite" in done.stdout
+
+    shutil.copy(ROOT / "examples" / "seed-agep-ivig.transcript.yaml", elsewhere / "t.yaml")
+    done = subprocess.run(
+        [sys.executable, "-c",
+         "import sys, triage.cli; sys.exit(triage.cli.main(['replay', 't.yaml']) or "
+         "triage.cli.main(['check']))"],
+        cwd=elsewhere, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert '"category": "definite"' in done.stdout
+    assert "_content/dialogs/scar.yaml: dialog scar 1.0" in done.stdout
 
 
 def test_ruff_is_clean():
