@@ -206,3 +206,35 @@ def test_engine_saves_and_replays_an_interrupted_session(scar):
     script, doc = transcript.loads(text)
     again = transcript.replay(script, scar, "t", doc)
     assert again.current().question.id == e.current().question.id == "atypical_targets"
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_the_one_computation_replay_equals_the_step_by_step_replay(path, scar, monkeypatch):
+    script, doc = transcript.load(path)
+    fast = transcript.replay(script, scar, "t", doc)
+    monkeypatch.setattr(Engine, "load", lambda self, answers: False)
+    slow = transcript.replay(script, scar, "t", doc)
+    assert fast.findings_dict() == slow.findings_dict()
+    assert fast.answers == slow.answers
+    assert fast.current() == slow.current()
+
+
+def test_an_unknown_where_the_dialog_forbids_it_is_refused_on_either_path(scar):
+    text = _script(scar, "".join(
+        f"  - {{q: {q}, value: \"no\"}}\n" for q in
+        ("detachment_any", "nikolsky", "blisters", "atypical_targets", "mucosa_any",
+         "skin_pain")) + "  - {q: heart_rate, value: \"80\"}\n"
+        "  - {q: onset_date, value: \"3 days ago\"}\n"
+        "  - {q: assessment_date, value: \"today\"}\n  - {q: acute_onset, value: \"yes\"}\n"
+        "  - {q: drugs_any, value: \"yes\"}\n  - {q: drug_name, repeat: 0, value: \"?\"}\n")
+    assert "step 12 (drug_name #1): '?' refused: this question needs an answer" in refusal(
+        scar, text)
+
+
+def test_answers_out_of_interview_order_are_checked_step_by_step(scar):
+    # nikolsky before detachment_any: reachable either way, so accepted in the given order.
+    text = _script(scar, "  - {q: nikolsky, value: \"no\"}\n"
+                         "  - {q: detachment_any, value: \"no\"}\n")
+    script, doc = transcript.loads(text)
+    engine = transcript.replay(script, scar, "t", doc)
+    assert [a.question for a in engine.answers] == ["nikolsky", "detachment_any"]

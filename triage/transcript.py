@@ -188,6 +188,16 @@ def replay(
             ]
         )
     engine = Engine(dialog, transcript.today)
+    # Fast path: a transcript in interview order that fits is taken in one computation;
+    # anything else is replayed step by step, which names the step that does not fit.
+    whole = [Answer(e.q, e.repeat, " ".join(e.value.split()), e.unit)
+             for e in transcript.answers]
+    try:
+        if engine.load(whole):
+            return engine
+    except DialogError:
+        pass
+    engine = Engine(dialog, transcript.today)
     for step, entry in enumerate(transcript.answers, start=1):
         line = doc.line_of(("answers", step - 1)) if doc else None
 

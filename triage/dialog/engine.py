@@ -243,6 +243,34 @@ class Engine:
         current = self.current()
         return current is not None and current.section.id == section
 
+    def load(self, answers: list[Answer]) -> bool:
+        """Take a whole interview's answers at once, if they fit it exactly as given in
+        interview order: each applies, converts, and the findings are valid. Then the
+        state is what answering them one by one would give (conditions read only earlier
+        answers, which `triage check` enforces), at the cost of one computation instead of
+        one per answer. False, and nothing changed, when they do not fit."""
+        if self._answers or len({a.key for a in answers}) != len(answers):
+            return False
+        candidate = {a.key: a for a in answers}
+        state = self._compute(candidate)
+        if state.invalid or set(state.kept) != set(candidate):
+            return False
+        by_key = {slot.key: slot for slot in state.slots}
+        for answer in answers:  # the same checks and spelling as answering one by one
+            if self._normalize(by_key[answer.key], answer.raw, answer.unit) != answer:
+                return False
+        position = {slot.key: i for i, slot in enumerate(state.slots)}
+        order = [position[a.key] for a in answers]
+        if order != sorted(order):
+            return False
+        try:
+            model = self._validate(state.findings)
+        except _Invalid:
+            return False
+        self._answers, self._history = candidate, [a.key for a in answers]
+        self._state, self._model = state, model
+        return True
+
     # --- internals -----------------------------------------------------------------------
 
     def _normalize(self, slot: Slot, raw: str, unit: str | None) -> Answer | Outcome:
