@@ -59,6 +59,13 @@ def test_readable_reports_show_the_breakdown(capsys, fmt):
     assert "Pustules" in out and "Histology" in out
 
 
+def test_json_lines_are_the_standard_library_json_of_each_result(capsys):
+    code, out, _ = run(capsys, "score", str(SEED), str(FULL))
+    for line in out.splitlines():
+        data = json.loads(line)
+        assert line == json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
 def test_text_report_fits_80_columns(capsys):
     _, out, _ = run(capsys, "score", str(SEED), str(FULL), "--format", "text")
     assert max(len(line) for line in out.splitlines()) <= 80

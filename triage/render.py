@@ -92,7 +92,9 @@ def environment(autoescape: bool) -> Any:
 
 def json_line(result: dict[str, Any]) -> str:
     """One result as one line of JSON (the several-files form of `triage score`)."""
-    return json.dumps(result, ensure_ascii=False, separators=(",", ":")) + "\n"
+    import orjson
+
+    return orjson.dumps(result).decode("utf-8") + "\n"
 
 
 def render(results: Sequence[tuple[str, dict[str, Any]]], fmt: str) -> str:
