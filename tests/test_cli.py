@@ -61,6 +61,7 @@ def test_readable_reports_show_the_breakdown(capsys, fmt):
 
 def test_json_lines_are_the_standard_library_json_of_each_result(capsys):
     code, out, _ = run(capsys, "score", str(SEED), str(FULL))
+    assert code == 0
     for line in out.splitlines():
         data = json.loads(line)
         assert line == json.dumps(data, ensure_ascii=False, separators=(",", ":"))
