@@ -289,3 +289,18 @@ class TestFiles:
             with pytest.raises(InputError) as caught:
                 findings.load(path, "x")
             assert str(caught.value) == f"x: {message}"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("2026-11-20", None), ("'2026-11-20'", None),
+     ("2026-13-01", "line 2, column 24: YAML error: cannot read '2026-13-01': month must be"),
+     ("&d 2026-13-01", "YAML error: cannot read a value: month must be in 1..12"),
+     ("'yesterday'", "'yesterday' is not a date (YYYY-MM-DD)")],
+)
+def test_onset_date_is_an_optional_calendar_date(value, expected):
+    text = HEAD + f"eruption: {{onset_date: {value}}}\n"
+    if expected is None:
+        assert str(findings.loads(text).eruption.onset_date) == "2026-11-20"
+    else:
+        assert expected in one_problem(text)

@@ -36,3 +36,26 @@ def test_plain_strings_that_look_like_other_types_follow_yaml_1_1():
 def test_merge_keys_and_anchors_use_the_general_constructor():
     text = "base: &b {x: 1}\nuse:\n  <<: *b\n  y: 2\n"
     assert parse(text, "t.yaml").data == {"base": {"x": 1}, "use": {"x": 1, "y": 2}}
+
+
+def test_values_pyyaml_cannot_build_are_problems_not_tracebacks():
+    import pytest
+
+    from triage.errors import InputError
+
+    for text in ("a: 2026-02-30\n", "a: &x 2026-02-30\nb: *x\n"):
+        with pytest.raises(InputError, match="cannot read"):
+            parse(text, "t.yaml")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab:-[]{}&*!?|>'\"#,. \n\t0123456789eE+_~%@`")),
+               max_size=60))
+def test_any_text_parses_or_is_a_problem(text):
+    from triage import findings
+    from triage.errors import InputError
+
+    try:
+        findings.loads(text, "fuzz.yaml")
+    except InputError as exc:
+        assert exc.problems and all(str(p).startswith("fuzz.yaml") for p in exc.problems)

@@ -26,8 +26,9 @@ def uses() -> dict[str, tuple[str, ...]]:
     from triage.result import evaluate
 
     # One drug with a start day, so that ALDEN and Naranjo are scored and list their fields.
-    result = evaluate(Findings.model_validate(
-        {"schema": SCHEMA, "drugs": [{"name": "x", "start_day": -10}]}))
+    result = evaluate(
+        Findings.model_validate({"schema": SCHEMA, "drugs": [{"name": "x", "start_day": -10}]})
+    )
     found: dict[str, list[str]] = defaultdict(list)
 
     def add(path: str, use: str) -> None:

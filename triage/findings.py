@@ -7,6 +7,7 @@ answers into "unknown" without a word.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -99,9 +100,23 @@ class Patient(_Model):
     organ_dysfunction_or_interaction: StrictBool | None = None
 
 
+def _iso_date(value: Any) -> Any:
+    # JSON carries dates as text; YAML reads a bare 2026-11-20 as a date already.
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError(
+                "date_format", "'{value}' is not a date (YYYY-MM-DD)", {"value": value}
+            ) from None
+    return value
+
+
 class Eruption(_Model):
     """The skin: course, extent and morphology."""
 
+    #: The calendar date of day 0 (an addition to the spec: it lets next steps give dates).
+    onset_date: Annotated[dt.date | None, BeforeValidator(_iso_date)] = None
     assessment_day: Annotated[StrictInt, Field(ge=0, le=36500)] | None = None
     acute_onset: StrictBool | None = None
     resolution_day: Annotated[StrictInt, Field(ge=0, le=36500)] | None = None

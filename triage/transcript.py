@@ -190,8 +190,7 @@ def replay(
     engine = Engine(dialog, transcript.today)
     # Fast path: a transcript in interview order that fits is taken in one computation;
     # anything else is replayed step by step, which names the step that does not fit.
-    whole = [Answer(e.q, e.repeat, " ".join(e.value.split()), e.unit)
-             for e in transcript.answers]
+    whole = [Answer(e.q, e.repeat, " ".join(e.value.split()), e.unit) for e in transcript.answers]
     try:
         if engine.load(whole):
             return engine

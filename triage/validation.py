@@ -122,7 +122,16 @@ def message(error: Any, root: type[BaseModel], missing: dict[tuple[str, ...], st
         return f"{show(given)} is not {_TYPE_WORDS[kind]}"
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
-    if kind.startswith(("after_", "above_", "stop_", "ongoing_", "blank_", "duplicate")):
+    if kind in (
+        "date_type",
+        "date_parsing",
+        "date_from_datetime_parsing",
+        "date_from_datetime_inexact",
+    ):
+        return f"{show(given)} is not a date (YYYY-MM-DD)"
+    if kind.startswith(("after_", "above_", "stop_", "ongoing_", "blank_", "duplicate")) or (
+        kind == "date_format"
+    ):
         return str(error["msg"])
     return f"{show(given)}: {error['msg']}"
 

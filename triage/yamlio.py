@@ -154,7 +154,12 @@ class _StrictLoader(_Loader):  # type: ignore[misc, valid-type]
                 return None
             if node.tag == _BOOL:
                 return self.bool_values[node.value.lower()]
-            return self.construct_object(node, deep=True)
+            try:
+                return self.construct_object(node, deep=True)
+            except (ValueError, OverflowError) as exc:  # e.g. a timestamp 2026-13-01
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"cannot read {node.value!r}: {exc}", node.start_mark
+                ) from None
         if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
             return [self.construct_plain(child) for child in node.value]
         if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
@@ -226,6 +231,8 @@ def parse(text: str, source: str) -> Document:
         ) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(source, f"YAML error: {exc}")]) from None
+    except (ValueError, OverflowError) as exc:  # a value PyYAML cannot build, e.g. a date
+        raise InputError([Problem(source, f"YAML error: cannot read a value: {exc}")]) from None
     except RecursionError:
         raise InputError([Problem(source, f"nested deeper than {MAX_DEPTH} levels")]) from None
     finally:

@@ -69,8 +69,21 @@ def holds(expression: str | None, **context: Any) -> bool:
 _READ = re.compile(r"\b(answers|item|drug_info)\.([A-Za-z_][A-Za-z0-9_]*)\b")
 _STRING = re.compile(r"'[^']*'|\"[^\"]*\"")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
-_PLAIN_WORDS = {"and", "or", "not", "in", "is", "if", "else", "none", "true", "false",
-                "None", "True", "False"}
+_PLAIN_WORDS = {
+    "and",
+    "or",
+    "not",
+    "in",
+    "is",
+    "if",
+    "else",
+    "none",
+    "true",
+    "false",
+    "None",
+    "True",
+    "False",
+}
 
 
 @cache

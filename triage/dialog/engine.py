@@ -396,6 +396,8 @@ class Engine:
                 if value != "unknown":
                     if q.role == "onset":
                         onset = value
+                        if q.field:
+                            _set(target, q.field, value)
                     elif q.type == "yes_no":
                         if q.field:
                             _set(target, q.field, value == "yes")

@@ -1,4 +1,4 @@
-""""Why we ask": what a question's answer feeds, derived from the dialog's mapping."""
+""" "Why we ask": what a question's answer feeds, derived from the dialog's mapping."""
 
 from __future__ import annotations
 
@@ -42,9 +42,9 @@ def why(dialog: LoadedDialog, question: Question) -> str:
         text = "Feeds " + "; ".join(feeds)
         return text if text.endswith((".", "?")) else text + "."
     gated = [
-        q.id for q in dialog.questions.values()
-        if q.enable_when and any(
-            attr == question.id for _, attr in references(q.enable_when)[1])
+        q.id
+        for q in dialog.questions.values()
+        if q.enable_when and any(attr == question.id for _, attr in references(q.enable_when)[1])
     ]
     if gated:
         return "Decides whether to ask: " + ", ".join(gated) + "."
