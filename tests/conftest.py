@@ -73,3 +73,9 @@ def scar():
     from triage.dialog.loader import default_dialog_path, load_dialog
 
     return load_dialog(default_dialog_path(), "dialogs/scar.yaml")
+
+
+@pytest.fixture(autouse=True)
+def fixed_render_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Summaries say when they were rendered; tests fix that time (2026-11-25 12:00 UTC)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764072000")

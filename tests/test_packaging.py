@@ -28,10 +28,11 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_carries_templates_and_drug_data(wheel: Path):
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert "triage/_content/templates/score_report.md" in names
-    assert "triage/_content/templates/score_report.html" in names
+    assert "triage/_content/templates/summary.md" in names
+    assert "triage/_content/templates/summary.html" in names
     assert "triage/knowledge/drugs.yaml" in names
     assert "triage/_content/dialogs/scar.yaml" in names
+    assert "triage/rules/next_steps.yaml" in names
 
 
 def test_installed_wheel_scores_from_another_directory(wheel: Path, tmp_path: Path):

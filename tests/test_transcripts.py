@@ -238,3 +238,22 @@ def test_answers_out_of_interview_order_are_checked_step_by_step(scar):
     script, doc = transcript.loads(text)
     engine = transcript.replay(script, scar, "t", doc)
     assert [a.question for a in engine.answers] == ["nikolsky", "detachment_any"]
+
+
+SHARED_CASES = ["seed-agep-ivig", "example-full"]
+
+
+@pytest.mark.parametrize("name", SHARED_CASES)
+@pytest.mark.parametrize("fmt", ["json", "md", "text", "html"])
+def test_every_shared_case_renders_to_its_golden_summary(name, fmt, capsys, golden):
+    import os
+
+    from tests.conftest import shared_dir
+
+    old = os.getcwd()
+    os.chdir(shared_dir().parent)
+    try:
+        assert main(["score", f"shared/cases/{name}.findings.yaml", "--format", fmt]) == 0
+    finally:
+        os.chdir(old)
+    golden(f"case-{name}.{fmt}", capsys.readouterr().out)

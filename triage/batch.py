@@ -14,8 +14,8 @@ from typing import Any
 
 from triage import findings as findings_mod
 from triage.errors import InputError, Problem
-from triage.result import evaluate
 from triage.scores.operators import Operators
+from triage.summary import summarize
 from triage.yamlio import decode_text, parse
 
 #: Below this many files a worker process costs more than it saves.
@@ -41,7 +41,7 @@ def score_one(
             data = findings_mod.load(Path(name), name)
     except InputError as exc:
         return name, None, exc.problems
-    return name, encode(evaluate(data, operators).as_json()), []
+    return name, encode(summarize(data, operators)), []
 
 
 def _chunk(args: tuple[Sequence[str], Operators, Encode]) -> list[Outcome]:

@@ -124,7 +124,7 @@ def _replay(args: argparse.Namespace) -> int:
     from triage import transcript as transcript_mod
     from triage.errors import InputError
     from triage.render import render
-    from triage.result import evaluate
+    from triage.summary import summarize_interview
 
     try:
         dialog = _load_dialog(args.dialog)
@@ -140,25 +140,7 @@ def _replay(args: argparse.Namespace) -> int:
         except InputError as exc:
             problems.extend(exc.problems)
             continue
-        data = evaluate(engine.findings).as_json()
-        data["dialog"] = {
-            "id": dialog.id,
-            "version": dialog.version,  # type: ignore[attr-defined]
-            "hash": dialog.hash,
-        }  # type: ignore[attr-defined]
-        data["answers"] = [
-            {
-                k: v
-                for k, v in (
-                    ("q", a.question),
-                    ("repeat", a.repeat),
-                    ("value", a.raw),
-                    ("unit", a.unit),
-                )
-                if v is not None
-            }
-            for a in engine.answers
-        ]
+        data = summarize_interview(engine)
         results.append((name, data))
     if problems:
         for problem in problems:

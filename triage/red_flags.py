@@ -196,8 +196,9 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger(
         "mucosa_one",
         "urgent",
-        "Mucosal involvement (one site)",
-        lambda f: _mucosa(f),
+        "Mucosal involvement at one site",
+        # Two or more sites are the emergency trigger above; this one is the single site.
+        lambda f: None if f.eruption.mucosal_sites is None else len(f.eruption.mucosal_sites) == 1,
         ("eruption.mucosal_sites",),
         SOURCE_7,
     ),

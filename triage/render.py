@@ -18,7 +18,7 @@ from triage import __version__
 from triage.scores.base import signed
 
 FORMATS = ("json", "md", "text", "html")
-TEMPLATE = {"md": "score_report.md", "text": "score_report.txt", "html": "score_report.html"}
+TEMPLATE = {"md": "summary.md", "text": "summary.txt", "html": "summary.html"}
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!])")
@@ -64,6 +64,44 @@ def wrap(text: Any, width: int = 78, indent: str = "", first: str | None = None)
     )
 
 
+def exposure(row: dict[str, Any]) -> str:
+    """A drug's exposure against day 0, in words."""
+    start, stop, ongoing = row["start_day"], row["stop_day"], row["ongoing_at_onset"]
+    text = "first intake unknown" if start is None else f"first intake day {start}"
+    if stop is not None:
+        text += f", last intake day {stop}"
+    elif ongoing:
+        text += ", still taken on day 0"
+    else:
+        text += ", last intake unknown"
+    if row.get("latency_days") is not None:
+        text += f" (latency {row['latency_days']} days)"
+    return text
+
+
+def provenance(p: dict[str, Any]) -> str:
+    """The provenance footer in one line: versions, dialog, decisions, time."""
+    parts = [f"triage {p['triage_version']}"]
+    if p.get("dialog"):
+        d = p["dialog"]
+        parts.append(f"dialog {d['id']} {d['version']} ({d['hash'][:19]}...)")
+    parts.append(f"scoring rules: {p['rules']}")
+    if p.get("next_steps_rules_version"):
+        parts.append(f"next-step rules {p['next_steps_rules_version']}")
+    changed = p.get("operators_changed") or {}
+    parts.append(
+        "thresholds: "
+        + (
+            ", ".join(f"{k} {v}" for k, v in changed.items())
+            if changed
+            else "the defaults of spec §5"
+        )
+    )
+    if p.get("rendered_at"):
+        parts.append(f"rendered {p['rendered_at']} (UTC)")
+    return "; ".join(parts)
+
+
 def words(value: str) -> str:
     """An identifier as words: very_probable -> very probable."""
     return str(value).replace("_", " ")
@@ -85,8 +123,17 @@ def environment(autoescape: bool) -> Any:
         undefined=jinja2.StrictUndefined,
     )
     env.filters.update(
-        plain=plain, md=md, signed=signed, span=span, answer=answer, wrap=wrap, words=words
+        plain=plain,
+        md=md,
+        signed=signed,
+        span=span,
+        answer=answer,
+        wrap=wrap,
+        words=words,
+        exposure=exposure,
+        provenance=provenance,
     )
+    env.globals["timeline_svg"] = timeline_svg
     return env
 
 
@@ -111,7 +158,67 @@ def render(results: Sequence[tuple[str, dict[str, Any]]], fmt: str) -> str:
     template = env.get_template(TEMPLATE[fmt])
     reports = [{"source": source, "r": result} for source, result in results]
     text = template.render(reports=reports, version=__version__)
+    # The triage banner is the one thing no template may leave out.
+    flat = " ".join(text.split())
+    for _, result in results:
+        banner = result["triage"]["text"]
+        if not any(" ".join(b.split()) in flat for b in (plain(banner), md(banner))):
+            raise AssertionError(f"template {TEMPLATE[fmt]} omits the triage banner")
     if fmt == "html":
         return text
     # Templates stay readable with blank lines around blocks; the output keeps at most one.
     return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def timeline_svg(rows: list[dict[str, Any]], assessment_day: int | None = None) -> Any:
+    """The drug timeline as inline SVG: one bar per drug from first to last intake, day 0
+    marked. Names are escaped here (the markup is built outside the template)."""
+    from markupsafe import Markup, escape
+
+    days = [0]
+    for row in rows:
+        days += [d for d in (row["start_day"], row["stop_day"]) if d is not None]
+    if assessment_day is not None:
+        days.append(assessment_day)
+    low, high = min(days) - 1, max(days) + 1
+    label_w, plot_w, row_h = 180, 420, 22
+    height = row_h * (len(rows) + 1) + 10
+
+    def x(day: float) -> float:
+        return round(label_w + (day - low) / (high - low) * plot_w, 1)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + plot_w + 20}" '
+        f'height="{height}" role="img" aria-label="drug timeline">'
+    ]
+    for i, row in enumerate(rows):
+        y = 8 + i * row_h
+        start = row["start_day"] if row["start_day"] is not None else low
+        end = (
+            row["stop_day"]
+            if row["stop_day"] is not None
+            else (
+                assessment_day
+                if row["ongoing_at_onset"] and assessment_day is not None
+                else (0 if row["ongoing_at_onset"] else start)
+            )
+        )
+        dashed = ' stroke-dasharray="4 2"' if row["start_day"] is None else ""
+        parts.append(f'<text x="0" y="{y + 13}" font-size="12">{escape(row["name"][:28])}</text>')
+        parts.append(
+            f'<rect x="{x(start)}" y="{y + 3}" width="{max(x(end) - x(start), 2)}" '
+            f'height="12" fill="#8aa9c9" stroke="#2b4a6b"{dashed}/>'
+        )
+    axis_y = 8 + len(rows) * row_h
+    parts.append(
+        f'<line x1="{x(0)}" y1="4" x2="{x(0)}" y2="{axis_y}" stroke="#a40000" stroke-width="2"/>'
+    )
+    parts.append(
+        f'<text x="{x(0) + 3}" y="{axis_y + 14}" font-size="11" fill="#a40000">day 0 (onset)</text>'
+    )
+    parts.append(f'<text x="{label_w}" y="{axis_y + 14}" font-size="11">day {low}</text>')
+    parts.append(
+        f'<text x="{label_w + plot_w - 40}" y="{axis_y + 14}" font-size="11">day {high}</text>'
+    )
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -23,7 +23,11 @@ def environment() -> Any:
 
     # Chainable: `findings.labs.leukocytes_per_mm3` is undefined, not an error, while
     # the labs are unknown; an undefined value compares unequal to everything.
-    return ImmutableSandboxedEnvironment(undefined=ChainableUndefined)
+    from triage.scores.base import fmt_number
+
+    env = ImmutableSandboxedEnvironment(undefined=ChainableUndefined)
+    env.filters["num"] = fmt_number  # 15 rather than 15.0 in rule texts
+    return env
 
 
 class ExpressionError(ValueError):

@@ -1,0 +1,204 @@
+"""Next steps: the rules of `rules/next_steps.yaml` applied to one episode.
+
+Each recommendation has an id, its text, the answers or scores it rests on (`because`)
+and its source. The computations a rule needs beyond the findings and scores (could a
+biopsy move EuroSCAR? when to follow up? the patch-test window) live here, named.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from triage.assessment import Assessment
+from triage.dialog.conditions import ExpressionError, environment, holds
+from triage.findings import Findings
+from triage.result import Result
+from triage.scores import eurosar
+from triage.scores.base import band_of, signed
+
+RULES_FILE = Path(__file__).parent / "rules" / "next_steps.yaml"
+
+PATCH_STRENGTH = (  # strongest first (S2k guideline Box 21, clinical rules §8.4)
+    ("agep", "shall be performed", "AGEP"),
+    ("dress", "should be performed", "DRESS"),
+    ("sjs_ten", "can be considered", "SJS/TEN"),
+)
+SCAR = ("agep", "dress", "sjs_ten")
+REACTION_NAMES = {"agep": "AGEP", "dress": "DRESS", "sjs_ten": "SJS/TEN"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One recommendation rule from the data file."""
+
+    id: str
+    when: str
+    text: str
+    because: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """A recommendation that applies, with its reasons and source."""
+
+    id: str
+    text: str
+    because: tuple[str, ...]
+    source: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "text": self.text,
+            "because": list(self.because),
+            "source": self.source,
+        }
+
+
+class RulesError(ValueError):
+    """The rules file is malformed (a maintainer's error, named precisely)."""
+
+
+@cache
+def rules() -> tuple[str, tuple[Rule, ...]]:
+    """The rules version and the rules, read once."""
+    from triage.yamlio import load_file
+
+    data = load_file(RULES_FILE, "next_steps.yaml").data
+    if not isinstance(data, dict) or data.get("schema") != "triage.next_steps/1":
+        raise RulesError("next_steps.yaml: expected 'schema: triage.next_steps/1'")
+    out, seen = [], set()
+    for index, raw in enumerate(data.get("rules") or []):
+        missing = {"id", "when", "text", "source"} - set(raw)
+        unknown = set(raw) - {"id", "when", "text", "because", "source"}
+        if missing or unknown:
+            raise RulesError(
+                f"next_steps.yaml: rules[{index}]: missing {sorted(missing)}, "
+                f"unknown {sorted(unknown)}"
+            )
+        if raw["id"] in seen:
+            raise RulesError(f"next_steps.yaml: rules[{index}]: duplicate id {raw['id']!r}")
+        seen.add(raw["id"])
+        out.append(
+            Rule(
+                raw["id"], raw["when"], raw["text"], tuple(raw.get("because") or ()), raw["source"]
+            )
+        )
+    return str(data.get("rules_version", "")), tuple(out)
+
+
+@cache
+def _template(text: str) -> Any:
+    return environment().from_string(text)
+
+
+def _render(text: str, context: dict[str, Any]) -> str:
+    return " ".join(_template(text).render(**context).split())
+
+
+def histology_outcomes(findings: Findings, result: Result) -> dict[str, Any]:
+    """Whether a histology result could move the EuroSCAR category: the category of the
+    total with each histology option in place of the unknown one (other unknowns staying
+    as they are), compared."""
+    if findings.histology.agep_pattern is not None:
+        return {"decides": False, "outcomes": []}
+    agep = result.score("eurosar_agep")
+    without = agep.total - next(i.points for i in agep.items if i.id == "histology")
+    outcomes: dict[str, list[str]] = {}
+    for points in sorted(set(eurosar.HISTOLOGY_POINTS.values())):
+        outcomes.setdefault(band_of(eurosar.BANDS, without + points), []).append(signed(points))
+    text = [f"{', '.join(points)} -> {category}" for category, points in outcomes.items()]
+    return {"decides": len(outcomes) > 1, "outcomes": text}
+
+
+def follow_up(findings: Findings, result: Result, considered: list[str]) -> dict[str, Any] | None:
+    """The day that completes the pending course items, and which they are."""
+    items = []
+    agep, dress = result.score("eurosar_agep"), result.score("regiscar_dress")
+    pending = {(s.id, i.id) for s in (agep, dress) for i in s.items if not i.known}
+    if "agep" in considered and ("eurosar_agep", "resolution") in pending:
+        items.append("whether the skin had cleared by day 15 (EuroSCAR)")
+    if "agep" in considered and ("eurosar_agep", "postpustular_desquamation") in pending:
+        items.append("post-pustular desquamation")
+    if "dress" in considered and ("regiscar_dress", "resolution") in pending:
+        items.append("whether the reaction lasted 15 days or more (RegiSCAR)")
+    if "agep" in considered and ("eurosar_agep", "histology") in pending:
+        items.append("the biopsy result")
+    if not items:
+        return None
+    # Day 16 settles both "resolved by day 15" and "15 days or more".
+    day = max(16, (findings.eruption.assessment_day or 0) + 1)
+    return {"day": day, "items": items}
+
+
+def patch_testing(findings: Findings, considered: list[str], day: Any) -> dict[str, Any] | None:
+    """Strength by the strongest considered pattern, and the window as dates if known."""
+    for phenotype, strength, name in PATCH_STRENGTH:
+        if phenotype in considered:
+            healed = findings.eruption.resolution_day
+            if healed is not None:
+                window = (
+                    f"from {day(healed + 42)} to {day(healed + 182)} (6 weeks to 6 "
+                    f"months after the skin healed on {day(healed)})"
+                )
+            else:
+                window = "6 weeks to 6 months after the skin has healed"
+            return {"strength": strength, "phenotype": name, "window": window}
+    return None
+
+
+def steps(
+    findings: Findings,
+    result: Result,
+    assessment: Assessment,
+    result_json: dict[str, Any] | None = None,
+) -> tuple[str, list[Step]]:
+    """Every recommendation that applies, in the order of the rules file."""
+    onset = findings.eruption.onset_date
+    considered = assessment.considered
+
+    def day(n: int) -> str:
+        if onset is None:
+            return f"day {n}"
+        return f"day {n} ({(onset + dt.timedelta(days=n)).isoformat()})"
+
+    def known(score_id: str, item_id: str) -> bool:
+        score = next(s for s in result.scores if s.id == score_id)
+        return next(i for i in score.items if i.id == item_id).known
+
+    culprits = [c.as_json() for c in assessment.culprits]
+    classes: list[str] = []
+    for c in culprits:
+        classes += [k for k in c["classes"] if k not in classes]
+    context = {
+        "f": findings.model_dump(mode="json", by_alias=True),
+        "r": result_json if result_json is not None else result.as_json(),
+        "considered": considered,
+        "scar": any(p in considered for p in SCAR),
+        "suspects": [c["name"] for c in culprits],
+        "culprits": culprits,
+        "classes": classes,
+        "day": day,
+        "known": known,
+        "histology": histology_outcomes(findings, result),
+        "follow_up": follow_up(findings, result, considered),
+        "patch": patch_testing(findings, considered, day),
+        "reaction": "/".join(REACTION_NAMES[p] for p in SCAR if p in considered),
+    }
+    version, all_rules = rules()
+    out = []
+    for rule in all_rules:
+        try:
+            if not holds(rule.when, **context):
+                continue
+            text = _render(rule.text, context)
+            because = tuple(b for b in (_render(t, context) for t in rule.because) if b)
+        except ExpressionError as exc:
+            raise RulesError(f"next_steps.yaml: rule {rule.id}: {exc}") from None
+        out.append(Step(rule.id, text, because, rule.source))
+    return version, out

@@ -1,0 +1,1 @@
+"""Rules as data: the next-step recommendations (next_steps.yaml)."""

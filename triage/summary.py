@@ -1,0 +1,114 @@
+"""The whole summary of one episode as data: scores, triage, assessment, next steps and
+provenance. Every output format (JSON, and the md, text and html templates) renders this.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+from triage import __version__
+from triage.assessment import LABELS, Assessment, assess
+from triage.findings import Findings
+from triage.next_steps import steps
+from triage.result import evaluate
+from triage.scores.base import fmt_number
+from triage.scores.operators import DEFAULT, Operators
+
+DISCLAIMER = "Decision support, not a diagnosis."
+
+
+def rendered_at() -> str:
+    """Now in UTC; SOURCE_DATE_EPOCH (the reproducible-builds convention) fixes it, so a
+    replay can be compared byte for byte."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    else:
+        moment = dt.datetime.now(tz=dt.UTC)
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def case_header(findings: Findings, assessment: Assessment) -> str:
+    """One line: who, which day, what is considered, the first suspect."""
+    p, er = findings.patient, findings.eruption
+    who = (
+        ", ".join(
+            x
+            for x in (
+                (p.sex or "").capitalize() or None,
+                f"{p.age_years} years" if p.age_years is not None else None,
+            )
+            if x
+        )
+        or "Patient"
+    )
+    when = []
+    if er.assessment_day is not None:
+        when.append(f"day {er.assessment_day} after onset")
+    if er.onset_date is not None:
+        when.append(f"onset {er.onset_date.isoformat()}")
+    considered = [LABELS[c].split(" (")[0] for c in assessment.considered]
+    parts = [who + (f" ({'; '.join(when)})" if when else "")]
+    parts.append("considered: " + (", ".join(considered) if considered else "none yet"))
+    if assessment.culprits:
+        first = assessment.culprits[0]
+        latency = first.drug.latency_days
+        parts.append(
+            f"first suspect: {first.drug.drug.name}"
+            + (f" (latency {fmt_number(latency)} days)" if latency is not None else "")
+        )
+    return "; ".join(parts)
+
+
+def summarize(
+    findings: Findings,
+    operators: Operators = DEFAULT,
+    *,
+    dialog: dict[str, str] | None = None,
+    answers: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The summary of one set of findings (and, for a replay, its dialog and answers)."""
+    result = evaluate(findings, operators)
+    data = result.as_json()
+    assessment = assess(findings, result)
+    rules_version, recommended = steps(findings, result, assessment, data)
+    data["case"] = case_header(findings, assessment)
+    data["assessment"] = assessment.as_json()
+    data["next_steps"] = [s.as_json() for s in recommended]
+    if dialog is not None:
+        data["dialog"] = dialog
+    if answers is not None:
+        data["answers"] = answers
+    data["provenance"].update(
+        {
+            "next_steps_rules_version": rules_version,
+            "dialog": dialog,
+            "rendered_at": rendered_at(),
+            "disclaimer": DISCLAIMER,
+            "triage_version": __version__,
+        }
+    )
+    return data
+
+
+def summarize_interview(engine: Any, operators: Operators = DEFAULT) -> dict[str, Any]:
+    """The summary of an interview (a `dialog.engine.Engine`): its findings, its dialog and
+    its answers as entered. The same for a headless replay and for the UI."""
+    loaded = engine.dialog
+    answers = [
+        {
+            k: v
+            for k, v in (
+                ("q", a.question),
+                ("repeat", a.repeat),
+                ("value", a.raw),
+                ("unit", a.unit),
+            )
+            if v is not None
+        }
+        for a in engine.answers
+    ]
+    dialog = {"id": loaded.id, "version": loaded.version, "hash": loaded.hash}
+    return summarize(engine.findings, operators, dialog=dialog, answers=answers)
