@@ -119,7 +119,8 @@ HOSTILE = "<script>alert(1)</script> {{ 7*7 }} **bold** | pipe \x1b[31mred\x07"
 def hostile_file(tmp_path: Path) -> Path:
     path = tmp_path / "hostile.yaml"
     path.write_text(
-        "schema: triage.findings/1\ndrugs:\n  - name: " + json.dumps(HOSTILE) + "\n"
+        "schema: triage.findings/1\neruption: {pustules: typical}\n"
+        "systemic: {temperature_max_c: 38.9}\ndrugs:\n  - name: " + json.dumps(HOSTILE) + "\n"
         "    start_day: -5\n", encoding="utf-8")
     return path
 
@@ -127,9 +128,19 @@ def hostile_file(tmp_path: Path) -> Path:
 def test_html_escapes_free_text(capsys, hostile_file):
     _, out, _ = run(capsys, "score", str(hostile_file), "--format", "html")
     assert "<script>" not in out
+    assert "<svg" in out and "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }}" in out.split(
+        "<svg")[1]  # the timeline label
+    assert "Allergy record: &#34;AGEP to &lt;script&gt;" in out
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
     assert "{{ 7*7 }}" in out and "49" not in out.split("<h3>")[1].split("</h3>")[0]
     assert "\x1b" not in out and "\x07" not in out
+
+
+def test_json_keeps_free_text_verbatim(capsys, hostile_file):
+    _, out, _ = run(capsys, "score", str(hostile_file))
+    data = json.loads(out)
+    assert data["drugs"][0]["name"] == " ".join(HOSTILE.split())
+    assert any(" ".join(HOSTILE.split()) in s["text"] for s in data["next_steps"])
 
 
 def test_markdown_and_text_keep_free_text_inert(capsys, hostile_file):
@@ -174,3 +185,18 @@ def test_python_dash_m_and_errors_without_traceback(tmp_path):
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert "YAML syntax error" in done.stderr and done.stdout == ""
+
+
+def test_a_template_that_omits_the_triage_banner_is_refused(monkeypatch):
+    import jinja2
+
+    from triage import render
+
+    env = jinja2.Environment(loader=jinja2.DictLoader({"summary.md": "no banner here\n"}))
+    monkeypatch.setattr(render, "environment", lambda autoescape: env)
+    from triage import findings
+    from triage.summary import summarize
+
+    data = summarize(findings.load(SEED))
+    with pytest.raises(AssertionError, match="omits the triage banner"):
+        render.render([("seed", data)], "md")

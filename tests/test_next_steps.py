@@ -1,0 +1,161 @@
+"""Next-step rules: each fires on a case built for it and stays silent on one that is not;
+reasons are always given; dates appear when the onset date is known."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import ROOT, findings
+from triage.assessment import assess
+from triage.next_steps import rules, steps
+from triage.result import evaluate
+
+AGEP = dict(
+    patient={"age_years": 50, "psoriasis_history": False},
+    eruption={"pustules": "typical", "erythema": "typical", "distribution": "typical",
+              "mucosal_sites": [], "detachment_bsa_percent": 0, "blisters": False,
+              "nikolsky": False, "atypical_targets": False, "assessment_day": 2,
+              "onset_date": "2026-11-20"},
+    systemic={"temperature_max_c": 38.6, "organ_involvement": []},
+    labs={"leukocytes_per_mm3": 15000, "neutrophils_per_mm3": 11000,
+          "eosinophils_per_mm3": 300},
+    drugs=[{"name": "amoxicillin", "start_day": -2, "ongoing_at_onset": True}],
+)
+SJS = dict(
+    patient={"age_years": 60},
+    eruption={"detachment_bsa_percent": 12, "nikolsky": True, "atypical_targets": True,
+              "mucosal_sites": ["oral", "ocular"], "assessment_day": 2},
+    systemic={"heart_rate_bpm": 110},
+    drugs=[{"name": "carbamazepine", "start_day": -14, "ongoing_at_onset": True}],
+)
+DRESS = dict(
+    eruption={"facial_edema": True, "rash_bsa_percent": 70, "pustules": "insufficient",
+              "assessment_day": 5},
+    systemic={"temperature_max_c": 39.0, "enlarged_lymph_node_sites": 3,
+              "organ_involvement": ["liver"]},
+    labs={"leukocytes_per_mm3": 12000, "eosinophils_per_mm3": 2000,
+          "neutrophils_per_mm3": 6000, "atypical_lymphocytes": True},
+    drugs=[{"name": "allopurinol", "start_day": -25, "ongoing_at_onset": True}],
+)
+BENIGN = dict(
+    eruption={"pustules": "insufficient", "detachment_bsa_percent": 0, "blisters": False,
+              "nikolsky": False, "atypical_targets": False, "mucosal_sites": [],
+              "facial_edema": False, "skin_pain": False, "rash_bsa_percent": 30},
+    systemic={"temperature_max_c": 37.5, "heart_rate_bpm": 80, "organ_involvement": [],
+              "enlarged_lymph_node_sites": 0},
+    labs={"leukocytes_per_mm3": 8000, "neutrophils_per_mm3": 5000, "eosinophils_per_mm3": 200},
+    drugs=[{"name": "amoxicillin", "start_day": -8, "ongoing_at_onset": True}],
+)
+
+
+def run(case: dict, **changes) -> dict:
+    data = {k: (dict(v) if isinstance(v, dict) else list(v)) for k, v in case.items()}
+    for path, value in changes.items():
+        section, field = path.split("__")
+        data.setdefault(section, {})[field] = value
+    f = findings(**data)
+    result = evaluate(f)
+    _, recommended = steps(f, result, assess(f, result))
+    return {s.id: s for s in recommended}
+
+
+@pytest.mark.parametrize(
+    ("rule", "fires", "silent"),
+    [
+        ("stop_suspect_drugs", (AGEP, {}), (AGEP, {"drugs__x": None})),
+        ("take_drug_history", (BENIGN, {"drugs": []}), (BENIGN, {})),
+        ("labs_baseline", (AGEP, {"labs__leukocytes_per_mm3": None}), (AGEP, {})),
+        ("scorten_labs", (SJS, {}), (SJS, {"labs__urea_mmol_per_l": 5,
+                                          "labs__glucose_mmol_per_l": 6,
+                                          "labs__bicarbonate_mmol_per_l": 24})),
+        ("dress_workup", (DRESS, {}), (BENIGN, {})),
+        ("pustule_culture", (AGEP, {}), (AGEP, {"histology__pustule_culture": "sterile"})),
+        ("skin_biopsy", (AGEP, {}), (AGEP, {"histology__agep_pattern": "spongiform_pustules"})),
+        ("ophthalmology", (SJS, {}), (SJS, {"eruption__mucosal_sites": ["oral", "genital"]})),
+        ("burn_unit_or_icu", (SJS, {}), (SJS, {"eruption__detachment_bsa_percent": 9})),
+        ("scorten_day_3", (SJS, {}), (AGEP, {})),
+        ("follow_up", (AGEP, {}), (AGEP, {"eruption__resolution_day": 9,
+                                          "eruption__postpustular_desquamation": True,
+                                          "histology__agep_pattern": "pustules"})),
+        ("patch_testing", (DRESS, {}), (BENIGN, {})),
+        ("lymphocyte_transformation_test", (SJS, {}), (BENIGN, {})),
+        ("no_provocation", (AGEP, {}), (BENIGN, {})),
+        ("allergy_record", (AGEP, {}), (BENIGN, {})),
+        ("pharmacovigilance", (DRESS, {}), (BENIGN, {})),
+        ("safety_net", (BENIGN, {}), (AGEP, {})),
+    ],
+)
+def test_each_rule_fires_on_its_case_and_not_otherwise(rule, fires, silent):
+    case, changes = fires
+    if "drugs" in changes:
+        case = dict(case, drugs=changes.pop("drugs"))
+    assert rule in run(case, **changes)
+    case, changes = silent
+    if "drugs__x" in changes:
+        case = {k: v for k, v in case.items() if k != "drugs"}
+        changes = {}
+    assert rule not in run(case, **changes)
+
+
+def test_every_rule_is_tested_above():
+    tested = {"stop_suspect_drugs", "take_drug_history", "labs_baseline", "scorten_labs",
+              "dress_workup", "pustule_culture", "skin_biopsy", "ophthalmology",
+              "burn_unit_or_icu", "scorten_day_3", "follow_up", "patch_testing",
+              "lymphocyte_transformation_test", "no_provocation", "allergy_record",
+              "pharmacovigilance", "safety_net"}
+    assert {r.id for r in rules()[1]} == tested
+
+
+def test_a_fired_rule_always_says_why_and_where_from():
+    for case in (AGEP, SJS, DRESS, BENIGN):
+        for step in run(case).values():
+            assert step.because and step.source, step.id
+
+
+def test_the_follow_up_day_comes_with_its_date():
+    step = run(AGEP)["follow_up"]
+    assert "day 16 (2026-12-06)" in step.text
+    assert "whether the skin had cleared by day 15 (EuroSCAR)" in step.text
+
+
+def test_the_patch_test_window_is_dated_from_healing():
+    step = run(AGEP, eruption__resolution_day=10)["patch_testing"]
+    assert "shall be performed (AGEP)" in step.text
+    assert "from day 52 (2027-01-11) to day 192 (2027-05-31)" in step.text
+    assert "readings on D2 and D4 (D7 optional)" in step.text
+    assert "a negative result does not prove tolerance" in step.text
+
+
+@pytest.mark.parametrize(("case", "strength"), [(AGEP, "shall be performed"),
+                                                 (DRESS, "should be performed"),
+                                                 (SJS, "can be considered")])
+def test_patch_testing_strength_by_reaction(case, strength):
+    assert strength in run(case)["patch_testing"].text
+
+
+def test_biopsy_is_advised_when_histology_could_move_the_eurosar_category():
+    step = run(AGEP)["skin_biopsy"]
+    assert any("could move EuroSCAR" in b for b in step.because)
+
+
+def test_burn_unit_from_scorten_2_alone():
+    steps_ = run(SJS, eruption__detachment_bsa_percent=4, patient__age_years=50,
+                 systemic__heart_rate_bpm=125)
+    assert "SCORTEN 2 (>= 2" in " ".join(steps_["burn_unit_or_icu"].because)
+
+
+def test_a_biological_gets_brand_and_batch_in_the_record():
+    case = dict(AGEP, drugs=[{"name": "IVIg", "start_day": -9, "ongoing_at_onset": True}])
+    record = run(case)["allergy_record"]
+    assert "AGEP to IVIg (brand and batch: record them)" in record.text
+
+
+def test_examples_never_fire_a_rule_without_a_reason(capsys):
+    from triage.cli import main
+
+    for path in sorted((ROOT / "examples").glob("*.transcript.yaml")):
+        assert main(["replay", str(path)]) == 0
+        import json
+
+        data = json.loads(capsys.readouterr().out)
+        assert all(s["because"] for s in data["next_steps"]), path.name
