@@ -163,10 +163,8 @@ def phenotypes(findings: Findings, result: Result) -> list[Consideration]:
     if findings.patient.psoriasis_history:
         agep.evidence_against.append("history of psoriasis (consider pustular psoriasis)")
     if agep_score.category in ("probable", "definite"):
-        agep.evidence_for.append(
-            f"EuroSCAR {agep_score.total} ({agep_score.category}; "
-            f"reachable {agep_score.min} to {agep_score.max})"
-        )
+        reach = "" if agep_score.complete else f"; reachable {agep_score.min} to {agep_score.max}"
+        agep.evidence_for.append(f"EuroSCAR {agep_score.total} ({agep_score.category}{reach})")
     if agep_score.max <= 0:
         agep.evidence_against.append(f"EuroSCAR cannot exceed {agep_score.max} (no AGEP)")
     _latency_evidence(agep, result)
