@@ -268,7 +268,7 @@ def assess(findings: Findings) -> Assessment:
         if result is True:
             flags.append(entry)
         elif result is None:
-            entry = dict(entry, ask=[p for p, v in answers.items() if v == "unknown"])
+            entry = dict(entry, ask=[p for p, v in answers.items() if v == "unknown"], questions=[])
             del entry["because"]
             unknown.append(entry)
     level = max((f["level"] for f in flags), key=LEVELS.index, default="routine")

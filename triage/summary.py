@@ -111,4 +111,23 @@ def summarize_interview(engine: Any, operators: Operators = DEFAULT) -> dict[str
         for a in engine.answers
     ]
     dialog = {"id": loaded.id, "version": loaded.version, "hash": loaded.hash}
-    return summarize(engine.findings, operators, dialog=dialog, answers=answers)
+    data = summarize(engine.findings, operators, dialog=dialog, answers=answers)
+    _name_questions(data, loaded)
+    return data
+
+
+def _name_questions(data: dict[str, Any], loaded: Any) -> None:
+    """Name the unknown red flags as the dialog's questions (their prompts) to ask now."""
+    from triage.dialog.why import fields_written
+
+    writers: dict[str, list[str]] = {}
+    for question in loaded.questions.values():
+        if question.id in loaded.group_of:
+            continue
+        for path in fields_written(loaded, question):
+            writers.setdefault(path, []).append(question.prompt)
+    for flag in data["triage"]["unknown_red_flags"]:
+        prompts: list[str] = []
+        for path in flag["ask"]:
+            prompts += [p for p in writers.get(path, []) if p not in prompts]
+        flag["questions"] = prompts
