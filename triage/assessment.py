@@ -455,4 +455,10 @@ def assess(findings: Findings, result: Result) -> Assessment:
     considered = {p.id: p.considered for p in considered_list}
     names = [p.id for p in considered_list if p.considered]
     differentials = agep_differentials(findings, considered) if considered["agep"] else []
-    return Assessment(considered_list, differentials, culprits(result, names), timeline(findings))
+    return Assessment(
+        considered_list,
+        differentials,
+        culprits(result, names),
+        timeline(findings),
+        findings.eruption.assessment_day,
+    )

@@ -170,9 +170,15 @@ def render(results: Sequence[tuple[str, dict[str, Any]]], fmt: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
+#: The timeline shows at most the 12 weeks before the onset: the 8 weeks that matter for
+#: causality and some margin; earlier starts are drawn from the edge and labelled.
+TIMELINE_EARLIEST = -84
+
+
 def timeline_svg(rows: list[dict[str, Any]], assessment_day: int | None = None) -> Any:
-    """The drug timeline as inline SVG: one bar per drug from first to last intake, day 0
-    marked. Names are escaped here (the markup is built outside the template)."""
+    """The drug timeline as inline SVG: one bar per drug from first to last intake (to the
+    assessment day while still taken), day 0 marked, weekly ticks. Names are escaped here
+    (the markup is built outside the template)."""
     from markupsafe import Markup, escape
 
     days = [0]
@@ -180,45 +186,53 @@ def timeline_svg(rows: list[dict[str, Any]], assessment_day: int | None = None) 
         days += [d for d in (row["start_day"], row["stop_day"]) if d is not None]
     if assessment_day is not None:
         days.append(assessment_day)
-    low, high = min(days) - 1, max(days) + 1
-    label_w, plot_w, row_h = 180, 420, 22
-    height = row_h * (len(rows) + 1) + 10
+    low = max(min(days), TIMELINE_EARLIEST) - 2
+    high = max(max(days), 7) + 2
+    label_w, plot_w, right, row_h = 170, 430, 110, 22
+    height = row_h * (len(rows) + 1) + 14
 
     def x(day: float) -> float:
+        day = min(max(day, low), high)
         return round(label_w + (day - low) / (high - low) * plot_w, 1)
 
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + plot_w + 20}" '
-        f'height="{height}" role="img" aria-label="drug timeline">'
-    ]
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + plot_w + right}" '
+             f'height="{height}" role="img" aria-label="drug timeline, day 0 is the onset" '
+             'font-family="sans-serif">']
+    axis_y = 8 + len(rows) * row_h
+    for tick in range(0, low - 1, -7):
+        parts.append(f'<line x1="{x(tick)}" y1="6" x2="{x(tick)}" y2="{axis_y}" '
+                     'stroke="#ddd"/>')
+        if tick and tick % 14 == 0:
+            parts.append(f'<text x="{x(tick) - 10}" y="{axis_y + 13}" font-size="10" '
+                         f'fill="#555">{tick}</text>')
     for i, row in enumerate(rows):
         y = 8 + i * row_h
-        start = row["start_day"] if row["start_day"] is not None else low
-        end = (
-            row["stop_day"]
-            if row["stop_day"] is not None
-            else (
-                assessment_day
-                if row["ongoing_at_onset"] and assessment_day is not None
-                else (0 if row["ongoing_at_onset"] else start)
-            )
-        )
-        dashed = ' stroke-dasharray="4 2"' if row["start_day"] is None else ""
-        parts.append(f'<text x="0" y="{y + 13}" font-size="12">{escape(row["name"][:28])}</text>')
-        parts.append(
-            f'<rect x="{x(start)}" y="{y + 3}" width="{max(x(end) - x(start), 2)}" '
-            f'height="12" fill="#8aa9c9" stroke="#2b4a6b"{dashed}/>'
-        )
-    axis_y = 8 + len(rows) * row_h
-    parts.append(
-        f'<line x1="{x(0)}" y1="4" x2="{x(0)}" y2="{axis_y}" stroke="#a40000" stroke-width="2"/>'
-    )
-    parts.append(
-        f'<text x="{x(0) + 3}" y="{axis_y + 14}" font-size="11" fill="#a40000">day 0 (onset)</text>'
-    )
-    parts.append(f'<text x="{label_w}" y="{axis_y + 14}" font-size="11">day {low}</text>')
-    parts.append(
-        f'<text x="{label_w + plot_w - 40}" y="{axis_y + 14}" font-size="11">day {high}</text>'
-    )
+        start = row["start_day"]
+        if row["stop_day"] is not None:
+            end = row["stop_day"]
+        elif row["ongoing_at_onset"]:
+            end = assessment_day if assessment_day is not None else 0
+        else:
+            end = start if start is not None else 0
+        first = start if start is not None else low
+        note = ""
+        if start is None:
+            note = " (start unknown)"
+        elif start < low:
+            note = f" (from day {start})"
+        dashed = ' stroke-dasharray="4 2"' if start is None or start < low else ""
+        parts.append(f'<text x="0" y="{y + 13}" font-size="12">'
+                     f"{escape(row['name'][:26])}</text>")
+        parts.append(f'<rect x="{x(first)}" y="{y + 3}" width="{max(x(end) - x(first), 2)}" '
+                     f'height="12" fill="#8aa9c9" stroke="#2b4a6b"{dashed}/>')
+        if note:
+            parts.append(f'<text x="{label_w + plot_w + 6}" y="{y + 13}" font-size="10" '
+                         f'fill="#555">{escape(note.strip())}</text>')
+    parts.append(f'<line x1="{x(0)}" y1="2" x2="{x(0)}" y2="{axis_y}" stroke="#a40000" '
+                 'stroke-width="2"/>')
+    parts.append(f'<text x="{x(0) - 30}" y="{axis_y + 13}" font-size="10" fill="#a40000">'
+                 "day 0</text>")
+    parts.append(f'<text x="{label_w}" y="{height - 1}" font-size="10" fill="#555">days '
+                 "from the onset; ticks weekly</text>")
     parts.append("</svg>")
     return Markup("".join(parts))
