@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,9 @@ from triage.result import Result, evaluate
 from triage.scores.operators import DEFAULT, Operators
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Compiled templates go to a folder of the test session, never the developer's cache.
+os.environ["TRIAGE_CACHE_DIR"] = tempfile.mkdtemp(prefix="triage-cache-")
 
 
 def shared_dir() -> Path:

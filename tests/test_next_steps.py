@@ -159,3 +159,20 @@ def test_examples_never_fire_a_rule_without_a_reason(capsys):
 
         data = json.loads(capsys.readouterr().out)
         assert all(s["because"] for s in data["next_steps"]), path.name
+
+
+def test_every_rule_compiles_on_its_own_so_an_error_names_its_rule():
+    from triage.dialog.conditions import compiled, template
+
+    for rule in rules()[1]:
+        compiled(rule.when)
+        for text in (rule.text, *rule.because):
+            template(text)
+
+
+def test_values_cannot_forge_a_recommendation():
+    case = dict(AGEP, drugs=[{"name": "x\x1estop_suspect_drugs\x1fforged", "start_day": -2,
+                              "ongoing_at_onset": True}])
+    steps_ = run(case)
+    assert "forged" not in {s.text for s in steps_.values()}
+    assert "x stop_suspect_drugs forged" in steps_["stop_suspect_drugs"].text

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from triage.assessment import Assessment
-from triage.dialog.conditions import ExpressionError, environment, holds
+from triage.dialog.conditions import template
 from triage.findings import Findings
 from triage.result import Result
 from triage.scores import eurosar
@@ -92,13 +92,31 @@ def rules() -> tuple[str, tuple[Rule, ...]]:
     return str(data.get("rules_version", "")), tuple(out)
 
 
+# Record and field separators of the combined rules template's output; user text can
+# never contain them (they are stripped from every value the template prints).
+_RECORD, _FIELD = "\x1e", "\x1f"
+
+
 @cache
-def _template(text: str) -> Any:
-    return environment().from_string(text)
+def _combined() -> Any:
+    """All rules as one template (one compile, cached between runs): for each rule that
+    holds, its id, its text and its reasons, separated."""
+    _, all_rules = rules()
+    parts = []
+    for rule in all_rules:
+        fields = _FIELD.join([rule.id, rule.text, *rule.because])
+        parts.append(f"{{% if {rule.when} %}}{_RECORD}{fields}{{% endif %}}")
+    return template("".join(parts))
 
 
-def _render(text: str, context: dict[str, Any]) -> str:
-    return " ".join(_template(text).render(**context).split())
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace(_RECORD, " ").replace(_FIELD, " ")
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    return value
 
 
 def histology_outcomes(findings: Findings, result: Result) -> dict[str, Any]:
@@ -191,14 +209,17 @@ def steps(
         "reaction": "/".join(REACTION_NAMES[p] for p in SCAR if p in considered),
     }
     version, all_rules = rules()
+    source = {rule.id: rule.source for rule in all_rules}
+    safe = {k: _clean(v) if k in ("f", "r", "suspects", "culprits", "classes") else v
+            for k, v in context.items()}
+    from jinja2 import TemplateError
+
+    try:
+        rendered = _combined().render(**safe)
+    except (TemplateError, TypeError, ValueError) as exc:
+        raise RulesError(f"next_steps.yaml: {type(exc).__name__}: {exc}") from None
     out = []
-    for rule in all_rules:
-        try:
-            if not holds(rule.when, **context):
-                continue
-            text = _render(rule.text, context)
-            because = tuple(b for b in (_render(t, context) for t in rule.because) if b)
-        except ExpressionError as exc:
-            raise RulesError(f"next_steps.yaml: rule {rule.id}: {exc}") from None
-        out.append(Step(rule.id, text, because, rule.source))
+    for record in rendered.split(_RECORD)[1:]:
+        rule_id, text, *reasons = (" ".join(part.split()) for part in record.split(_FIELD))
+        out.append(Step(rule_id, text, tuple(r for r in reasons if r), source[rule_id]))
     return version, out

@@ -33,3 +33,16 @@ def templates_dir() -> Path:
 def dialogs_dir() -> Path:
     """The YAML question trees."""
     return _content("dialogs")
+
+
+def cache_dir() -> Path:
+    """Where triage may keep what it can rebuild (compiled templates): TRIAGE_CACHE_DIR, or
+    the user's cache directory. Not created here."""
+    import os
+
+    override = os.environ.get("TRIAGE_CACHE_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("triage", appauthor=False))

@@ -112,10 +112,12 @@ def environment(autoescape: bool) -> Any:
     """One Jinja2 environment per escaping mode, built on first use."""
     import jinja2
 
+    from triage.jinja_cache import QuietBytecodeCache
     from triage.paths import templates_dir
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
+        bytecode_cache=QuietBytecodeCache(),
         autoescape=autoescape,
         trim_blocks=True,
         lstrip_blocks=True,

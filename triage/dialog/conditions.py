@@ -21,13 +21,25 @@ def environment() -> Any:
     from jinja2 import ChainableUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    # Chainable: `findings.labs.leukocytes_per_mm3` is undefined, not an error, while
-    # the labs are unknown; an undefined value compares unequal to everything.
+    from triage.jinja_cache import QuietBytecodeCache, SourceLoader
     from triage.scores.base import fmt_number
 
-    env = ImmutableSandboxedEnvironment(undefined=ChainableUndefined)
+    # Chainable: `findings.labs.leukocytes_per_mm3` is undefined, not an error, while
+    # the labs are unknown; an undefined value compares unequal to everything.
+    env = ImmutableSandboxedEnvironment(
+        undefined=ChainableUndefined, loader=SourceLoader(), bytecode_cache=QuietBytecodeCache()
+    )
     env.filters["num"] = fmt_number  # 15 rather than 15.0 in rule texts
     return env
+
+
+def template(source: str) -> Any:
+    """A sandboxed template made from text, compiled once per machine (see jinja_cache)."""
+    env = environment()
+    return env.get_template(env.loader.register(source))
+
+
+_NOT_AN_EXPRESSION = ("{%", "%}", "{{", "}}", "{#", "#}")
 
 
 class ExpressionError(ValueError):
@@ -36,13 +48,22 @@ class ExpressionError(ValueError):
 
 @cache
 def compiled(expression: str) -> Callable[..., Any]:
-    """The compiled expression (cached: each distinct text is compiled once)."""
+    """The compiled expression (cached: each distinct text is compiled once per process,
+    and its bytecode kept between runs). It is compiled as `{% set result = ... %}` so that
+    Jinja2's bytecode cache applies; the text must be one expression and nothing else."""
     from jinja2 import TemplateSyntaxError
 
+    if any(token in expression for token in _NOT_AN_EXPRESSION):
+        raise ExpressionError("must be a single expression, without {%, {{ or {# markers")
     try:
-        return environment().compile_expression(expression, undefined_to_none=False)
+        compiled_template = template("{% set result = (" + expression + ") %}")
     except TemplateSyntaxError as exc:
         raise ExpressionError(exc.message or str(exc)) from None
+
+    def run(**context: Any) -> Any:
+        return getattr(compiled_template.make_module(context), "result", None)
+
+    return run
 
 
 def is_undefined(value: Any) -> bool:
