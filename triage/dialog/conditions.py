@@ -158,7 +158,8 @@ class Memo:
         return result
 
 
-def references(expression: str) -> tuple[set[str], set[tuple[str, str]]]:
+@cache
+def references(expression: str) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
     """The names an expression uses, and the (name, attribute) pairs it reads.
 
     `answers.fever == 'yes'` gives ({"answers"}, {("answers", "fever")}).
@@ -177,7 +178,7 @@ def references(expression: str) -> tuple[set[str], set[tuple[str, str]]]:
     for node in tree.find_all(nodes.Getitem):
         if isinstance(node.node, nodes.Name) and isinstance(node.arg, nodes.Const):
             reads.add((node.node.name, str(node.arg.value)))
-    return names, reads
+    return frozenset(names), frozenset(reads)
 
 
 def compared_values(expression: str) -> list[tuple[str, str, Any]]:

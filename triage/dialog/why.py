@@ -8,6 +8,18 @@ from triage.dialog.model import Question
 from triage.field_uses import uses
 
 
+def _derive_reads(dialog: LoadedDialog) -> list[tuple[str, set[str]]]:
+    """(derived field, the answers its rule reads) for each derive rule."""
+    out = []
+    for rule in dialog.dialog.derive:
+        read: set[str] = set()
+        for text in (rule.when, rule.value):
+            if text:
+                read |= {attr for name, attr in references(text)[1] if name == "answers"}
+        out.append((rule.field, read))
+    return out
+
+
 def fields_written(dialog: LoadedDialog, question: Question) -> list[str]:
     """The findings paths an answer to `question` can write (drug fields as drugs[].x)."""
     paths: list[str] = []
@@ -19,13 +31,9 @@ def fields_written(dialog: LoadedDialog, question: Question) -> list[str]:
     for unit in question.units or []:
         if unit.field:
             paths.append(unit.field)
-    for rule in dialog.dialog.derive:
-        read = set()
-        for text in (rule.when, rule.value):
-            if text:
-                read |= {attr for name, attr in references(text)[1] if name == "answers"}
+    for derived, read in _derive_reads(dialog):
         if question.id in read:
-            paths.append(rule.field)
+            paths.append(derived)
     if question.id in dialog.group_of:
         paths = [f"drugs[].{p}" for p in paths]
     return list(dict.fromkeys(paths))
