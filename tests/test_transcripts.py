@@ -150,7 +150,7 @@ def test_a_changed_dialog_is_refused(scar):
          "today: 2026-11-25\nanswers:\n  - {q: x, value: y, extra: 1}\n",
          "answers[0].extra: unknown key 'extra'"),
         ("answers: []\n", "schema: missing: a transcript starts with"),
-        ("- 1\n", "a transcript must be a mapping, not a list"),
+        ("- 1\n", "must be a mapping of sections, not a list"),
     ],
 )
 def test_malformed_transcripts(text, expected):

@@ -25,7 +25,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from triage import validation
-from triage.errors import InputError, Problem
+from triage.errors import Problem
 from triage.yamlio import Document, load_file, parse
 
 SCHEMA = "triage.findings/1"
@@ -290,36 +290,20 @@ def _num(value: float | int) -> str:
 # --- reading and error reporting -------------------------------------------------------
 
 
+_MISSING = {
+    ("drugs", "*", "name"): "missing: every drug needs a name",
+    ("drugs", "*", "name", "empty"): "a drug needs a name",
+}
+
+
 def problems_from(exc: ValidationError, doc: Document | None, source: str) -> list[Problem]:
     """One Problem per field of a findings validation error, with line numbers."""
-    return validation.problems_from(
-        exc,
-        doc,
-        source,
-        Findings,
-        missing={
-            ("schema",): f"missing: a findings file starts with 'schema: {SCHEMA}'",
-            ("drugs", "*", "name"): "missing: every drug needs a name",
-            ("drugs", "*", "name", "empty"): "a drug needs a name",
-        },
-    )
+    return validation.problems_from(exc, doc, source, Findings, _MISSING)
 
 
 def from_document(doc: Document) -> Findings:
     """Validate a parsed document as findings, or raise InputError with every problem."""
-    if doc.data is None:
-        raise InputError(
-            [Problem(doc.source, f"is empty; a findings file starts with 'schema: {SCHEMA}'")]
-        )
-    if not isinstance(doc.data, dict):
-        kind = type(doc.data).__name__
-        raise InputError(
-            [Problem(doc.source, f"must be a mapping of sections, not a {kind}", line=1)]
-        )
-    try:
-        return Findings.model_validate(doc.data)
-    except ValidationError as exc:
-        raise InputError(problems_from(exc, doc, doc.source)) from None
+    return validation.validate_document(doc, Findings, "a findings file", SCHEMA, _MISSING)
 
 
 def load(path: Path, source: str | None = None) -> Findings:

@@ -210,8 +210,10 @@ def steps(
     }
     version, all_rules = rules()
     source = {rule.id: rule.source for rule in all_rules}
-    safe = {k: _clean(v) if k in ("f", "r", "suspects", "culprits", "classes") else v
-            for k, v in context.items()}
+    safe = {
+        k: _clean(v) if k in ("f", "r", "suspects", "culprits", "classes") else v
+        for k, v in context.items()
+    }
     from jinja2 import TemplateError
 
     try:

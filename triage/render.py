@@ -197,16 +197,19 @@ def timeline_svg(rows: list[dict[str, Any]], assessment_day: int | None = None) 
         day = min(max(day, low), high)
         return round(label_w + (day - low) / (high - low) * plot_w, 1)
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + plot_w + right}" '
-             f'height="{height}" role="img" aria-label="drug timeline, day 0 is the onset" '
-             'font-family="sans-serif">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + plot_w + right}" '
+        f'height="{height}" role="img" aria-label="drug timeline, day 0 is the onset" '
+        'font-family="sans-serif">'
+    ]
     axis_y = 8 + len(rows) * row_h
     for tick in range(0, low - 1, -7):
-        parts.append(f'<line x1="{x(tick)}" y1="6" x2="{x(tick)}" y2="{axis_y}" '
-                     'stroke="#ddd"/>')
+        parts.append(f'<line x1="{x(tick)}" y1="6" x2="{x(tick)}" y2="{axis_y}" stroke="#ddd"/>')
         if tick and tick % 14 == 0:
-            parts.append(f'<text x="{x(tick) - 10}" y="{axis_y + 13}" font-size="10" '
-                         f'fill="#555">{tick}</text>')
+            parts.append(
+                f'<text x="{x(tick) - 10}" y="{axis_y + 13}" font-size="10" '
+                f'fill="#555">{tick}</text>'
+            )
     for i, row in enumerate(rows):
         y = 8 + i * row_h
         start = row["start_day"]
@@ -223,18 +226,25 @@ def timeline_svg(rows: list[dict[str, Any]], assessment_day: int | None = None) 
         elif start < low:
             note = f" (from day {start})"
         dashed = ' stroke-dasharray="4 2"' if start is None or start < low else ""
-        parts.append(f'<text x="0" y="{y + 13}" font-size="12">'
-                     f"{escape(row['name'][:26])}</text>")
-        parts.append(f'<rect x="{x(first)}" y="{y + 3}" width="{max(x(end) - x(first), 2)}" '
-                     f'height="12" fill="#8aa9c9" stroke="#2b4a6b"{dashed}/>')
+        parts.append(f'<text x="0" y="{y + 13}" font-size="12">{escape(row["name"][:26])}</text>')
+        parts.append(
+            f'<rect x="{x(first)}" y="{y + 3}" width="{max(x(end) - x(first), 2)}" '
+            f'height="12" fill="#8aa9c9" stroke="#2b4a6b"{dashed}/>'
+        )
         if note:
-            parts.append(f'<text x="{label_w + plot_w + 6}" y="{y + 13}" font-size="10" '
-                         f'fill="#555">{escape(note.strip())}</text>')
-    parts.append(f'<line x1="{x(0)}" y1="2" x2="{x(0)}" y2="{axis_y}" stroke="#a40000" '
-                 'stroke-width="2"/>')
-    parts.append(f'<text x="{x(0) - 30}" y="{axis_y + 13}" font-size="10" fill="#a40000">'
-                 "day 0</text>")
-    parts.append(f'<text x="{label_w}" y="{height - 1}" font-size="10" fill="#555">days '
-                 "from the onset; ticks weekly</text>")
+            parts.append(
+                f'<text x="{label_w + plot_w + 6}" y="{y + 13}" font-size="10" '
+                f'fill="#555">{escape(note.strip())}</text>'
+            )
+    parts.append(
+        f'<line x1="{x(0)}" y1="2" x2="{x(0)}" y2="{axis_y}" stroke="#a40000" stroke-width="2"/>'
+    )
+    parts.append(
+        f'<text x="{x(0) - 30}" y="{axis_y + 13}" font-size="10" fill="#a40000">day 0</text>'
+    )
+    parts.append(
+        f'<text x="{label_w}" y="{height - 1}" font-size="10" fill="#555">days '
+        "from the onset; ticks weekly</text>"
+    )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -18,7 +18,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from triage import validation
 from triage.dialog.engine import Answer, DialogError, Engine
@@ -124,21 +124,7 @@ def _q(text: str) -> str:
 
 def from_document(doc: Document) -> Transcript:
     """Validate a parsed transcript document."""
-    if not isinstance(doc.data, dict):
-        what = "empty" if doc.data is None else f"a {type(doc.data).__name__}"
-        raise InputError([Problem(doc.source, f"a transcript must be a mapping, not {what}")])
-    try:
-        return Transcript.model_validate(doc.data)
-    except ValidationError as exc:
-        raise InputError(
-            validation.problems_from(
-                exc,
-                doc,
-                doc.source,
-                Transcript,
-                missing={("schema",): f"missing: a transcript starts with 'schema: {SCHEMA}'"},
-            )
-        ) from None
+    return validation.validate_document(doc, Transcript, "a transcript", SCHEMA)
 
 
 def load(path: Path, source: str | None = None) -> tuple[Transcript, Document]:

@@ -155,3 +155,28 @@ def problems_from(
             Problem(source, message(error, root, missing or {}), path=path_text(loc), line=line)
         )
     return sorted(problems, key=lambda p: (p.line is None, p.line or 0))
+
+
+def validate_document(
+    doc: Document,
+    model: type[BaseModel],
+    what: str,
+    schema: str,
+    missing: dict[tuple[str, ...], str] | None = None,
+) -> Any:
+    """A parsed file as `model`, or InputError with one Problem per field: an empty file,
+    a file that is not a mapping, and every validation error, with line numbers."""
+    from triage.errors import InputError
+
+    if doc.data is None:
+        raise InputError([Problem(doc.source, f"is empty; {what} starts with 'schema: {schema}'")])
+    if not isinstance(doc.data, dict):
+        kind = type(doc.data).__name__
+        raise InputError(
+            [Problem(doc.source, f"must be a mapping of sections, not a {kind}", line=1)]
+        )
+    hints = {("schema",): f"missing: {what} starts with 'schema: {schema}'", **(missing or {})}
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        raise InputError(problems_from(exc, doc, doc.source, model, hints)) from None

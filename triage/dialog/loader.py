@@ -7,8 +7,6 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from triage import validation
 from triage.dialog.model import Dialog, Question, Section
 from triage.errors import InputError, Problem
@@ -142,23 +140,7 @@ def structural_problems(dialog: Dialog, doc: Document | None, source: str) -> li
 
 def from_document(doc: Document) -> LoadedDialog:
     """Validate a parsed dialog document, or raise InputError with every problem."""
-    if not isinstance(doc.data, dict):
-        what = "empty" if doc.data is None else f"a {type(doc.data).__name__}"
-        raise InputError([Problem(doc.source, f"a dialog file must be a mapping, not {what}")])
-    try:
-        dialog = Dialog.model_validate(doc.data)
-    except ValidationError as exc:
-        raise InputError(
-            validation.problems_from(
-                exc,
-                doc,
-                doc.source,
-                Dialog,
-                missing={
-                    ("schema",): "missing: a dialog file starts with 'schema: triage.dialog/1'"
-                },
-            )
-        ) from None
+    dialog = validation.validate_document(doc, Dialog, "a dialog file", "triage.dialog/1")
     problems = structural_problems(dialog, doc, doc.source)
     if problems:
         raise InputError(problems)
