@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from triage.assessment import Assessment
-from triage.dialog.conditions import template
 from triage.findings import Findings
 from triage.result import Result
 from triage.scores import eurosar
@@ -97,26 +96,35 @@ def rules() -> tuple[str, tuple[Rule, ...]]:
 _RECORD, _FIELD = "\x1e", "\x1f"
 
 
+def _strip_separators(value: Any) -> Any:
+    # Every value the template prints passes here: user text cannot forge a separator.
+    if isinstance(value, str):
+        return value.replace(_RECORD, " ").replace(_FIELD, " ")
+    return value
+
+
 @cache
 def _combined() -> Any:
     """All rules as one template (one compile, cached between runs): for each rule that
     holds, its id, its text and its reasons, separated."""
+    from jinja2 import ChainableUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from triage.dialog.conditions import environment
+    from triage.jinja_cache import QuietBytecodeCache, SourceLoader
+
+    base = environment()
+    env = ImmutableSandboxedEnvironment(
+        undefined=ChainableUndefined, loader=SourceLoader(), finalize=_strip_separators,
+        bytecode_cache=QuietBytecodeCache(),
+    )
+    env.filters.update(base.filters)
     _, all_rules = rules()
     parts = []
     for rule in all_rules:
         fields = _FIELD.join([rule.id, rule.text, *rule.because])
         parts.append(f"{{% if {rule.when} %}}{_RECORD}{fields}{{% endif %}}")
-    return template("".join(parts))
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.replace(_RECORD, " ").replace(_FIELD, " ")
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    return value
+    return env.get_template(env.loader.register("".join(parts)))
 
 
 def histology_outcomes(findings: Findings, result: Result) -> dict[str, Any]:
@@ -210,14 +218,10 @@ def steps(
     }
     version, all_rules = rules()
     source = {rule.id: rule.source for rule in all_rules}
-    safe = {
-        k: _clean(v) if k in ("f", "r", "suspects", "culprits", "classes") else v
-        for k, v in context.items()
-    }
     from jinja2 import TemplateError
 
     try:
-        rendered = _combined().render(**safe)
+        rendered = _combined().render(**context)
     except (TemplateError, TypeError, ValueError) as exc:
         raise RulesError(f"next_steps.yaml: {type(exc).__name__}: {exc}") from None
     out = []
