@@ -82,4 +82,4 @@ def scar():
 @pytest.fixture(autouse=True)
 def fixed_render_time(monkeypatch: pytest.MonkeyPatch) -> None:
     """Summaries say when they were rendered; tests fix that time (2026-11-25 12:00 UTC)."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764072000")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795608000")

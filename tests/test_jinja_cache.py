@@ -10,7 +10,7 @@ from tests.conftest import ROOT
 
 
 def _score(cache: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, TRIAGE_CACHE_DIR=cache, SOURCE_DATE_EPOCH="1764072000")
+    env = dict(os.environ, TRIAGE_CACHE_DIR=cache, SOURCE_DATE_EPOCH="1795608000")
     return subprocess.run(
         [sys.executable, "-m", "triage", "score", "examples/seed-agep-ivig.findings.yaml",
          "--format", "md"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)

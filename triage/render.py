@@ -79,8 +79,9 @@ def exposure(row: dict[str, Any]) -> str:
     return text
 
 
-def provenance(p: dict[str, Any]) -> str:
+def provenance(r: dict[str, Any]) -> str:
     """The provenance footer in one line: versions, dialog, decisions, time."""
+    p = r["provenance"]
     parts = [f"triage {p['triage_version']}"]
     if p.get("dialog"):
         d = p["dialog"]
@@ -97,6 +98,9 @@ def provenance(p: dict[str, Any]) -> str:
             else "the defaults of spec §5"
         )
     )
+    decisions = r.get("decisions") or []
+    if decisions:
+        parts.append(f"{len(decisions)} project decision(s) applied, listed above")
     if p.get("rendered_at"):
         parts.append(f"rendered {p['rendered_at']} (UTC)")
     return "; ".join(parts)
