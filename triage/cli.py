@@ -61,6 +61,11 @@ def _parser() -> argparse.ArgumentParser:
     replay.add_argument("--format", choices=("json", "md", "text", "html"), default="json")
     replay.add_argument("--dialog", metavar="DIALOG", help="dialog file (default: built-in)")
 
+    run = commands.add_parser(
+        "run", help="open the assistant on a dialog (the built-in one when none is named)"
+    )
+    run.add_argument("dialog", nargs="?", metavar="DIALOG")
+
     check = commands.add_parser(
         "check",
         help="lint dialogs (the built-in one when none is named)",
@@ -183,6 +188,22 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if warnings and args.strict else EXIT_OK
 
 
+def _run(dialog_path: str | None) -> int:
+    from triage.errors import InputError
+
+    try:
+        dialog = _load_dialog(dialog_path)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_INPUT
+    # Textual is imported here and only here: the headless commands never pay for it.
+    from triage.ui.app import make_app
+
+    make_app(dialog).run()  # type: ignore[arg-type]
+    return EXIT_OK
+
+
 def _list_operators() -> int:
     from dataclasses import fields
 
@@ -211,6 +232,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _replay(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "run":
+            return _run(args.dialog)
+        # No command: the assistant on the built-in dialog, in a terminal; help otherwise.
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            return _run(None)
         parser.print_help()
         return EXIT_OK
     except BrokenPipeError:

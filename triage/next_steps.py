@@ -115,7 +115,9 @@ def _combined() -> Any:
 
     base = environment()
     env = ImmutableSandboxedEnvironment(
-        undefined=ChainableUndefined, loader=SourceLoader(), finalize=_strip_separators,
+        undefined=ChainableUndefined,
+        loader=SourceLoader(),
+        finalize=_strip_separators,
         bytecode_cache=QuietBytecodeCache(),
     )
     env.filters.update(base.filters)

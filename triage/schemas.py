@@ -22,8 +22,7 @@ def schemas() -> dict[str, dict[str, Any]]:
     from triage.transcript import Transcript
 
     out = {}
-    for name, model in (("findings", Findings), ("dialog", Dialog),
-                        ("transcript", Transcript)):
+    for name, model in (("findings", Findings), ("dialog", Dialog), ("transcript", Transcript)):
         schema = model.model_json_schema(by_alias=True)
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         out[f"{name}.schema.json"] = schema

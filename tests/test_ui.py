@@ -1,0 +1,98 @@
+"""The assistant, driven by key presses through Textual's Pilot."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from triage.ui.app import make_app
+from triage.ui.widgets.chat import Bubble
+
+TODAY = dt.date(2026, 11, 25)
+
+
+async def type_answer(pilot, text: str) -> None:
+    for char in text:
+        await pilot.press(char if char != " " else "space")
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def bubbles(app, kind: str) -> list[str]:
+    return [str(b.render()) for b in app.query(Bubble) if b.kind == kind]
+
+
+async def test_first_question_is_the_red_flag_screen(scar):
+    app = make_app(scar, TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.engine.current().question.id == "detachment_any"
+        assert "Is any epidermis detached" in bubbles(app, "question")[0]
+
+
+async def test_answers_by_number_keys_unknown_and_back(scar):
+    app = make_app(scar, TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_answer(pilot, "2")  # detachment: no
+        assert app.engine.findings.eruption.detachment_bsa_percent == 0
+        await pilot.press("ctrl+n")  # Nikolsky: unknown
+        await pilot.pause()
+        assert app.engine.answers[-1].raw == "unknown"
+        await pilot.press("ctrl+z")  # take it back
+        await pilot.pause()
+        assert app.engine.current().question.id == "nikolsky"
+        assert any("Took back nikolsky" in n for n in bubbles(app, "note"))
+
+
+async def test_a_refused_value_asks_again(scar):
+    app = make_app(scar, TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(6):
+            await type_answer(pilot, "2")
+        await type_answer(pilot, "400")  # heart rate
+        assert app.engine.current().question.id == "heart_rate"
+        assert "outside the plausible range" in bubbles(app, "refused")[-1]
+
+
+async def test_an_emergency_is_shown_at_once_and_stays(scar):
+    app = make_app(scar, TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_answer(pilot, "2")
+        await type_answer(pilot, "1")  # Nikolsky positive
+        banner = app.query_one("#banner")
+        assert banner.has_class("shown") and "Nikolsky" in str(banner.render())
+        await type_answer(pilot, "2")
+        assert banner.has_class("shown")
+
+
+async def test_the_seed_case_by_key_presses_reaches_eurosar_11(scar):
+    from tests.conftest import ROOT
+    from triage import transcript
+
+    script, _ = transcript.load(ROOT / "examples" / "seed-agep-ivig.transcript.yaml")
+    app = make_app(scar, script.today)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for entry in script.answers:
+            if entry.value == "unknown":
+                await pilot.press("ctrl+n")
+                await pilot.pause()
+            else:
+                await type_answer(pilot, entry.value)
+        assert app.engine.finished
+        summary = app.summary()
+        assert summary["scores"]["eurosar_agep"]["total"] == 11
+        assert app.query_one("#summary")
+
+
+@pytest.mark.parametrize("key", ["ctrl+s", "ctrl+o"])
+async def test_save_and_export_write_files(scar, tmp_path, key):
+    app = make_app(scar, TODAY, out_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_answer(pilot, "2")
+        await pilot.press(key)
+        await pilot.pause()
+    written = list(tmp_path.iterdir())
+    assert len(written) == 1
+    text = written[0].read_text()
+    assert ("detachment_any" in text) if key == "ctrl+s" else ("Decision support" in text)

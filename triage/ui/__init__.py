@@ -1,0 +1,1 @@
+"""The Textual assistant: the only package that imports Textual."""

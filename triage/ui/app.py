@@ -1,0 +1,215 @@
+"""The chat-style assistant: one conversation over the dialog engine.
+
+The app holds no clinical logic: the engine decides what to ask and what an answer means,
+`triage.summary` what it all amounts to. Built by `make_app`, shared by the CLI and tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Input, Markdown, Static
+
+from triage.dialog.engine import Engine, Outcome, Slot
+from triage.dialog.loader import LoadedDialog
+from triage.dialog.why import why
+from triage.ui.widgets.chat import ChatLog
+from triage.ui.widgets.panel import SidePanel
+
+
+def question_text(slot: Slot, dialog: LoadedDialog) -> Text:
+    """A question as the assistant asks it: prompt, answers allowed, why we ask."""
+    q = slot.question
+    text = Text()
+    if slot.repeat is not None and slot.group is not None:
+        text.append(f"[{slot.group.item_label or 'item'} {slot.repeat + 1}] ", "bold")
+    text.append(q.prompt, "bold")
+    if q.type == "yes_no":
+        text.append("\n1 yes   2 no")
+    elif q.options:
+        joiner = "   (several: 1, 3)" if q.type == "multi" else ""
+        text.append("\n" + "\n".join(f"{i} {o.label}" for i, o in enumerate(q.options, 1)))
+        text.append(joiner)
+    elif q.units:
+        units = ", ".join(f"{u.label} ({u.id})" for u in q.units)
+        text.append(f"\nin {units}" + ("; e.g. '101.3 F'" if len(q.units) > 1 else ""))
+    elif q.type == "date":
+        text.append("\nISO date, today, yesterday, '5 days ago', or days from the onset: -9")
+    if q.default:
+        text.append(f"\n(empty = {q.default})", "dim")
+    if q.unknown_allowed:
+        text.append("   ctrl+n: unknown", "dim")
+    if q.id in dialog.questions or q.id in dialog.group_of:
+        text.append(f"\nWhy: {why(dialog, dialog.questions.get(q.id, q))}", "dim italic")
+    return text
+
+
+class TriageApp(App[None]):
+    """A resident talks to the assistant; the side panel shows what the answers mean."""
+
+    TITLE = "triage"
+    CSS = """
+    #banner { display: none; background: $error; color: $text; text-style: bold;
+              padding: 0 1; dock: top; }
+    #banner.shown { display: block; }
+    #main { height: 1fr; }
+    #conversation { width: 1fr; }
+    #answer { dock: bottom; }
+    Markdown { margin: 0 1; }
+    """
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("ctrl+n", "unknown", "Unknown"),
+        Binding("ctrl+z", "back", "Back"),
+        Binding("ctrl+s", "save", "Save transcript"),
+        Binding("ctrl+o", "export", "Export summary"),
+        Binding("ctrl+q", "quit", "Quit"),
+    ]
+
+    def __init__(self, engine: Engine, out_dir: Path | None = None) -> None:
+        super().__init__()
+        self.engine = engine
+        self.out_dir = out_dir or Path.cwd()
+        self._section: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="banner")
+        with Horizontal(id="main"):
+            with Vertical(id="conversation"):
+                yield ChatLog(id="chat")
+                yield Input(placeholder="your answer, then Enter", id="answer")
+            yield SidePanel(id="panel")
+        yield Footer()
+
+    @property
+    def chat(self) -> ChatLog:
+        return self.query_one("#chat", ChatLog)
+
+    def on_mount(self) -> None:
+        self.chat.say(
+            f"{self.engine.dialog.dialog.title}. Red flags first; then the "
+            "timeline, the drugs, the skin, labs and histology.",
+            "note",
+        )
+        self._refresh()
+        self._ask()
+        self.query_one("#answer", Input).focus()
+
+    # --- the conversation --------------------------------------------------------------
+
+    def _ask(self) -> None:
+        slot = self.engine.current()
+        if slot is None:
+            self._finish()
+            return
+        if slot.section.id != self._section:
+            self._section = slot.section.id
+            self.chat.say(slot.section.title, "section")
+            if slot.section.intro:
+                self.chat.say(slot.section.intro, "note")
+        self.chat.say(question_text(slot, self.engine.dialog), "question")
+
+    def _raw(self, text: str, slot: Slot) -> str:
+        # Number keys for yes/no (choices take their numbers in the engine).
+        if slot.question.type == "yes_no" and text.strip() in ("1", "2"):
+            return "yes" if text.strip() == "1" else "no"
+        return text
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        slot = self.engine.current()
+        if slot is None:
+            return
+        text = event.value
+        event.input.value = ""
+        raw = self._raw(text, slot)
+        shown = text if raw == text else f"{text} ({raw})"
+        self.chat.say(shown or f"({slot.question.default or 'empty'})", "answer")
+        self._after(self.engine.answer(raw))
+
+    def action_unknown(self) -> None:
+        if self.engine.current() is None:
+            return
+        self.chat.say("unknown", "answer")
+        self._after(self.engine.unknown())
+
+    def action_back(self) -> None:
+        answers = self.engine.answers
+        outcome = self.engine.back()
+        if not outcome.accepted:
+            self.chat.say(outcome.message or "nothing to take back", "note")
+            return
+        taken = answers[-1]
+        self.chat.say(f"Took back {taken.question}: {taken.raw}", "note")
+        self._refresh()
+        self._section = None
+        self._ask()
+
+    def _after(self, outcome: Outcome) -> None:
+        if not outcome.accepted:
+            self.chat.say(f"Not taken: {outcome.message}. The same question again:", "refused")
+            self._ask()
+            return
+        for note in outcome.notes:
+            if note.kind == "emergency":
+                self.chat.say(
+                    f"EMERGENCY: {note.text}. Same-day hospital assessment; the interview goes on.",
+                    "emergency",
+                )
+                banner = self.query_one("#banner", Static)
+                banner.update(Text("EMERGENCY: " + note.text))
+                banner.add_class("shown")
+            else:
+                self.chat.say(note.text, "note")
+        self._refresh()
+        self._ask()
+
+    def _refresh(self) -> None:
+        self.query_one("#panel", SidePanel).show(
+            self.summary(),
+            [(section.title, done, total) for section, done, total in self.engine.progress()],
+        )
+
+    def summary(self) -> dict:
+        """The summary of the interview so far (the same as a headless replay gives)."""
+        from triage.summary import summarize_interview
+
+        return summarize_interview(self.engine)
+
+    def _finish(self) -> None:
+        from triage.render import render
+
+        self.chat.say("The interview is complete. The summary:", "note")
+        markdown = render([("this interview", self.summary())], "md")
+        self.chat.mount(Markdown(markdown, id="summary"))
+        self.chat.scroll_end(animate=False)
+
+    # --- files -------------------------------------------------------------------------
+
+    def _stamp(self) -> str:
+        return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+
+    def action_save(self) -> None:
+        from triage import transcript
+
+        path = self.out_dir / f"triage-{self._stamp()}.transcript.yaml"
+        path.write_text(transcript.dumps(transcript.from_engine(self.engine)), encoding="utf-8")
+        self.chat.say(f"Transcript saved: {path}", "note")
+
+    def action_export(self) -> None:
+        from triage.render import render
+
+        path = self.out_dir / f"triage-{self._stamp()}.summary.md"
+        path.write_text(render([("this interview", self.summary())], "md"), encoding="utf-8")
+        self.chat.say(f"Summary saved: {path}", "note")
+
+
+def make_app(
+    dialog: LoadedDialog, today: dt.date | None = None, out_dir: Path | None = None
+) -> TriageApp:
+    """The assistant over `dialog`; `today` fixes relative dates (tests pass one)."""
+    return TriageApp(Engine(dialog, today or dt.date.today()), out_dir)

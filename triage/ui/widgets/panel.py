@@ -1,0 +1,73 @@
+"""The side panel: triage level, each score with its reachable range, progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+LEVEL_STYLE = {
+    "emergency": "bold white on red",
+    "urgent": "bold black on yellow",
+    "routine": "bold black on green",
+}
+
+
+def range_bar(low: int, total: int, high: int, floor: int, ceiling: int, width: int = 20) -> str:
+    """The reachable range drawn on the score's scale: ─ outside, ═ reachable, ● the total."""
+    span = max(ceiling - floor, 1)
+
+    def pos(value: int) -> int:
+        return round((min(max(value, floor), ceiling) - floor) / span * (width - 1))
+
+    cells = ["─"] * width
+    for i in range(pos(low), pos(high) + 1):
+        cells[i] = "═"
+    cells[pos(total)] = "●"
+    return "".join(cells)
+
+
+# The scale each score is drawn on (its published range).
+SCALES = {"eurosar_agep": (-18, 12), "regiscar_dress": (-4, 9), "scorten": (0, 7)}
+
+
+class SidePanel(Static):
+    """Always in view: what the answers mean so far."""
+
+    DEFAULT_CSS = """
+    SidePanel { width: 34; padding: 0 1; border-left: solid $primary; height: 1fr; }
+    """
+
+    def show(self, summary: dict[str, Any], progress: list[tuple[str, int, int]]) -> None:
+        """Redraw from a summary (`triage.summary.summarize`) and the progress by section."""
+        t = summary["triage"]
+        text = Text()
+        text.append(f" {t['level'].upper()} ", LEVEL_STYLE[t["level"]])
+        text.append(f"  {len(t['red_flags'])} red flag(s)\n")
+        if t["unknown_red_flags"]:
+            text.append(f"{len(t['unknown_red_flags'])} unknown could raise it\n", "dim")
+        text.append("\n")
+        for sid, score in summary["scores"].items():
+            floor, ceiling = SCALES[sid]
+            name = {"eurosar_agep": "EuroSCAR", "regiscar_dress": "RegiSCAR", "scorten": "SCORTEN"}[
+                sid
+            ]
+            text.append(f"{name} {score['total']}", "bold")
+            text.append(f" {score['category'].replace('_', ' ')}\n")
+            text.append(range_bar(score["min"], score["total"], score["max"], floor, ceiling))
+            text.append(f" {score['min']}..{score['max']}\n")
+            if not score["complete"]:
+                possible = ", ".join(score["categories_possible"])
+                text.append(f"  could be: {possible}\n", "dim")
+        drugs = summary["assessment"]["culprits"]
+        if drugs:
+            text.append("\nDrugs\n", "bold")
+            for c in drugs[:6]:
+                latency = "?" if c["latency_days"] is None else f"{c['latency_days']} d"
+                text.append(f"{c['rank']}. {c['name'][:18]} ({latency})\n")
+        text.append("\nProgress\n", "bold")
+        for title, done, total in progress:
+            mark = "✓" if total and done == total else " "
+            text.append(f"{mark} {title[:24]} {done}/{total}\n")
+        self.update(text)
