@@ -66,23 +66,20 @@ async def test_an_emergency_is_shown_at_once_and_stays(scar):
         assert banner.has_class("shown")
 
 
-async def test_the_seed_case_by_key_presses_reaches_eurosar_11(scar):
+async def test_the_seed_case_through_the_ui_gives_the_headless_summary_byte_for_byte(scar):
     from tests.conftest import ROOT
     from triage import transcript
+    from triage.render import render
+    from triage.summary import summarize_interview
+    from triage.ui.replay import replay_through_ui
 
-    script, _ = transcript.load(ROOT / "examples" / "seed-agep-ivig.transcript.yaml")
-    app = make_app(scar, script.today)
-    async with app.run_test(size=(100, 30)) as pilot:
-        for entry in script.answers:
-            if entry.value == "unknown":
-                await pilot.press("ctrl+n")
-                await pilot.pause()
-            else:
-                await type_answer(pilot, entry.value)
-        assert app.engine.finished
-        summary = app.summary()
-        assert summary["scores"]["eurosar_agep"]["total"] == 11
-        assert app.query_one("#summary")
+    path = ROOT / "examples" / "seed-agep-ivig.transcript.yaml"
+    script, doc = transcript.load(path)
+    through_ui = await replay_through_ui(script, scar)
+    headless = summarize_interview(transcript.replay(script, scar, "t", doc))
+    assert through_ui["scores"]["eurosar_agep"]["total"] == 11
+    for fmt in ("json", "md", "text", "html"):
+        assert render([("t", through_ui)], fmt) == render([("t", headless)], fmt)
 
 
 @pytest.mark.parametrize("key", ["ctrl+s", "ctrl+o"])

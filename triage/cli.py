@@ -60,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     replay.add_argument("files", nargs="+", metavar="FILE", help="transcript file")
     replay.add_argument("--format", choices=("json", "md", "text", "html"), default="json")
     replay.add_argument("--dialog", metavar="DIALOG", help="dialog file (default: built-in)")
+    replay.add_argument("--through-ui", action="store_true",
+                        help="answer through the real assistant, headless, by key presses")
 
     run = commands.add_parser(
         "run", help="open the assistant on a dialog (the built-in one when none is named)"
@@ -145,7 +147,14 @@ def _replay(args: argparse.Namespace) -> int:
         except InputError as exc:
             problems.extend(exc.problems)
             continue
-        data = summarize_interview(engine)
+        if args.through_ui:
+            import asyncio
+
+            from triage.ui.replay import replay_through_ui
+
+            data = asyncio.run(replay_through_ui(script, dialog))  # type: ignore[arg-type]
+        else:
+            data = summarize_interview(engine)
         results.append((name, data))
     if problems:
         for problem in problems:

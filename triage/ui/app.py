@@ -114,11 +114,18 @@ class TriageApp(App[None]):
                 self.chat.say(slot.section.intro, "note")
         self.chat.say(question_text(slot, self.engine.dialog), "question")
 
-    def _raw(self, text: str, slot: Slot) -> str:
-        # Number keys for yes/no (choices take their numbers in the engine).
-        if slot.question.type == "yes_no" and text.strip() in ("1", "2"):
-            return "yes" if text.strip() == "1" else "no"
-        return text
+    def _raw(self, text: str, slot: Slot) -> tuple[str, str | None]:
+        """The answer and its unit as the transcript keeps them: number keys for yes/no
+        (choices take their numbers in the engine), '101.3 F' as 101.3 in unit F."""
+        q = slot.question
+        if q.type == "yes_no" and text.strip() in ("1", "2"):
+            return ("yes" if text.strip() == "1" else "no"), None
+        if q.units and len(q.units) > 1:
+            number, _, unit = text.strip().partition(" ")
+            for u in q.units:
+                if unit.strip().casefold() in (u.id.casefold(), u.label.casefold()):
+                    return number, u.id
+        return text, None
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         slot = self.engine.current()
@@ -126,10 +133,10 @@ class TriageApp(App[None]):
             return
         text = event.value
         event.input.value = ""
-        raw = self._raw(text, slot)
-        shown = text if raw == text else f"{text} ({raw})"
+        raw, unit = self._raw(text, slot)
+        shown = text if (raw, unit) == (text, None) or unit else f"{text} ({raw})"
         self.chat.say(shown or f"({slot.question.default or 'empty'})", "answer")
-        self._after(self.engine.answer(raw))
+        self._after(self.engine.answer(raw, unit))
 
     def action_unknown(self) -> None:
         if self.engine.current() is None:
