@@ -93,3 +93,58 @@ async def test_save_and_export_write_files(scar, tmp_path, key):
     assert len(written) == 1
     text = written[0].read_text()
     assert ("detachment_any" in text) if key == "ctrl+s" else ("Decision support" in text)
+
+
+async def test_f1_opens_the_help_and_escape_closes_it(scar):
+    from triage.ui.modals.help import HelpScreen
+
+    app = make_app(scar, TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_the_palette_lists_every_action_and_each_section(scar):
+    app = make_app(scar, TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {"Unknown", "Back", "Save transcript", "Export summary", "Copy summary",
+                "New case", "Help"} <= set(titles)
+        assert "Jump to: Laboratory values (peak or worst during the reaction)" in titles
+
+
+async def test_jump_to_a_section_and_new_case(scar):
+    app = make_app(scar, TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.action_jump("labs")
+        await pilot.pause()
+        assert app.engine.current().question.id == "leukocytes"
+        await type_answer(pilot, "9000")
+        assert app.engine.findings.labs.leukocytes_per_mm3 == 9000
+        app.action_new_case()
+        await pilot.pause()
+        assert app.engine.answers == [] and app.engine.current().question.id == "detachment_any"
+
+
+async def test_copy_sends_the_plain_text_summary(scar, monkeypatch):
+    app = make_app(scar, TODAY)
+    copied = []
+    monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+    assert copied and "Decision support, not a diagnosis." in copied[0]
+    assert "\x1b" not in copied[0]
+
+
+async def test_a_high_contrast_theme_is_offered(scar):
+    app = make_app(scar, TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.theme = "triage-high-contrast"
+        await pilot.pause()
+        assert app.theme == "triage-high-contrast"

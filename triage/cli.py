@@ -60,8 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     replay.add_argument("files", nargs="+", metavar="FILE", help="transcript file")
     replay.add_argument("--format", choices=("json", "md", "text", "html"), default="json")
     replay.add_argument("--dialog", metavar="DIALOG", help="dialog file (default: built-in)")
-    replay.add_argument("--through-ui", action="store_true",
-                        help="answer through the real assistant, headless, by key presses")
+    replay.add_argument(
+        "--through-ui",
+        action="store_true",
+        help="answer through the real assistant, headless, by key presses",
+    )
 
     run = commands.add_parser(
         "run", help="open the assistant on a dialog (the built-in one when none is named)"

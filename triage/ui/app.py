@@ -7,13 +7,16 @@ The app holds no clinical logic: the engine decides what to ask and what an answ
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.theme import Theme
 from textual.widgets import Footer, Input, Markdown, Static
 
 from triage.dialog.engine import Engine, Outcome, Slot
@@ -21,6 +24,23 @@ from triage.dialog.loader import LoadedDialog
 from triage.dialog.why import why
 from triage.ui.widgets.chat import ChatLog
 from triage.ui.widgets.panel import SidePanel
+
+#: For low vision and bright rooms: black on white, strong borders.
+HIGH_CONTRAST = Theme(
+    name="triage-high-contrast",
+    primary="#000000",
+    secondary="#000000",
+    accent="#0000b0",
+    warning="#8a4b00",
+    error="#b00000",
+    success="#006000",
+    foreground="#000000",
+    background="#ffffff",
+    surface="#ffffff",
+    panel="#e8e8e8",
+    boost="#f0f0f0",
+    dark=False,
+)
 
 
 def question_text(slot: Slot, dialog: LoadedDialog) -> Text:
@@ -68,6 +88,8 @@ class TriageApp(App[None]):
         Binding("ctrl+z", "back", "Back"),
         Binding("ctrl+s", "save", "Save transcript"),
         Binding("ctrl+o", "export", "Export summary"),
+        Binding("ctrl+y", "copy", "Copy summary", show=False),
+        Binding("f1", "help", "Help"),
         Binding("ctrl+q", "quit", "Quit"),
     ]
 
@@ -91,9 +113,13 @@ class TriageApp(App[None]):
         return self.query_one("#chat", ChatLog)
 
     def on_mount(self) -> None:
+        self.register_theme(HIGH_CONTRAST)
+        self._start()
+
+    def _start(self) -> None:
         self.chat.say(
             f"{self.engine.dialog.dialog.title}. Red flags first; then the "
-            "timeline, the drugs, the skin, labs and histology.",
+            "timeline, the drugs, the skin, labs and histology. F1: keys.",
             "note",
         )
         self._refresh()
@@ -194,6 +220,57 @@ class TriageApp(App[None]):
         markdown = render([("this interview", self.summary())], "md")
         self.chat.mount(Markdown(markdown, id="summary"))
         self.chat.scroll_end(animate=False)
+
+    # --- commands ----------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Any) -> Iterable[SystemCommand]:
+        """The palette offers every action, and a jump to each section."""
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Unknown", "Answer the current question with unknown", self.action_unknown
+        )
+        yield SystemCommand("Back", "Take the last answer back", self.action_back)
+        yield SystemCommand("Save transcript", "Write the answers to a file", self.action_save)
+        yield SystemCommand(
+            "Export summary", "Write the summary (Markdown) to a file", self.action_export
+        )
+        yield SystemCommand(
+            "Copy summary", "Copy the plain-text summary to the clipboard", self.action_copy
+        )
+        yield SystemCommand("New case", "Start again with no answers", self.action_new_case)
+        yield SystemCommand("Help", "The keys and how to answer", self.action_help)
+        for section in self.engine.dialog.dialog.sections:
+            yield SystemCommand(
+                f"Jump to: {section.title}",
+                "Continue with the first open question of this section",
+                partial(self.action_jump, section.id),
+            )
+
+    def action_help(self) -> None:
+        from triage.ui.modals.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def action_jump(self, section: str) -> None:
+        if self.engine.jump(section):
+            self._section = None
+            self._ask()
+        else:
+            self.chat.say("Nothing is open in that section.", "note")
+
+    def action_new_case(self) -> None:
+        self.engine = Engine(self.engine.dialog, self.engine.today)
+        self.chat.remove_children()
+        self.query_one("#banner", Static).remove_class("shown")
+        self._section = None
+        self._start()
+
+    def action_copy(self) -> None:
+        from triage.render import render
+
+        # OSC 52: the terminal puts it on the clipboard, also over SSH.
+        self.copy_to_clipboard(render([("this interview", self.summary())], "text"))
+        self.chat.say("The plain-text summary is on the clipboard.", "note")
 
     # --- files -------------------------------------------------------------------------
 

@@ -19,8 +19,10 @@ async def replay_through_ui(script: Transcript, dialog: LoadedDialog) -> dict[st
         for entry in script.answers:
             slot = app.engine.current()
             if slot is None or slot.key != (entry.q, entry.repeat):
-                raise ValueError(f"{entry.q}: the assistant asks "
-                                 f"{slot.label() if slot else 'nothing more'} instead")
+                raise ValueError(
+                    f"{entry.q}: the assistant asks "
+                    f"{slot.label() if slot else 'nothing more'} instead"
+                )
             if entry.value == "unknown":
                 await pilot.press("ctrl+n")
             else:

@@ -1,0 +1,1 @@
+"""Pop-up screens of the assistant."""
