@@ -148,3 +148,19 @@ async def test_a_high_contrast_theme_is_offered(scar):
         app.theme = "triage-high-contrast"
         await pilot.pause()
         assert app.theme == "triage-high-contrast"
+
+
+@pytest.mark.parametrize(
+    ("low", "total", "high", "scale", "bar"),
+    [
+        # 11 on EuroSCAR's -18..12 sits at 29/30 of 19 cells: cell 18
+        (11, 11, 11, (-18, 12), "─" * 18 + "●" + "─"),
+        # RegiSCAR -2..4 on -4..9: cells 3 to 12 reachable, the total -1 at cell 4
+        (-2, -1, 4, (-4, 9), "───═●" + "═" * 8 + "─" * 7),
+        (-18, 0, 12, (-18, 12), "═" * 11 + "●" + "═" * 8),
+    ],
+)
+def test_range_bar_draws_the_reachable_range_on_the_scale(low, total, high, scale, bar):
+    from triage.ui.widgets.panel import range_bar
+
+    assert range_bar(low, total, high, *scale) == bar

@@ -57,9 +57,9 @@ class SidePanel(Static):
             text.append(f" {score['category'].replace('_', ' ')}\n")
             text.append(range_bar(score["min"], score["total"], score["max"], floor, ceiling))
             text.append(f" {score['min']}..{score['max']}\n")
-            if not score["complete"]:
-                possible = ", ".join(score["categories_possible"])
-                text.append(f"  could be: {possible}\n", "dim")
+            possible = score["categories_possible"]
+            if len(possible) > 1:
+                text.append(f"  could be {possible[0]} .. {possible[-1]}\n", "dim")
         drugs = summary["assessment"]["culprits"]
         if drugs:
             text.append("\nDrugs\n", "bold")
@@ -69,5 +69,5 @@ class SidePanel(Static):
         text.append("\nProgress\n", "bold")
         for title, done, total in progress:
             mark = "✓" if total and done == total else " "
-            text.append(f"{mark} {title[:24]} {done}/{total}\n")
+            text.append(f"{mark} {title[:22]:22} {done}/{total}\n")
         self.update(text)

@@ -1,0 +1,66 @@
+"""Screens of the assistant as SVG snapshots (pytest-textual-snapshot), at 80x24 and 120x40.
+
+Review a change with `pytest tests/test_ui_snapshots.py --snapshot-report` and update only
+after reading it (`--snapshot-update`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.conftest import ROOT
+from triage import transcript
+from triage.dialog.engine import Engine
+from triage.ui.app import TriageApp, make_app
+
+TODAY = dt.date(2026, 11, 25)
+SIZES = [(80, 24), (120, 40)]
+
+
+async def _steady(pilot) -> None:
+    # A blinking cursor would make the picture depend on the moment it is taken.
+    pilot.app.query_one("#answer").cursor_blink = False
+    await pilot.pause()
+
+
+def _app(scar, answers: int = 0) -> TriageApp:
+    """The app after the first `answers` answers of the seed transcript."""
+    script, _ = transcript.load(ROOT / "examples" / "seed-agep-ivig.transcript.yaml")
+    engine = Engine(scar, script.today)
+    for entry in script.answers[:answers]:
+        engine.answer(entry.value, entry.unit, question=entry.q, repeat=entry.repeat)
+    return TriageApp(engine)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_question_view(snap_compare, scar, size):
+    assert snap_compare(make_app(scar, TODAY), terminal_size=size, run_before=_steady)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_emergency_banner(snap_compare, scar, size):
+    async def nikolsky(pilot) -> None:
+        await _steady(pilot)
+        await pilot.press("2", "enter", "1", "enter")
+        await pilot.pause()
+
+    assert snap_compare(make_app(scar, TODAY), terminal_size=size, run_before=nikolsky)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_side_panel_with_ranges_midway(snap_compare, scar, size):
+    assert snap_compare(_app(scar, 45), terminal_size=size, run_before=_steady)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_summary_at_the_end(snap_compare, scar, size):
+    async def settled(pilot) -> None:
+        await _steady(pilot)
+        # The Markdown widget lays its blocks out asynchronously; let it finish, then
+        # show the summary from its top.
+        await pilot.pause(0.3)
+        pilot.app.query_one("#summary").scroll_visible(top=True, animate=False)
+        await pilot.pause(0.3)
+
+    assert snap_compare(_app(scar, 999), terminal_size=size, run_before=settled)
