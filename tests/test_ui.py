@@ -164,3 +164,47 @@ def test_range_bar_draws_the_reachable_range_on_the_scale(low, total, high, scal
     from triage.ui.widgets.panel import range_bar
 
     assert range_bar(low, total, high, *scale) == bar
+
+
+async def test_edit_an_earlier_answer_says_what_changed_and_goes_on(scar):
+    app = make_app(scar, TODAY)
+    async with app.run_test(size=(100, 40)) as pilot:
+        for _ in range(6):
+            await type_answer(pilot, "2")
+        await type_answer(pilot, "88")  # heart rate; now the onset date is asked
+        answer_bubble = next(b for b in app.query(Bubble) if b.key == ("heart_rate", None))
+        await pilot.click(answer_bubble)
+        await pilot.pause()
+        assert app._editing == ("heart_rate", None)
+        await type_answer(pilot, "130")
+        assert app.engine.findings.systemic.heart_rate_bpm == 130
+        notes = bubbles(app, "note")
+        assert any("Triage level: routine -> emergency" in n for n in notes)
+        assert any("SCORTEN: 0 (0-1) -> 1 (0-1)" in n for n in notes)
+        assert app.engine.current().question.id == "onset_date"
+
+
+async def test_an_edit_that_enables_a_question_continues_from_there(scar):
+    app = make_app(scar, TODAY)
+    async with app.run_test(size=(100, 40)) as pilot:
+        for _ in range(6):
+            await type_answer(pilot, "2")
+        app.start_edit(("detachment_any", None))
+        await type_answer(pilot, "1")
+        assert app.engine.current().question.id == "detachment_bsa"
+        await type_answer(pilot, "12")
+        assert app.query_one("#banner").has_class("shown")
+
+
+async def test_a_refused_edit_keeps_the_old_answer_and_escape_cancels(scar):
+    app = make_app(scar, TODAY)
+    async with app.run_test(size=(100, 40)) as pilot:
+        for _ in range(6):
+            await type_answer(pilot, "2")
+        await type_answer(pilot, "88")
+        app.start_edit(("heart_rate", None))
+        await type_answer(pilot, "999")
+        assert "Not changed" in bubbles(app, "refused")[-1]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app._editing is None and app.engine.findings.systemic.heart_rate_bpm == 88

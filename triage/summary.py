@@ -131,3 +131,27 @@ def _name_questions(data: dict[str, Any], loaded: Any) -> None:
         for path in flag["ask"]:
             prompts += [p for p in writers.get(path, []) if p not in prompts]
         flag["questions"] = prompts
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """What an edit changed, in words: the triage level, each score, the next steps."""
+    out = []
+    old, new = before["triage"]["level"], after["triage"]["level"]
+    if old != new:
+        out.append(f"Triage level: {old} -> {new}")
+    for sid, score in after["scores"].items():
+        was = before["scores"][sid]
+        if (was["total"], was["min"], was["max"]) != (score["total"], score["min"], score["max"]):
+            out.append(
+                f"{score['name']}: {was['total']} ({was['category']}) -> {score['total']} "
+                f"({score['category']}); reachable {score['min']} to {score['max']}"
+            )
+    steps_before = {s["id"] for s in before["next_steps"]}
+    steps_after = {s["id"] for s in after["next_steps"]}
+    for step in after["next_steps"]:
+        if step["id"] not in steps_before:
+            out.append(f"New next step: {step['text']}")
+    for step in before["next_steps"]:
+        if step["id"] not in steps_after:
+            out.append(f"No longer needed: {step['id'].replace('_', ' ')}")
+    return out

@@ -22,7 +22,7 @@ from textual.widgets import Footer, Input, Markdown, Static
 from triage.dialog.engine import Engine, Outcome, Slot
 from triage.dialog.loader import LoadedDialog
 from triage.dialog.why import why
-from triage.ui.widgets.chat import ChatLog
+from triage.ui.widgets.chat import Bubble, ChatLog
 from triage.ui.widgets.panel import SidePanel
 
 #: For low vision and bright rooms: black on white, strong borders.
@@ -90,6 +90,7 @@ class TriageApp(App[None]):
         Binding("ctrl+o", "export", "Export summary"),
         Binding("ctrl+y", "copy", "Copy summary", show=False),
         Binding("f1", "help", "Help"),
+        Binding("escape", "cancel_edit", "Keep answer", show=False),
         Binding("ctrl+q", "quit", "Quit"),
     ]
 
@@ -98,6 +99,7 @@ class TriageApp(App[None]):
         self.engine = engine
         self.out_dir = out_dir or Path.cwd()
         self._section: str | None = None
+        self._editing: tuple[str, int | None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="banner")
@@ -154,6 +156,9 @@ class TriageApp(App[None]):
         return text, None
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self._editing is not None:
+            self._finish_edit(event)
+            return
         slot = self.engine.current()
         if slot is None:
             return
@@ -161,14 +166,75 @@ class TriageApp(App[None]):
         event.input.value = ""
         raw, unit = self._raw(text, slot)
         shown = text if (raw, unit) == (text, None) or unit else f"{text} ({raw})"
-        self.chat.say(shown or f"({slot.question.default or 'empty'})", "answer")
+        self.chat.say(shown or f"({slot.question.default or 'empty'})", "answer", slot.key)
         self._after(self.engine.answer(raw, unit))
 
     def action_unknown(self) -> None:
         if self.engine.current() is None:
             return
-        self.chat.say("unknown", "answer")
+        self.chat.say("unknown", "answer", self.engine.current().key)
         self._after(self.engine.unknown())
+
+    # --- editing an earlier answer ------------------------------------------------------
+
+    def on_bubble_selected(self, event: Bubble.Selected) -> None:
+        if event.bubble.key is not None:
+            self.start_edit(event.bubble.key)
+
+    def start_edit(self, key: tuple[str, int | None]) -> None:
+        """Ask again for an earlier answer; the next Enter replaces it."""
+        slot = self.engine.slot(*key)
+        if slot is None or key not in {a.key for a in self.engine.answers}:
+            self.chat.say("That answer no longer applies.", "note")
+            return
+        self._editing = key
+        old = next(a for a in self.engine.answers if a.key == key)
+        self.chat.say(
+            Text.assemble(
+                ("Change your answer ", "bold"),
+                f"({old.raw}):\n",
+                question_text(slot, self.engine.dialog),
+            ),
+            "question",
+        )
+        answer = self.query_one("#answer", Input)
+        answer.placeholder = f"new answer for {key[0]}, then Enter (Escape: keep it)"
+        answer.focus()
+
+    def _finish_edit(self, event: Input.Submitted) -> None:
+        from triage.summary import changes
+
+        key = self._editing
+        assert key is not None
+        slot = self.engine.slot(*key)
+        text = event.value
+        event.input.value = ""
+        raw, unit = self._raw(text, slot) if slot else (text, None)
+        before = self.summary()
+        outcome = self.engine.edit(key[0], raw, unit, repeat=key[1])
+        if not outcome.accepted:
+            self.chat.say(f"Not changed: {outcome.message}", "refused")
+            return
+        self._editing = None
+        self.query_one("#answer", Input).placeholder = "your answer, then Enter"
+        self.chat.say(f"{key[0]}: {text}", "answer", key)
+        for note in outcome.notes:
+            self.chat.say(note.text, "emergency" if note.kind == "emergency" else "note")
+        said = changes(before, self.summary())
+        self.chat.say(
+            "What changed: "
+            + ("; ".join(said) if said else "nothing in the scores, the level or the next steps"),
+            "note",
+        )
+        self._refresh()
+        self._section = None
+        self._ask()
+
+    def action_cancel_edit(self) -> None:
+        if self._editing is not None:
+            self._editing = None
+            self.query_one("#answer", Input).placeholder = "your answer, then Enter"
+            self.chat.say("Kept the earlier answer.", "note")
 
     def action_back(self) -> None:
         answers = self.engine.answers
@@ -239,6 +305,13 @@ class TriageApp(App[None]):
         )
         yield SystemCommand("New case", "Start again with no answers", self.action_new_case)
         yield SystemCommand("Help", "The keys and how to answer", self.action_help)
+        for answer in self.engine.answers:
+            label = answer.question + ("" if answer.repeat is None else f" #{answer.repeat + 1}")
+            yield SystemCommand(
+                f"Edit: {label} ({answer.raw})",
+                "Change this answer",
+                partial(self.start_edit, answer.key),
+            )
         for section in self.engine.dialog.dialog.sections:
             yield SystemCommand(
                 f"Jump to: {section.title}",
