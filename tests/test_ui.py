@@ -82,17 +82,46 @@ async def test_the_seed_case_through_the_ui_gives_the_headless_summary_byte_for_
         assert render([("t", through_ui)], fmt) == render([("t", headless)], fmt)
 
 
-@pytest.mark.parametrize("key", ["ctrl+s", "ctrl+o"])
-async def test_save_and_export_write_files(scar, tmp_path, key):
+async def test_ctrl_s_saves_the_transcript(scar, tmp_path):
     app = make_app(scar, TODAY, out_dir=tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await type_answer(pilot, "2")
-        await pilot.press(key)
+        await pilot.press("ctrl+s")
         await pilot.pause()
-    written = list(tmp_path.iterdir())
-    assert len(written) == 1
-    text = written[0].read_text()
-    assert ("detachment_any" in text) if key == "ctrl+s" else ("Decision support" in text)
+    (written,) = tmp_path.iterdir()
+    assert written.name.endswith(".transcript.yaml") and "detachment_any" in written.read_text()
+
+
+@pytest.mark.parametrize(
+    ("steps", "suffix", "expected"),
+    [(0, ".summary.md", "Decision support"), (1, ".summary.txt", "Decision support"),
+     (2, ".summary.html", "<!DOCTYPE html>"), (3, ".summary.json", '"schema"'),
+     (4, ".transcript.yaml", "schema: triage.transcript/1")],
+)
+async def test_export_writes_each_format_under_a_default_name(scar, tmp_path, steps, suffix,
+                                                                expected):
+    app = make_app(scar, TODAY, out_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_answer(pilot, "2")
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        for _ in range(steps):
+            await pilot.press("down")
+        await pilot.press("enter")  # choose the format: focus moves to the file name
+        await pilot.pause()
+        await pilot.press("enter")  # keep the default name
+        await pilot.pause()
+    (written,) = tmp_path.iterdir()
+    assert written.name.endswith(suffix) and expected in written.read_text()
+
+
+async def test_export_never_overwrites(scar, tmp_path):
+    app = make_app(scar, TODAY, out_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app._export(("md", tmp_path / "x.md"))
+        app._export(("md", tmp_path / "x.md"))
+        await pilot.pause()
+        assert "nothing is overwritten" in bubbles(app, "refused")[-1]
 
 
 async def test_f1_opens_the_help_and_escape_closes_it(scar):

@@ -358,11 +358,31 @@ class TriageApp(App[None]):
         self.chat.say(f"Transcript saved: {path}", "note")
 
     def action_export(self) -> None:
+        """Ask for a format and a file name, then write it."""
+        from triage.ui.modals.export import ExportScreen
+
+        self.push_screen(ExportScreen(self.out_dir, f"triage-{self._stamp()}"), self._export)
+
+    def _export(self, choice: tuple[str, Path] | None) -> None:
+        from triage import transcript
         from triage.render import render
 
-        path = self.out_dir / f"triage-{self._stamp()}.summary.md"
-        path.write_text(render([("this interview", self.summary())], "md"), encoding="utf-8")
-        self.chat.say(f"Summary saved: {path}", "note")
+        if choice is None:
+            return
+        fmt, path = choice
+        if fmt == "transcript":
+            text = transcript.dumps(transcript.from_engine(self.engine))
+        else:
+            text = render([("this interview", self.summary())], fmt)
+        if path.exists():
+            self.chat.say(f"Not saved: {path} exists; nothing is overwritten.", "refused")
+            return
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            self.chat.say(f"Not saved: {path}: {exc.strerror}", "refused")
+            return
+        self.chat.say(f"Saved {fmt}: {path}", "note")
 
 
 def make_app(

@@ -18,7 +18,8 @@ HELP = """\
 | ctrl+n | answer "unknown" |
 | ctrl+z | take the last answer back |
 | ctrl+s | save the transcript (replay it with `triage replay FILE`) |
-| ctrl+o | save the summary (Markdown) |
+| ctrl+o | save the summary (md, text, html, json) or the transcript, under a name you can edit |
+| click an answer | change it (the palette lists them too); Escape keeps it |
 | ctrl+y | copy the plain-text summary (works over SSH) |
 | ctrl+p | command palette: jump to a section, new case, themes... |
 | F1 | this help; Escape closes it |

@@ -1,0 +1,63 @@
+"""Save the summary or the transcript: a format and a file name with a sensible default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+FORMATS = (
+    ("md", "summary, Markdown", "summary.md"),
+    ("text", "summary, plain text for a note (80 columns)", "summary.txt"),
+    ("html", "summary, printable page", "summary.html"),
+    ("json", "summary, JSON", "summary.json"),
+    ("transcript", "transcript (replay it with triage replay)", "transcript.yaml"),
+)
+
+
+class ExportScreen(ModalScreen[tuple[str, Path] | None]):
+    """Pick a format (the file name follows it), edit the name, Enter saves."""
+
+    DEFAULT_CSS = """
+    ExportScreen { align: center middle; }
+    ExportScreen > Vertical { width: 70; height: auto; background: $surface;
+                              border: thick $primary; padding: 0 1; }
+    ExportScreen OptionList { height: auto; max-height: 8; }
+    """
+    BINDINGS: ClassVar[list[Binding]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, folder: Path, stem: str) -> None:
+        super().__init__()
+        self.folder = folder
+        self.stem = stem
+        self.format = FORMATS[0][0]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Save as (Enter saves, Escape cancels)")
+            yield OptionList(*(Option(label, id=fid) for fid, label, _ in FORMATS), id="formats")
+            yield Input(self._default(FORMATS[0][2]), id="path")
+
+    def _default(self, suffix: str) -> str:
+        return str(self.folder / f"{self.stem}.{suffix}")
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        fid = event.option.id or "md"
+        self.format = fid
+        suffix = next(s for f, _, s in FORMATS if f == fid)
+        self.query_one("#path", Input).value = self._default(suffix)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.query_one("#path", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss((self.format, Path(event.value).expanduser()))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
