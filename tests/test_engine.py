@@ -259,3 +259,39 @@ def test_memoized_conditions_know_everything_they_read(expression, plan):
     from triage.dialog.conditions import _plan
 
     assert _plan(expression) == plan
+
+
+def _three_drugs(engine):
+    walk(engine, {**CLEAR, "onset_date": "2026-11-20", "drugs_any": "yes"},
+         [{"drug_name": n, "drug_start": s, "drug_ongoing": "yes"}
+          for n, s in (("allopurinol", "-21"), ("IVIg", "-9"), ("amoxicillin", "-3"))],
+         until="rash_bsa")
+
+
+@pytest.mark.parametrize(
+    ("index", "left"),
+    [(0, ["IVIg", "amoxicillin"]), (1, ["allopurinol", "amoxicillin"]),
+     (2, ["allopurinol", "IVIg"])],
+)
+def test_remove_a_drug_moves_the_later_ones_up(engine, index, left):
+    _three_drugs(engine)
+    assert engine.repeats("drug") == 3
+    outcome = engine.remove_repeat("drug", index)
+    assert outcome.accepted
+    assert [d.name for d in engine.findings.drugs] == left
+    assert engine.repeats("drug") == 2
+    assert engine.current().question.id == "rash_bsa"  # nothing left open by the removal
+    starts = {"allopurinol": -21, "IVIg": -9, "amoxicillin": -3}
+    assert [d.start_day for d in engine.findings.drugs] == [starts[n] for n in left]
+
+
+def test_add_a_drug_by_saying_another_follows(engine):
+    _three_drugs(engine)
+    assert engine.edit("drug_more", "yes", repeat=2).accepted
+    assert (engine.current().question.id, engine.current().repeat) == ("drug_name", 3)
+
+
+def test_remove_refuses_what_is_not_there(engine):
+    _three_drugs(engine)
+    assert not engine.remove_repeat("drug", 5).accepted
+    assert not engine.remove_repeat("nikolsky", 0).accepted

@@ -237,3 +237,52 @@ async def test_a_refused_edit_keeps_the_old_answer_and_escape_cancels(scar):
         await pilot.press("escape")
         await pilot.pause()
         assert app._editing is None and app.engine.findings.systemic.heart_rate_bpm == 88
+
+
+async def _two_drugs(pilot, app) -> None:
+    for _ in range(6):
+        await type_answer(pilot, "2")
+    await type_answer(pilot, "80")
+    await type_answer(pilot, "2026-11-20")
+    await type_answer(pilot, "today")
+    await type_answer(pilot, "1")  # acute onset
+    await type_answer(pilot, "1")  # drugs taken
+    for name, start, more in (("allopurinol", "-21", "1"), ("IVIg", "-9", "2")):
+        await type_answer(pilot, name)
+        await type_answer(pilot, start)
+        while app.engine.current().question.id != "drug_more":
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+            slot = app.engine.current()
+            if slot.question.id == "drug_name" or not slot.question.unknown_allowed:
+                break
+        await type_answer(pilot, more)
+
+
+async def test_the_drug_editor_changes_adds_and_removes_drugs(scar):
+    from triage.ui.modals.drugs import DrugScreen
+
+    app = make_app(scar, TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _two_drugs(pilot, app)
+        assert [d.name for d in app.engine.findings.drugs] == ["allopurinol", "IVIg"]
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert isinstance(app.screen, DrugScreen)
+        await pilot.press("right", "enter")  # the name of drug 1
+        await pilot.pause()
+        assert app._editing == ("drug_name", 0)
+        await type_answer(pilot, "Zyloprim")
+        assert [d.name for d in app.engine.findings.drugs] == ["Zyloprim", "IVIg"]
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        await pilot.press("delete")  # the row under the cursor: drug 1
+        await pilot.pause()
+        assert [d.name for d in app.engine.findings.drugs] == ["IVIg"]
+        assert any("Removed drug 1" in n for n in bubbles(app, "note"))
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        assert (app.engine.current().question.id, app.engine.current().repeat) == (
+            "drug_name", 1)

@@ -235,6 +235,42 @@ class Engine:
             self._cursor = slot_section
         return outcome
 
+    def repeats(self, group: str) -> int:
+        """How many entries of a group (drugs) have been started."""
+        return len(
+            {s.repeat for s in self._state.slots if s.group is not None and s.group.id == group}
+        )
+
+    def remove_repeat(self, group: str, index: int) -> Outcome:
+        """Remove one entry of a group (a drug): its answers go, later entries move up, and
+        the entry before the last one says no more follow."""
+        loaded = self.dialog.questions.get(group)
+        if loaded is None or loaded.type != "group" or loaded.more is None:
+            return Outcome(False, f"{group} is not a group")
+        count = self.repeats(group)
+        if not 0 <= index < count:
+            return Outcome(False, f"there is no entry {index + 1} in {group}")
+        members = {c.id for c in loaded.questions or []} | {loaded.more.id}
+
+        def moved(key: Key) -> Key | None:
+            qid, repeat = key
+            if qid not in members or repeat is None or repeat < index:
+                return key
+            return None if repeat == index else (qid, repeat - 1)
+
+        answers: dict[Key, Answer] = {}
+        for key, answer in self._answers.items():
+            new = moved(key)
+            if new is not None:
+                answers[new] = Answer(answer.question, new[1], answer.raw, answer.unit)
+        history = [m for m in (moved(k) for k in self._history) if m is not None]
+        last = count - 2  # the new last entry, if any: nothing follows it
+        more_key = (loaded.more.id, last)
+        if last >= 0 and more_key in answers and index == count - 1:
+            answers[more_key] = Answer(loaded.more.id, last, "no")
+        outcome = self._apply(answers, history)
+        return outcome
+
     def jump(self, section: str) -> bool:
         """Continue with the first open question of a section (False if there is none)."""
         if section not in {s.id for s in self.dialog.dialog.sections}:

@@ -90,6 +90,7 @@ class TriageApp(App[None]):
         Binding("ctrl+o", "export", "Export summary"),
         Binding("ctrl+y", "copy", "Copy summary", show=False),
         Binding("f1", "help", "Help"),
+        Binding("ctrl+t", "drugs", "Drugs"),
         Binding("escape", "cancel_edit", "Keep answer", show=False),
         Binding("ctrl+q", "quit", "Quit"),
     ]
@@ -236,6 +237,55 @@ class TriageApp(App[None]):
             self.query_one("#answer", Input).placeholder = "your answer, then Enter"
             self.chat.say("Kept the earlier answer.", "note")
 
+    # --- the drug editor --------------------------------------------------------------
+
+    def drug_rows(self) -> list[dict[str, Any]]:
+        """Per drug entered: its repeat and the answers (as entered) of the table's columns."""
+        rows: dict[int, dict[str, Any]] = {}
+        for answer in self.engine.answers:
+            if answer.repeat is not None and answer.question.startswith("drug_"):
+                rows.setdefault(answer.repeat, {"repeat": answer.repeat})[answer.question] = (
+                    answer.raw
+                )
+        return [rows[i] for i in sorted(rows)]
+
+    def action_drugs(self) -> None:
+        from triage.ui.modals.drugs import DrugScreen
+
+        self.push_screen(DrugScreen(self.drug_rows()), self._drug_action)
+
+    def _drug_action(self, result: tuple[str, Any] | None) -> None:
+        from triage.summary import changes
+
+        if result is None:
+            return
+        action, value = result
+        if action == "edit":
+            self.start_edit(value)
+            return
+        before = self.summary()
+        if action == "add":
+            count = self.engine.repeats("drug")
+            if count == 0:
+                self.chat.say("Answer whether any drug was taken first.", "note")
+                return
+            outcome = self.engine.edit("drug_more", "yes", repeat=count - 1)
+        else:
+            outcome = self.engine.remove_repeat("drug", value)
+        if not outcome.accepted:
+            self.chat.say(f"Not changed: {outcome.message}", "refused")
+            return
+        said = changes(before, self.summary())
+        self.chat.say(
+            ("Another drug follows. " if action == "add" else f"Removed drug {value + 1}. ")
+            + "What changed: "
+            + ("; ".join(said) if said else "nothing yet"),
+            "note",
+        )
+        self._refresh()
+        self._section = None
+        self._ask()
+
     def action_back(self) -> None:
         answers = self.engine.answers
         outcome = self.engine.back()
@@ -305,6 +355,9 @@ class TriageApp(App[None]):
         )
         yield SystemCommand("New case", "Start again with no answers", self.action_new_case)
         yield SystemCommand("Help", "The keys and how to answer", self.action_help)
+        yield SystemCommand(
+            "Drugs", "The drug editor: change, add or remove a drug", self.action_drugs
+        )
         for answer in self.engine.answers:
             label = answer.question + ("" if answer.repeat is None else f" #{answer.repeat + 1}")
             yield SystemCommand(

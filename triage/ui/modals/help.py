@@ -22,6 +22,7 @@ HELP = """\
 | click an answer | change it (the palette lists them too); Escape keeps it |
 | ctrl+y | copy the plain-text summary (works over SSH) |
 | ctrl+p | command palette: jump to a section, new case, themes... |
+| ctrl+t | the drug editor: change a cell, add a drug, remove one |
 | F1 | this help; Escape closes it |
 | ctrl+q | quit |
 

@@ -1,0 +1,89 @@
+"""The drug editor: the drugs as a table; change a cell, add a drug, remove one."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Label
+
+#: Table columns and the question each one edits (the first that applies, for "last intake").
+COLUMNS = (
+    ("Drug", ("drug_name",)),
+    ("First intake", ("drug_start",)),
+    ("Still taken at onset", ("drug_ongoing",)),
+    ("Last intake", ("drug_stop", "drug_stop_after_onset")),
+    ("Previous exposure", ("drug_previous",)),
+)
+
+Result = tuple[str, Any]  # ("edit", (question, repeat)) | ("add", None) | ("remove", index)
+
+
+class DrugScreen(ModalScreen[Result | None]):
+    """Enter changes the selected cell, a adds a drug, Delete removes the row's drug."""
+
+    DEFAULT_CSS = """
+    DrugScreen { align: center middle; }
+    DrugScreen > Vertical { width: 90%; height: auto; max-height: 80%;
+                            background: $surface; border: thick $primary; padding: 0 1; }
+    DrugScreen DataTable { height: auto; max-height: 20; }
+    """
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("enter", "edit", "Change"),
+        Binding("a", "add", "Add a drug"),
+        Binding("delete,d", "remove", "Remove"),
+        Binding("escape", "close", "Close"),
+    ]
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self.rows = rows  # per drug: {"repeat": i, question id: (raw, applies)}
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(
+                "Drugs: Enter changes the cell, a adds a drug, Delete removes one, Escape closes"
+            )
+            table: DataTable[str] = DataTable(cursor_type="cell", zebra_stripes=True)
+            table.add_columns("#", *(title for title, _ in COLUMNS))
+            for row in self.rows:
+                cells = [str(row["repeat"] + 1)]
+                for _, questions in COLUMNS:
+                    shown = next((row[q] for q in questions if q in row), "")
+                    cells.append(shown)
+                table.add_row(*cells)
+            yield table
+
+    def _cell(self) -> tuple[int, int]:
+        table = self.query_one(DataTable)
+        return table.cursor_row, table.cursor_column
+
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        # The table takes Enter itself and says which cell was chosen.
+        event.stop()
+        self.action_edit()
+
+    def action_edit(self) -> None:
+        if not self.rows:
+            return
+        row, column = self._cell()
+        if column == 0:
+            return
+        questions = COLUMNS[column - 1][1]
+        drug = self.rows[row]
+        applies = [q for q in questions if q in drug]
+        if applies:
+            self.dismiss(("edit", (applies[0], drug["repeat"])))
+
+    def action_add(self) -> None:
+        self.dismiss(("add", None))
+
+    def action_remove(self) -> None:
+        if self.rows:
+            self.dismiss(("remove", self.rows[self._cell()[0]]["repeat"]))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
