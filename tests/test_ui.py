@@ -286,3 +286,41 @@ async def test_the_drug_editor_changes_adds_and_removes_drugs(scar):
         await pilot.pause()
         assert (app.engine.current().question.id, app.engine.current().repeat) == (
             "drug_name", 1)
+
+
+async def _to_temperature(pilot, app) -> None:
+    app.action_jump("systemic")
+    await pilot.pause()
+    assert app.engine.current().question.id == "temperature"
+
+
+async def test_numbers_are_checked_live_in_the_unit_chosen(scar):
+    from textual.widgets import Select
+
+    app = make_app(scar, TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _to_temperature(pilot, app)
+        unit = app.query_one("#unit", Select)
+        assert unit.has_class("shown") and unit.value == "C"
+        unit.value = "F"
+        await pilot.pause()
+        for char in "101.3":
+            await pilot.press(char)
+        await pilot.pause()
+        assert str(app.query_one("#hint").render()) == "= 38.5 °C"
+        await pilot.press("enter")
+        await pilot.pause()
+        answer = app.engine.answers[-1]
+        assert (answer.raw, answer.unit) == ("101.3", "F")
+        assert app.engine.findings.systemic.temperature_max_c == 38.5
+
+
+async def test_an_implausible_number_is_flagged_before_enter(scar):
+    app = make_app(scar, TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _to_temperature(pilot, app)
+        for char in "120":
+            await pilot.press(char)
+        await pilot.pause()
+        hint = app.query_one("#hint")
+        assert hint.has_class("bad") and "outside the plausible range" in str(hint.render())

@@ -17,11 +17,12 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.theme import Theme
-from textual.widgets import Footer, Input, Markdown, Static
+from textual.widgets import Footer, Input, Markdown, Select, Static
 
 from triage.dialog.engine import Engine, Outcome, Slot
 from triage.dialog.loader import LoadedDialog
 from triage.dialog.why import why
+from triage.scores.base import fmt_number
 from triage.ui.widgets.chat import Bubble, ChatLog
 from triage.ui.widgets.panel import SidePanel
 
@@ -80,7 +81,12 @@ class TriageApp(App[None]):
     #banner.shown { display: block; }
     #main { height: 1fr; }
     #conversation { width: 1fr; }
-    #answer { dock: bottom; }
+    #answer-row { height: auto; dock: bottom; }
+    #answer { width: 1fr; }
+    #unit { width: 22; display: none; }
+    #unit.shown { display: block; }
+    #hint { height: auto; color: $text-muted; padding: 0 1; }
+    #hint.bad { color: $warning; }
     Markdown { margin: 0 1; }
     """
     BINDINGS: ClassVar[list[Binding]] = [
@@ -107,7 +113,10 @@ class TriageApp(App[None]):
         with Horizontal(id="main"):
             with Vertical(id="conversation"):
                 yield ChatLog(id="chat")
-                yield Input(placeholder="your answer, then Enter", id="answer")
+                yield Static("", id="hint")
+                with Horizontal(id="answer-row"):
+                    yield Input(placeholder="your answer, then Enter", id="answer")
+                    yield Select([("-", "-")], allow_blank=False, id="unit", compact=True)
             yield SidePanel(id="panel")
         yield Footer()
 
@@ -142,6 +151,52 @@ class TriageApp(App[None]):
             if slot.section.intro:
                 self.chat.say(slot.section.intro, "note")
         self.chat.say(question_text(slot, self.engine.dialog), "question")
+        self._set_units(slot)
+
+    def _set_units(self, slot: Slot) -> None:
+        """A unit selector for numbers that take several units; none otherwise."""
+        select = self.query_one("#unit", Select)
+        units = slot.question.units or []
+        if len(units) > 1:
+            select.set_options([(u.label, u.id) for u in units])
+            select.value = units[0].id
+            select.add_class("shown")
+        else:
+            select.remove_class("shown")
+        self._hint("")
+
+    def _hint(self, text: str, bad: bool = False) -> None:
+        hint = self.query_one("#hint", Static)
+        hint.update(Text(text))
+        hint.set_class(bad, "bad")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Live check of a number: what it is in the field's unit, or why it is refused."""
+        from triage.dialog import values
+
+        slot = self.engine.current() if self._editing is None else self.engine.slot(*self._editing)
+        if slot is None or not slot.question.units or not event.value.strip():
+            self._hint("")
+            return
+        if values.is_unknown(event.value):
+            self._hint("")
+            return
+        raw, unit = self._raw(event.value, slot)
+        try:
+            _, used, canonical = values.number(
+                slot.question, raw, unit, self.engine.findings_dict()
+            )
+        except values.AnswerError as exc:
+            self._hint(str(exc), bad=True)
+            return
+        # In the field's unit (or the unit's own field, e.g. eosinophils in %).
+        label = used.label if used.field else slot.question.units[0].label
+        self._hint(f"= {fmt_number(canonical)} {label}")
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        answer = self.query_one("#answer", Input)
+        self.on_input_changed(Input.Changed(answer, answer.value))
+        answer.focus()
 
     def _raw(self, text: str, slot: Slot) -> tuple[str, str | None]:
         """The answer and its unit as the transcript keeps them: number keys for yes/no
@@ -154,6 +209,12 @@ class TriageApp(App[None]):
             for u in q.units:
                 if unit.strip().casefold() in (u.id.casefold(), u.label.casefold()):
                     return number, u.id
+            if not unit:
+                # The selector's unit, when it is not the default (kept as None, as a
+                # transcript keeps a number in the first unit).
+                chosen = self.query_one("#unit", Select).value
+                if chosen != q.units[0].id and chosen in {u.id for u in q.units}:
+                    return number, str(chosen)
         return text, None
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
