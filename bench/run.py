@@ -7,7 +7,10 @@ Figures (goals from the issues):
   (goal <= 2.0x);
 - batch scoring: `triage score` of 1,000 findings files in one call vs parsing them with
   PyYAML's C loader in one process (goal <= 2.0x);
-- replay cold start: `triage replay` of the seed transcript vs the same floor (<= 2.0x).
+- replay cold start: `triage replay` of the seed transcript vs the same floor (<= 2.0x);
+- UI first question: the assistant (headless) until its first question shows vs a minimal
+  Textual app with one Static and one Input (<= 1.5x);
+- UI latency growth: Enter to the next question at answer 150 vs at answer 5 (<= 1.2x).
 """
 
 from __future__ import annotations
@@ -88,6 +91,25 @@ def run(runs: int) -> dict[str, object]:
     figures["replay_cold_start"] = {
         "goal": 2.0, "ratio": statistics.median(replay) / statistics.median(floor_r),
         "measured": _summary(replay), "floor": _summary(floor_r),
+    }
+
+    probe = str(ROOT / "bench" / "ui_probe.py")
+    ui, floor_ui = _pair([py, probe, "first", "triage"], [py, probe, "first", "minimal"],
+                         max(3, runs // 2))
+    figures["ui_first_question"] = {
+        "goal": 1.5, "ratio": statistics.median(ui) / statistics.median(floor_ui),
+        "measured": _summary(ui), "floor": _summary(floor_ui),
+    }
+    done = subprocess.run([py, probe, "latency"], check=True, capture_output=True, text=True)
+    latency = json.loads(done.stdout)
+    figures["ui_latency_growth"] = {
+        "goal": 1.2, "ratio": latency["answer_150_ms"] / latency["answer_5_ms"],
+        "measured": {"median_s": latency["answer_150_ms"] / 1000,
+                     "min_s": latency["answer_150_ms"] / 1000,
+                     "max_s": latency["answer_150_ms"] / 1000},
+        "floor": {"median_s": latency["answer_5_ms"] / 1000,
+                  "min_s": latency["answer_5_ms"] / 1000,
+                  "max_s": latency["answer_5_ms"] / 1000},
     }
 
     with tempfile.TemporaryDirectory() as tmp:
