@@ -1,7 +1,7 @@
 """Helpers for bench/run.py that run in their own process (cold start) or in-process.
 
-    python bench/ui_probe.py first triage    # the assistant until its first question shows
-    python bench/ui_probe.py first minimal   # a minimal Textual app: one Static, one Input
+    python bench/ui_probe.py first triage    # ms until the assistant shows its first question
+    python bench/ui_probe.py first minimal   # ms until a minimal app (Static, Input) shows
     python bench/ui_probe.py latency         # ms from Enter to the next question, at 5 and 150
 """
 
@@ -12,6 +12,8 @@ import datetime as dt
 import statistics
 import sys
 import time
+
+START = time.perf_counter()  # before Textual or triage is imported
 
 
 async def first(kind: str) -> None:
@@ -27,6 +29,8 @@ async def first(kind: str) -> None:
         app: object = Minimal()
         async with app.run_test(size=(100, 30)) as pilot:  # type: ignore[attr-defined]
             await pilot.pause()
+            shown = time.perf_counter()  # the Static and the Input are on screen
+        print(f"{(shown - START) * 1000:.1f}")
         return
     from triage.dialog.loader import default_dialog_path, load_dialog
     from triage.ui.app import make_app
@@ -36,6 +40,7 @@ async def first(kind: str) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert any(b.kind == "question" for b in app.query(Bubble))
+    print(f"{(app.first_question_at - START) * 1000:.1f}")
 
 
 async def latency() -> dict[str, float]:
