@@ -36,7 +36,7 @@ class DrugResult:
         data: dict[str, Any] = {"name": self.drug.name, "latency_days": self.latency_days}
         data["alden"] = self.alden.as_json() if self.alden else None
         if self.alden is None:
-            data["alden_reason"] = alden.not_scored_reason(self.drug)
+            data["alden_reason"] = alden.NOT_SCORED
         data["naranjo"] = self.naranjo.as_json()
         data["knowledge"] = _knowledge_json(self.info)
         return data

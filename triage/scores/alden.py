@@ -303,6 +303,5 @@ def score_all(findings: Findings) -> list[ScoreResult | None]:
     return results
 
 
-def not_scored_reason(drug: Drug) -> str:
-    """Why a drug has no ALDEN score."""
-    return "start_day unknown: the delay (criterion 1) cannot be computed; not assessable"
+#: Why a drug has no ALDEN score: the only case is a missing first intake (rules §3.3).
+NOT_SCORED = "start_day unknown: the delay (criterion 1) cannot be computed; not assessable"
