@@ -26,6 +26,7 @@ from pydantic_core import PydanticCustomError
 
 from triage import validation
 from triage.errors import Problem
+from triage.scores.base import fmt_number
 from triage.yamlio import Document, load_file, parse
 
 SCHEMA = "triage.findings/1"
@@ -172,7 +173,7 @@ def _not_above_leukocytes(value: float | None, info: ValidationInfo) -> float | 
         raise PydanticCustomError(
             "above_leukocytes",
             "{value} is more than leukocytes_per_mm3 {leukocytes}; check the units",
-            {"value": _num(value), "leukocytes": _num(leukocytes)},
+            {"value": fmt_number(value), "leukocytes": fmt_number(leukocytes)},
         )
     return value
 
@@ -281,10 +282,6 @@ class Findings(_Model):
     def _null_section(cls, value: Any) -> Any:
         # `eruption:` with nothing under it is YAML null: an empty section, all unknown.
         return {} if value is None else value
-
-
-def _num(value: float | int) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 # --- reading and error reporting -------------------------------------------------------

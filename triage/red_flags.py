@@ -14,7 +14,7 @@ from typing import Any
 
 from triage.derived import eosinophils_absolute
 from triage.findings import Findings
-from triage.scores.base import fmt_number
+from triage.scores.base import answer_text
 
 LEVELS = ("routine", "urgent", "emergency")
 LEVEL_TEXT = {
@@ -225,16 +225,6 @@ TRIGGERS: tuple[Trigger, ...] = (
 _GETTERS = {p: attrgetter(p) for t in TRIGGERS for p in t.fields}
 
 
-def _show(value: Any) -> str:
-    if value is None:
-        return "unknown"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(value) if value else "none"
-    return fmt_number(value)
-
-
 @dataclass(frozen=True)
 class Assessment:
     """The triage level with the flags that set it and the answers that could raise it."""
@@ -257,7 +247,7 @@ def assess(findings: Findings) -> Assessment:
     flags, unknown = [], []
     for trigger in TRIGGERS:
         result = trigger.test(findings)
-        answers = {p: _show(_GETTERS[p](findings)) for p in trigger.fields}
+        answers = {p: answer_text(_GETTERS[p](findings)) for p in trigger.fields}
         entry = {
             "id": trigger.id,
             "level": trigger.level,

@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from triage import __version__
-from triage.scores.base import signed
+from triage.scores.base import answer_text, signed
 
 FORMATS = ("json", "md", "text", "html")
 TEMPLATE = {"md": "summary.md", "text": "summary.txt", "html": "summary.html"}
@@ -37,19 +37,6 @@ def md(value: Any) -> str:
 def span(low: int, high: int) -> str:
     """A reachable range: '+2' when fixed, '-1..+1' otherwise."""
     return signed(low) if low == high else f"{signed(low)}..{signed(high)}"
-
-
-def answer(value: Any) -> str:
-    """An answer as a clinician reads it."""
-    if value is None:
-        return "unknown"
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) if value else "none"
-    return str(value)
 
 
 def wrap(text: Any, width: int = 78, indent: str = "", first: str | None = None) -> str:
@@ -133,7 +120,7 @@ def environment(autoescape: bool) -> Any:
         md=md,
         signed=signed,
         span=span,
-        answer=answer,
+        answer=answer_text,
         wrap=wrap,
         words=words,
         exposure=exposure,

@@ -100,14 +100,6 @@ def _set(target: dict[str, Any], path: str, value: Any) -> None:
     target[parts[-1]] = value
 
 
-def _get(source: dict[str, Any], path: str) -> Any:
-    for part in path.split("."):
-        if not isinstance(source, dict) or part not in source:
-            return None
-        source = source[part]
-    return source
-
-
 class Engine:
     """One interview over one dialog. `today` fixes what "today" and "3 days ago" mean."""
 
@@ -495,7 +487,7 @@ class Engine:
                     if item.get(q.more.id) != "yes" or repeat >= 499:
                         break
                     repeat += 1
-                if entries or _get(findings, q.field) is None:
+                if entries or values.lookup(findings, q.field) is None:
                     _set(findings, q.field, entries) if entries else None
 
         derived: dict[str, Any] = {}

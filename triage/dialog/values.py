@@ -91,7 +91,7 @@ def number(
         value = int(value)
     unit = _unit(question, unit_id, suffix)
     for need in unit.needs:
-        if _lookup(findings, need) is None:
+        if lookup(findings, need) is None:
             raise AnswerError(f"a value in {unit.label} needs {need} first")
     try:
         canonical = evaluate(unit.to_canonical, x=value, findings=findings)
@@ -116,7 +116,8 @@ def number(
     return value, unit, canonical
 
 
-def _lookup(data: dict[str, Any], path: str) -> Any:
+def lookup(data: dict[str, Any], path: str) -> Any:
+    """The value at a dotted findings path in plain data, or None."""
     for part in path.split("."):
         if not isinstance(data, dict):
             return None

@@ -52,6 +52,19 @@ def fmt_number(value: float | int) -> str:
     return str(value)
 
 
+def answer_text(value: Any) -> str:
+    """An answer as a clinician reads it: unknown, yes, no, a list or none, 7200."""
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) if value else "none"
+    if isinstance(value, int | float):
+        return fmt_number(value)
+    return str(value)
+
+
 def signed(points: int) -> str:
     """Points as a score table shows them: +2, 0, -1."""
     return f"{points:+d}" if points else "0"
