@@ -107,26 +107,14 @@ def _strip_separators(value: Any) -> Any:
 def _combined() -> Any:
     """All rules as one template (one compile, cached between runs): for each rule that
     holds, its id, its text and its reasons, separated."""
-    from jinja2 import ChainableUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from triage.dialog.conditions import template
 
-    from triage.dialog.conditions import environment
-    from triage.jinja_cache import QuietBytecodeCache, SourceLoader
-
-    base = environment()
-    env = ImmutableSandboxedEnvironment(
-        undefined=ChainableUndefined,
-        loader=SourceLoader(),
-        finalize=_strip_separators,
-        bytecode_cache=QuietBytecodeCache(),
-    )
-    env.filters.update(base.filters)
     _, all_rules = rules()
     parts = []
     for rule in all_rules:
         fields = _FIELD.join([rule.id, rule.text, *rule.because])
         parts.append(f"{{% if {rule.when} %}}{_RECORD}{fields}{{% endif %}}")
-    return env.get_template(env.loader.register("".join(parts)))
+    return template("".join(parts), finalize=_strip_separators)
 
 
 def histology_outcomes(findings: Findings, result: Result) -> dict[str, Any]:

@@ -16,8 +16,9 @@ CONTEXT_NAMES = ("answers", "item", "findings", "drug_info", "repeat", "x")
 
 
 @cache
-def environment() -> Any:
-    """The sandboxed environment (built on first use: importing Jinja2 costs start-up)."""
+def environment(finalize: Callable[[Any], Any] | None = None) -> Any:
+    """The sandboxed environment (built on first use: importing Jinja2 costs start-up);
+    `finalize`, if given, filters every value a template prints (one environment each)."""
     from jinja2 import ChainableUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -27,15 +28,18 @@ def environment() -> Any:
     # Chainable: `findings.labs.leukocytes_per_mm3` is undefined, not an error, while
     # the labs are unknown; an undefined value compares unequal to everything.
     env = ImmutableSandboxedEnvironment(
-        undefined=ChainableUndefined, loader=SourceLoader(), bytecode_cache=QuietBytecodeCache()
+        undefined=ChainableUndefined,
+        loader=SourceLoader(),
+        bytecode_cache=QuietBytecodeCache(),
+        **({"finalize": finalize} if finalize else {}),
     )
     env.filters["num"] = fmt_number  # 15 rather than 15.0 in rule texts
     return env
 
 
-def template(source: str) -> Any:
+def template(source: str, finalize: Callable[[Any], Any] | None = None) -> Any:
     """A sandboxed template made from text, compiled once per machine (see jinja_cache)."""
-    env = environment()
+    env = environment(finalize)
     return env.get_template(env.loader.register(source))
 
 
