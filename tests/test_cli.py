@@ -210,3 +210,14 @@ def test_the_readme_example_is_what_the_command_prints(capsys, monkeypatch):
     assert main(["score", "examples/seed-agep-ivig.findings.yaml", "--format", "text"]) == 0
     out = capsys.readouterr().out
     assert out.startswith(block + "\n")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["run", "nope.yaml"], ["replay", "--dialog", "nope.yaml", "x.yaml"]],
+    ids=["run", "replay"],
+)
+def test_a_missing_dialog_is_exit_2_with_its_name(capsys, argv):
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, "")
+    assert err == "nope.yaml: no such file\n"

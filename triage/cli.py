@@ -86,6 +86,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _refuse(problems: Sequence[object]) -> int:
+    """One line per problem on stderr, and the exit status of bad input."""
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return EXIT_INPUT
+
+
 def _operators(pairs: Sequence[str]) -> object:
     from triage.scores.operators import DEFAULT
 
@@ -114,9 +121,7 @@ def _score(args: argparse.Namespace) -> int:
     problems = [p for _, _, found in outcomes for p in found]
     if problems:
         # Never a partial result: with any invalid file nothing is printed on stdout.
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        return EXIT_INPUT
+        return _refuse(problems)
     if lines:
         sys.stdout.write("".join(line for _, line, _ in outcomes))
     else:
@@ -139,9 +144,7 @@ def _replay(args: argparse.Namespace) -> int:
     try:
         dialog = _load_dialog(args.dialog)
     except InputError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return EXIT_INPUT
+        return _refuse(exc.problems)
     results, problems = [], []
     for name in args.files:
         try:
@@ -160,9 +163,7 @@ def _replay(args: argparse.Namespace) -> int:
             data = summarize_interview(engine)
         results.append((name, data))
     if problems:
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        return EXIT_INPUT
+        return _refuse(problems)
     sys.stdout.write(render(results, args.format))
     return EXIT_OK
 
@@ -206,9 +207,7 @@ def _run(dialog_path: str | None) -> int:
     try:
         dialog = _load_dialog(dialog_path)
     except InputError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return EXIT_INPUT
+        return _refuse(exc.problems)
     # Textual is imported here and only here: the headless commands never pay for it.
     from triage.ui.app import make_app
 
