@@ -110,6 +110,8 @@ class Engine:
         self._history: list[Key] = []
         self._cursor: str | None = None
         self._memo = Memo()
+        # Conditions read the previous state's findings: before any answer, none.
+        self._state = _State((), {}, {"schema": SCHEMA}, {}, {})
         self._state = self._compute(self._answers)
         self._model = self._validate(self._state.findings)
 
@@ -378,7 +380,7 @@ class Engine:
         findings: dict[str, Any] = {"schema": SCHEMA}
         slots: list[Slot] = []
         # A first, rough findings for conditions and conversions that read findings.
-        previous = self._state.findings if hasattr(self, "_state") else {"schema": SCHEMA}
+        previous = self._state.findings
 
         def convert(slot: Slot, answer: Answer, item: dict[str, Any]) -> Any:
             nonlocal onset
