@@ -4,9 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import events
+from textual.keys import _character_to_key
+from textual.pilot import Pilot
+
 from triage.dialog.loader import LoadedDialog
 from triage.transcript import Transcript
 from triage.ui.app import make_app
+
+
+def key_event(char: str) -> events.Key:
+    """The key event a terminal sends for one typed character (space, minus, full stop...)."""
+    return events.Key(char if char.isalnum() else _character_to_key(char), char)
+
+
+async def type_answer(pilot: Pilot[Any], text: str) -> None:
+    """Type `text` and press Enter, as a fast typist would.
+
+    The characters go into the app's event queue as key events, one after another, the way
+    the driver delivers a burst of typing; Pilot's `press` would wait for the app to go idle
+    after every character (two 20 ms sleeps at least), which made a whole transcript take
+    half a minute. Enter goes through Pilot and is waited for: the next question must be
+    on screen before the next answer is typed.
+    """
+    for char in text:
+        pilot.app.post_message(key_event(char))
+    await pilot.press("enter")
+    await pilot.pause()
 
 
 async def replay_through_ui(script: Transcript, dialog: LoadedDialog) -> dict[str, Any]:
@@ -25,9 +49,7 @@ async def replay_through_ui(script: Transcript, dialog: LoadedDialog) -> dict[st
                 )
             if entry.value == "unknown":
                 await pilot.press("ctrl+n")
+                await pilot.pause()
             else:
-                text = entry.value + (f" {entry.unit}" if entry.unit else "")
-                # Pilot turns each character into its key (space, minus, full stop...).
-                await pilot.press(*text, "enter")
-            await pilot.pause()
+                await type_answer(pilot, entry.value + (f" {entry.unit}" if entry.unit else ""))
         return app.summary()
