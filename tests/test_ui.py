@@ -6,17 +6,14 @@ import datetime as dt
 
 import pytest
 
+from tests.conftest import ROOT
 from triage.ui.app import make_app
+from triage.ui.replay import type_answer
 from triage.ui.widgets.chat import Bubble
 
 TODAY = dt.date(2026, 11, 25)
 
 
-async def type_answer(pilot, text: str) -> None:
-    for char in text:
-        await pilot.press(char if char != " " else "space")
-    await pilot.press("enter")
-    await pilot.pause()
 
 
 def bubbles(app, kind: str) -> list[str]:
@@ -66,20 +63,23 @@ async def test_an_emergency_is_shown_at_once_and_stays(scar):
         assert banner.has_class("shown")
 
 
-async def test_the_seed_case_through_the_ui_gives_the_headless_summary_byte_for_byte(scar):
-    from tests.conftest import ROOT
+EXAMPLES = sorted((ROOT / "examples").glob("*.transcript.yaml"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name.removesuffix(".transcript.yaml"))
+async def test_every_example_through_the_ui_gives_the_headless_golden_summary(path, scar, golden):
+    """Issue 5, section 6: typed into the real app, each example transcript ends with the
+    summary the headless replay gives, byte for byte, in every format (the golden files of
+    tests/test_transcripts.py are the headless output)."""
     from triage import transcript
     from triage.render import render
-    from triage.summary import summarize_interview
     from triage.ui.replay import replay_through_ui
 
-    path = ROOT / "examples" / "seed-agep-ivig.transcript.yaml"
-    script, doc = transcript.load(path)
+    script, _ = transcript.load(path)
     through_ui = await replay_through_ui(script, scar)
-    headless = summarize_interview(transcript.replay(script, scar, "t", doc))
-    assert through_ui["scores"]["eurosar_agep"]["total"] == 11
+    name = path.name.removesuffix(".transcript.yaml")
     for fmt in ("json", "md", "text", "html"):
-        assert render([("t", through_ui)], fmt) == render([("t", headless)], fmt)
+        golden(f"{name}.{fmt}", render([(str(path.relative_to(ROOT)), through_ui)], fmt))
 
 
 async def test_ctrl_s_saves_the_transcript(scar, tmp_path):
@@ -324,3 +324,84 @@ async def test_an_implausible_number_is_flagged_before_enter(scar):
         await pilot.pause()
         hint = app.query_one("#hint")
         assert hint.has_class("bad") and "outside the plausible range" in str(hint.render())
+
+
+def _seed_engine(scar, count: int):
+    from triage import transcript
+    from triage.dialog.engine import Engine
+
+    script, _ = transcript.load(ROOT / "examples" / "seed-agep-ivig.transcript.yaml")
+    engine = Engine(scar, script.today)
+    for entry in script.answers[:count]:
+        assert engine.answer(entry.value, entry.unit, question=entry.q, repeat=entry.repeat)
+    return engine
+
+
+async def test_an_engine_with_answers_shows_the_conversation_so_far(scar):
+    """What a resumed session opens on: every earlier question with its answer, the
+    newest laid out and the rest folded, then the next question."""
+    from triage.ui.app import TriageApp
+    from triage.ui.widgets.chat import ChatLog
+
+    app = TriageApp(_seed_engine(scar, 45))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        chat = app.query_one(ChatLog)
+        answers = [b for b in app.query(Bubble) if b.kind == "answer"]
+        # The opening note; 45 answers, their 45 questions, 5 section titles and the
+        # "so far" note (96); the question asked now: 98 messages, of which SHOWN of the
+        # conversation so far are laid out, with the opening note and the question.
+        assert len(app.query(Bubble)) == ChatLog.SHOWN + 2
+        assert chat.folded == 98 - ChatLog.SHOWN - 2
+        assert answers[-1].key == app.engine.answers[-1].key
+        assert "45 answers so far" in bubbles(app, "note")[-1]
+        assert app.engine.current().question.prompt in bubbles(app, "question")[-1]
+        chat.unfold()
+        await pilot.pause()
+        shown = [b.key for b in app.query(Bubble) if b.kind == "answer"]
+        assert shown == [a.key for a in app.engine.answers] and chat.folded == 0
+
+
+async def test_a_resumed_emergency_shows_the_banner_at_once(scar):
+    from triage.dialog.engine import Engine
+    from triage.ui.app import TriageApp
+
+    engine = Engine(scar, TODAY)
+    engine.answer("no")
+    engine.answer("yes")  # Nikolsky positive: an emergency
+    app = TriageApp(engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        banner = app.query_one("#banner")
+        assert banner.has_class("shown") and "Nikolsky" in str(banner.render())
+
+
+async def test_a_long_conversation_keeps_a_bounded_number_of_bubbles(scar, monkeypatch):
+    """Issue 5's latency goal: answer 150 must cost what answer 5 does, so the chat folds
+    its oldest messages instead of laying out every one; a click on the fold brings them
+    back, in order, and an earlier answer can be edited from there."""
+    from triage.ui.widgets.chat import ChatLog, Fold
+
+    monkeypatch.setattr(ChatLog, "SHOWN", 8)
+    monkeypatch.setattr(ChatLog, "FOLD_STEP", 4)
+    app = make_app(scar, TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for answer in ["2", "2", "2", "2", "2", "2", "unknown", "2026-09-20", "today"]:
+            await type_answer(pilot, answer)
+        chat = app.query_one(ChatLog)
+        assert len(app.engine.answers) == 9 and chat.folded > 0
+        assert 8 <= len(app.query(Bubble)) < 8 + 4
+        assert f"{chat.folded} earlier messages folded" in str(app.query_one(Fold).render())
+        chat.scroll_home(animate=False)  # the fold is at the top, as a resident scrolls up
+        await pilot.pause()
+        await pilot.click(Fold)
+        await pilot.pause()
+        assert chat.folded == 0
+        keys = [b.key for b in app.query(Bubble) if b.kind == "answer"]
+        assert keys == [a.key for a in app.engine.answers]
+        first = next(b for b in app.query(Bubble) if b.key == ("detachment_any", None))
+        first.post_message(Bubble.Selected(first))
+        await pilot.pause()
+        assert app._editing == ("detachment_any", None)
+        await type_answer(pilot, "2")  # the next message folds the earlier ones again
+        assert chat.folded > 0

@@ -64,3 +64,18 @@ def test_summary_at_the_end(snap_compare, scar, size):
         await pilot.pause(0.3)
 
     assert snap_compare(_app(scar, 999), terminal_size=size, run_before=settled)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_drug_editor(snap_compare, scar, size):
+    async def open_editor(pilot) -> None:
+        await _steady(pilot)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+
+    # The multi-drug example: three drugs in the table.
+    script, _ = transcript.load(ROOT / "examples" / "multi-drug-alden.transcript.yaml")
+    engine = Engine(scar, script.today)
+    for entry in script.answers:
+        engine.answer(entry.value, entry.unit, question=entry.q, repeat=entry.repeat)
+    assert snap_compare(TriageApp(engine), terminal_size=size, run_before=open_editor)

@@ -7,6 +7,7 @@ The app holds no clinical logic: the engine decides what to ask and what an answ
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -23,7 +24,7 @@ from triage.dialog.engine import Engine, Outcome, Slot
 from triage.dialog.loader import LoadedDialog
 from triage.dialog.why import why
 from triage.scores.base import fmt_number
-from triage.ui.widgets.chat import Bubble, ChatLog
+from triage.ui.widgets.chat import Bubble, ChatLog, Said
 from triage.ui.widgets.panel import SidePanel
 
 #: For low vision and bright rooms: black on white, strong borders.
@@ -109,6 +110,10 @@ class TriageApp(App[None]):
         self._editing: tuple[str, int | None] | None = None
         #: perf_counter() when the first question was put on screen (for the benchmark).
         self.first_question_at: float | None = None
+        #: perf_counter() after the screen was refreshed with the latest question (ditto).
+        self.question_painted_at: float | None = None
+        self._hint_shown: tuple[str, bool] = ("", False)
+        self._panel_due = False
 
     def compose(self) -> ComposeResult:
         yield Static("", id="banner")
@@ -136,12 +141,42 @@ class TriageApp(App[None]):
             "timeline, the drugs, the skin, labs and histology. F1: keys.",
             "note",
         )
+        if self.engine.answers:
+            self._show_earlier_answers()
         self._ask()
         self.query_one("#answer", Input).focus()
         # The first question first; the side panel (the whole summary) right after.
-        self.call_after_refresh(self._refresh)
+        self._refresh_soon()
 
     # --- the conversation --------------------------------------------------------------
+
+    def _show_earlier_answers(self) -> None:
+        """An engine that already holds answers (a resumed session): the conversation so
+        far, each question with its answer, and the banner if an emergency was found."""
+        said: list[Said] = []
+        section = None
+        for answer in self.engine.answers:
+            slot = self.engine.slot(answer.question, answer.repeat)
+            if slot is None:
+                continue
+            if slot.section.id != section:
+                section = slot.section.id
+                said.append(Said(slot.section.title, "section"))
+            said.append(Said(question_text(slot, self.engine.dialog), "question"))
+            said.append(Said(answer.raw + (f" {answer.unit}" if answer.unit else ""),
+                             "answer", answer.key))
+        said.append(Said(f"{len(self.engine.answers)} answers so far; going on.", "note"))
+        self.chat.say_many(said)
+        self._section = section
+        triage = self.summary()["triage"]
+        emergencies = [f["text"] for f in triage["red_flags"] if f["level"] == "emergency"]
+        if emergencies:
+            self._banner("; ".join(emergencies))
+
+    def _banner(self, text: str) -> None:
+        banner = self.query_one("#banner", Static)
+        banner.update(Text("EMERGENCY: " + text))
+        banner.add_class("shown")
 
     def _ask(self) -> None:
         slot = self.engine.current()
@@ -156,9 +191,11 @@ class TriageApp(App[None]):
         self.chat.say(question_text(slot, self.engine.dialog), "question")
         self._set_units(slot)
         if self.first_question_at is None:
-            import time
-
             self.first_question_at = time.perf_counter()
+        self.call_after_refresh(self._painted)
+
+    def _painted(self) -> None:
+        self.question_painted_at = time.perf_counter()
 
     def _set_units(self, slot: Slot) -> None:
         """A unit selector for numbers that take several units; none otherwise."""
@@ -173,6 +210,10 @@ class TriageApp(App[None]):
         self._hint("")
 
     def _hint(self, text: str, bad: bool = False) -> None:
+        # Every key typed lands here; an unchanged hint must not cost a layout pass.
+        if (text, bad) == self._hint_shown:
+            return
+        self._hint_shown = (text, bad)
         hint = self.query_one("#hint", Static)
         hint.update(Text(text))
         hint.set_class(bad, "bad")
@@ -377,15 +418,21 @@ class TriageApp(App[None]):
                     f"EMERGENCY: {note.text}. Same-day hospital assessment; the interview goes on.",
                     "emergency",
                 )
-                banner = self.query_one("#banner", Static)
-                banner.update(Text("EMERGENCY: " + note.text))
-                banner.add_class("shown")
+                self._banner(note.text)
             else:
                 self.chat.say(note.text, "note")
-        self._refresh()
         self._ask()
+        self._refresh_soon()
+
+    def _refresh_soon(self) -> None:
+        """Redraw the side panel once the next question is on screen: the question is what
+        the resident waits for, the panel (the whole summary) follows a frame later."""
+        if not self._panel_due:
+            self._panel_due = True
+            self.call_after_refresh(self._refresh)
 
     def _refresh(self) -> None:
+        self._panel_due = False
         self.query_one("#panel", SidePanel).show(
             self.summary(),
             [(section.title, done, total) for section, done, total in self.engine.progress()],
@@ -422,6 +469,11 @@ class TriageApp(App[None]):
             "Copy summary", "Copy the plain-text summary to the clipboard", self.action_copy
         )
         yield SystemCommand("New case", "Start again with no answers", self.action_new_case)
+        yield SystemCommand(
+            "Show the whole conversation",
+            "Unfold the earlier messages (only the newest are laid out)",
+            self.chat.unfold,
+        )
         yield SystemCommand("Help", "The keys and how to answer", self.action_help)
         yield SystemCommand(
             "Drugs", "The drug editor: change, add or remove a drug", self.action_drugs
@@ -454,7 +506,7 @@ class TriageApp(App[None]):
 
     def action_new_case(self) -> None:
         self.engine = Engine(self.engine.dialog, self.engine.today)
-        self.chat.remove_children()
+        self.chat.clear()
         self.query_one("#banner", Static).remove_class("shown")
         self._section = None
         self._start()

@@ -70,4 +70,5 @@ class SidePanel(Static):
         for title, done, total in progress:
             mark = "✓" if total and done == total else " "
             text.append(f"{mark} {title[:22]:22} {done}/{total}\n")
-        self.update(text)
+        # The panel's size is fixed by its CSS: no layout pass for new content.
+        self.update(text, layout=False)
