@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Compiled templates go to a folder of the test session, never the developer's cache.
 os.environ["TRIAGE_CACHE_DIR"] = tempfile.mkdtemp(prefix="triage-cache-")
+# Sessions too: no test ever writes the developer's own session store.
+os.environ["TRIAGE_STORE"] = str(Path(tempfile.mkdtemp(prefix="triage-store-")) / "s.sqlite3")
 
 
 def shared_dir() -> Path:

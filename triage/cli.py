@@ -67,9 +67,49 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     run = commands.add_parser(
-        "run", help="open the assistant on a dialog (the built-in one when none is named)"
+        "run", help="open the assistant on a dialog (the built-in one when none is named)",
+        description="Open the assistant. Every answer is saved the moment it is given, as a "
+        "new session in the store (see `triage sessions`).",
     )
     run.add_argument("dialog", nargs="?", metavar="DIALOG")
+    run.add_argument("--patient", metavar="REF",
+                     help="initials or a record number (optional; can be left out of exports)")
+    run.add_argument("--no-store", action="store_true",
+                     help="save nothing unless exported (a demonstration, a training case)")
+
+    sessions = commands.add_parser(
+        "sessions", help="list the saved sessions, the most recently changed first"
+    )
+    sessions.add_argument("--json", action="store_true", help="one JSON object per line")
+    sessions.add_argument("--limit", type=int, metavar="N", help="only the newest N")
+
+    resume = commands.add_parser("resume", help="open a saved session at its next question")
+    resume.add_argument("session", metavar="ID", help="the session id, or its first characters")
+    resume.add_argument("--dialog", metavar="DIALOG", help="dialog file (default: built-in)")
+
+    export = commands.add_parser(
+        "export", help="print a saved session: its summary, transcript or event log"
+    )
+    export.add_argument("session", metavar="ID")
+    export.add_argument(
+        "--format", choices=("md", "text", "html", "json", "transcript", "events"),
+        default="md",
+        help="the summary (md, text, html, json), the transcript (replayable) or the events "
+        "(the audit trail, JSON lines)",
+    )
+    export.add_argument("--no-patient", action="store_true",
+                        help="leave the patient reference out")
+    export.add_argument("--dialog", metavar="DIALOG", help="dialog file (default: built-in)")
+
+    delete = commands.add_parser("delete", help="delete a saved session and its events")
+    delete.add_argument("session", metavar="ID")
+    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    for command in (run, sessions, resume, export, delete):
+        command.add_argument(
+            "--store", metavar="PATH",
+            help="the session database (default: TRIAGE_STORE, else the user's data folder)",
+        )
 
     check = commands.add_parser(
         "check",
@@ -201,17 +241,156 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if warnings and args.strict else EXIT_OK
 
 
-def _run(dialog_path: str | None) -> int:
-    from triage.errors import InputError
+def _store_path(args: argparse.Namespace) -> Path:
+    from triage.store import default_path
 
+    return Path(args.store) if getattr(args, "store", None) else default_path()
+
+
+def _run(args: argparse.Namespace | None) -> int:
+    import datetime as dt
+
+    from triage.dialog.engine import Engine
+    from triage.errors import InputError
+    from triage.session import Recorder
+
+    args = args or argparse.Namespace(dialog=None, patient=None, no_store=False, store=None)
     try:
-        dialog = _load_dialog(dialog_path)
+        dialog = _load_dialog(args.dialog)
     except InputError as exc:
         return _refuse(exc.problems)
-    # Textual is imported here and only here: the headless commands never pay for it.
-    from triage.ui.app import make_app
+    engine = Engine(dialog, dt.date.today())  # type: ignore[arg-type]
+    recorder = None if args.no_store else Recorder.start(_store_path(args), engine, args.patient)
+    return _open_app(engine, recorder)
 
-    make_app(dialog).run()  # type: ignore[arg-type]
+
+def _open_app(engine: object, recorder: object) -> int:
+    # Textual is imported here and only here: the headless commands never pay for it.
+    from triage.ui.app import TriageApp
+
+    app = TriageApp(engine, recorder=recorder)  # type: ignore[arg-type]
+    app.run()
+    if recorder is not None:
+        print(f"triage: answers saved: {recorder.where}")  # type: ignore[attr-defined]
+    return EXIT_OK
+
+
+def _open_store(args: argparse.Namespace) -> object:
+    from triage.store import Store
+
+    return Store(_store_path(args))
+
+
+def _sessions(args: argparse.Namespace) -> int:
+    import json
+
+    from triage.store import StoreError
+
+    try:
+        found = _open_store(args).sessions(args.limit)  # type: ignore[attr-defined]
+    except StoreError as exc:
+        return _refuse([exc])
+    if args.json:
+        for s in found:
+            row = {k: v for k, v in vars(s).items() if k != "patient_ref"}
+            print(json.dumps({**row, "today": s.today.isoformat()}, ensure_ascii=False))
+        return EXIT_OK
+    if not found:
+        print("no sessions yet")
+        return EXIT_OK
+    print(f"{'id':10}  {'started (UTC)':16}  {'last change':16}  {'status':8}  "
+          f"{'level':9}  {'answers':>7}  leading consideration")
+    for s in found:
+        print(f"{s.id:10}  {s.started_utc[:16].replace('T', ' ')}  "
+              f"{s.updated_utc[:16].replace('T', ' ')}  {s.status:8}  {s.level or '-':9}  "
+              f"{s.answers:7}  {s.leading or '-'}")
+    return EXIT_OK
+
+
+def _saved_engine(args: argparse.Namespace) -> tuple[object, object, object]:
+    """(store, session, engine) of a saved session, its interview derived from its events."""
+    from triage.session import engine_from_events
+
+    store = _open_store(args)
+    session = store.find(args.session)  # type: ignore[attr-defined]
+    dialog = _load_dialog(args.dialog)
+    events = store.events(session.id)  # type: ignore[attr-defined]
+    engine = engine_from_events(dialog, session, events, f"session {session.id}")  # type: ignore[arg-type]
+    return store, session, engine
+
+
+def _resume(args: argparse.Namespace) -> int:
+    from triage.errors import InputError
+    from triage.session import Recorder, header_of
+    from triage.store import StoreError
+
+    try:
+        store, session, engine = _saved_engine(args)
+    except StoreError as exc:
+        return _refuse([exc])
+    except InputError as exc:
+        return _refuse(exc.problems)
+    recorder = Recorder(store, session.id, session.dialog_version,  # type: ignore[arg-type, attr-defined]
+                        header_of(engine, session.patient_ref))  # type: ignore[arg-type, attr-defined]
+    return _open_app(engine, recorder)
+
+
+def _export(args: argparse.Namespace) -> int:
+    import json
+
+    from triage import transcript
+    from triage.errors import InputError
+    from triage.render import render
+    from triage.store import StoreError
+    from triage.summary import summarize_interview
+
+    try:
+        store, session, engine = _saved_engine(args)
+    except StoreError as exc:
+        return _refuse([exc])
+    except InputError as exc:
+        return _refuse(exc.problems)
+    sid = session.id  # type: ignore[attr-defined]
+    if args.format == "events":
+        head = {"schema": "triage.events/1", "session": sid,
+                "dialog": {"id": session.dialog_id, "version": session.dialog_version,  # type: ignore[attr-defined]
+                           "hash": session.dialog_hash},  # type: ignore[attr-defined]
+                "today": session.today.isoformat()}  # type: ignore[attr-defined]
+        if not args.no_patient and session.patient_ref:  # type: ignore[attr-defined]
+            head["patient_ref"] = session.patient_ref  # type: ignore[attr-defined]
+        lines = [head] + [e.as_json() for e in store.events(sid)]  # type: ignore[attr-defined]
+        sys.stdout.write("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines))
+        return EXIT_OK
+    if args.format == "transcript":
+        sys.stdout.write(transcript.dumps(transcript.from_engine(engine)))  # type: ignore[arg-type]
+        return EXIT_OK
+    name = f"session {sid}"
+    if not args.no_patient and session.patient_ref:  # type: ignore[attr-defined]
+        name += f" (patient {session.patient_ref})"  # type: ignore[attr-defined]
+    sys.stdout.write(render([(name, summarize_interview(engine))], args.format))
+    return EXIT_OK
+
+
+def _delete(args: argparse.Namespace) -> int:
+    from triage.store import StoreError
+
+    try:
+        store = _open_store(args)
+        session = store.find(args.session)  # type: ignore[attr-defined]
+        if not args.yes:
+            if not sys.stdin.isatty():
+                print(f"triage delete: not deleted: confirm with --yes (session {session.id}, "
+                      f"{session.answers} answers)", file=sys.stderr)
+                return 1
+            reply = input(f"Delete session {session.id} ({session.answers} answers, last "
+                          f"changed {session.updated_utc}) and its audit trail? Type its id: ")
+            if reply.strip() != session.id:
+                print("not deleted")
+                return 1
+        count = store.delete(session.id)  # type: ignore[attr-defined]
+    except StoreError as exc:
+        return _refuse([exc])
+    print(f"deleted session {session.id} and its {count} events")
     return EXIT_OK
 
 
@@ -244,7 +423,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             return _check(args)
         if args.command == "run":
-            return _run(args.dialog)
+            return _run(args)
+        if args.command in ("sessions", "resume", "export", "delete"):
+            return {"sessions": _sessions, "resume": _resume, "export": _export,
+                    "delete": _delete}[args.command](args)
         # No command: the assistant on the built-in dialog, in a terminal; help otherwise.
         if sys.stdin.isatty() and sys.stdout.isatty():
             return _run(None)

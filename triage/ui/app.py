@@ -18,12 +18,14 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.theme import Theme
-from textual.widgets import Footer, Input, Markdown, Select, Static
+from textual.widgets import Footer, Input, Select, Static
 
 from triage.dialog.engine import Engine, Outcome, Slot
 from triage.dialog.loader import LoadedDialog
 from triage.dialog.why import why
 from triage.scores.base import fmt_number
+from triage.session import Recorder
+from triage.store import Event
 from triage.ui.widgets.chat import Bubble, ChatLog, Said
 from triage.ui.widgets.panel import SidePanel
 
@@ -102,10 +104,17 @@ class TriageApp(App[None]):
         Binding("ctrl+q", "quit", "Quit"),
     ]
 
-    def __init__(self, engine: Engine, out_dir: Path | None = None) -> None:
+    def __init__(
+        self, engine: Engine, out_dir: Path | None = None, recorder: Recorder | None = None
+    ) -> None:
         super().__init__()
         self.engine = engine
         self.out_dir = out_dir or Path.cwd()
+        #: Saves every accepted change at once (the session store); None: nothing is saved
+        #: but what the clinician exports.
+        self.recorder = recorder
+        if recorder is not None:
+            recorder.warn = lambda text: self.chat.say(text, "refused")
         self._section: str | None = None
         self._editing: tuple[str, int | None] | None = None
         #: perf_counter() when the first question was put on screen (for the benchmark).
@@ -134,6 +143,8 @@ class TriageApp(App[None]):
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
         self._start()
+        if self.recorder is not None:
+            self.recorder.begin()
 
     def _start(self) -> None:
         self.chat.say(
@@ -277,13 +288,20 @@ class TriageApp(App[None]):
         raw, unit = self._raw(text, slot)
         shown = text if (raw, unit) == (text, None) or unit else f"{text} ({raw})"
         self.chat.say(shown or f"({slot.question.default or 'empty'})", "answer", slot.key)
-        self._after(self.engine.answer(raw, unit))
+        outcome = self.engine.answer(raw, unit)
+        if outcome.accepted:
+            self._record(Event("answer", slot.question.id, slot.repeat, raw, unit))
+        self._after(outcome)
 
     def action_unknown(self) -> None:
         if self.engine.current() is None:
             return
-        self.chat.say("unknown", "answer", self.engine.current().key)
-        self._after(self.engine.unknown())
+        slot = self.engine.current()
+        self.chat.say("unknown", "answer", slot.key)
+        outcome = self.engine.unknown()
+        if outcome.accepted:
+            self._record(Event("answer", slot.question.id, slot.repeat, "unknown"))
+        self._after(outcome)
 
     # --- editing an earlier answer ------------------------------------------------------
 
@@ -321,10 +339,12 @@ class TriageApp(App[None]):
         event.input.value = ""
         raw, unit = self._raw(text, slot) if slot else (text, None)
         before = self.summary()
+        old = next(a for a in self.engine.answers if a.key == key)
         outcome = self.engine.edit(key[0], raw, unit, repeat=key[1])
         if not outcome.accepted:
             self.chat.say(f"Not changed: {outcome.message}", "refused")
             return
+        self._record(Event("edit", key[0], key[1], raw, unit, previous=old.raw))
         self._editing = None
         self.query_one("#answer", Input).placeholder = "your answer, then Enter"
         self.chat.say(f"{key[0]}: {text}", "answer", key)
@@ -378,12 +398,18 @@ class TriageApp(App[None]):
             if count == 0:
                 self.chat.say("Answer whether any drug was taken first.", "note")
                 return
+            previous = next(
+                (a.raw for a in self.engine.answers if a.key == ("drug_more", count - 1)), None
+            )
             outcome = self.engine.edit("drug_more", "yes", repeat=count - 1)
+            event = Event("edit", "drug_more", count - 1, "yes", previous=previous)
         else:
             outcome = self.engine.remove_repeat("drug", value)
+            event = Event("remove", "drug", value)
         if not outcome.accepted:
             self.chat.say(f"Not changed: {outcome.message}", "refused")
             return
+        self._record(event)
         said = changes(before, self.summary())
         self.chat.say(
             ("Another drug follows. " if action == "add" else f"Removed drug {value + 1}. ")
@@ -402,6 +428,7 @@ class TriageApp(App[None]):
             self.chat.say(outcome.message or "nothing to take back", "note")
             return
         taken = answers[-1]
+        self._record(Event("back", taken.question, taken.repeat, previous=taken.raw))
         self.chat.say(f"Took back {taken.question}: {taken.raw}", "note")
         self._refresh()
         self._section = None
@@ -432,11 +459,23 @@ class TriageApp(App[None]):
             self.call_after_refresh(self._refresh)
 
     def _refresh(self) -> None:
+        from triage.session import listing
+
         self._panel_due = False
+        summary = self.summary()
         self.query_one("#panel", SidePanel).show(
-            self.summary(),
+            summary,
             [(section.title, done, total) for section, done, total in self.engine.progress()],
         )
+        if self.recorder is not None:
+            fields = listing(summary, len(self.engine.answers))
+            fields["status"] = "finished" if self.engine.current() is None else "open"
+            self.recorder.update_listing(fields)
+
+    def _record(self, event: Event) -> None:
+        """Save an accepted change now: the answer must survive the process."""
+        if self.recorder is not None:
+            self.recorder.record(event)
 
     def summary(self) -> dict:
         """The summary of the interview so far (the same as a headless replay gives)."""
@@ -445,6 +484,10 @@ class TriageApp(App[None]):
         return summarize_interview(self.engine)
 
     def _finish(self) -> None:
+        # Imported here: the Markdown widget (and markdown-it) cost 30 ms of start-up
+        # before the first question, and are needed only at the end.
+        from textual.widgets import Markdown
+
         from triage.render import render
 
         self.chat.say("The interview is complete. The summary:", "note")
@@ -506,6 +549,8 @@ class TriageApp(App[None]):
 
     def action_new_case(self) -> None:
         self.engine = Engine(self.engine.dialog, self.engine.today)
+        if self.recorder is not None:
+            self.recorder = self.recorder.renew(self.engine)
         self.chat.clear()
         self.query_one("#banner", Static).remove_class("shown")
         self._section = None

@@ -1,0 +1,344 @@
+"""The session store (issue 6): events saved at once, sessions derived from them, nothing
+lost when the store fails or the process is killed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import stat
+import subprocess
+import sys
+import textwrap
+import threading
+
+import pytest
+
+from tests.conftest import ROOT
+from triage import transcript
+from triage.dialog.engine import Engine
+from triage.render import render
+from triage.session import Recorder, engine_from_events, header_of
+from triage.store import Event, Store, StoreError
+from triage.summary import summarize_interview
+
+TODAY = dt.date(2026, 11, 25)
+SEED = ROOT / "examples" / "seed-agep-ivig.transcript.yaml"
+
+
+def _ref(scar) -> tuple[str, str, str]:
+    return (scar.id, scar.version, scar.hash)
+
+
+def _record_seed(store: Store, scar, count: int | None = None) -> str:
+    """The seed transcript's answers recorded as a session's events, one by one."""
+    script, _ = transcript.load(SEED)
+    sid = store.create(script.today, _ref(scar), patient_ref="AB")
+    for e in script.answers[:count]:
+        store.append(sid, Event("answer", e.q, e.repeat, e.value, e.unit))
+    return sid
+
+
+def test_a_new_store_is_private_and_in_wal_mode(tmp_path):
+    path = tmp_path / "new" / "sessions.sqlite3"
+    store = Store(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_events_are_numbered_timed_and_read_back_in_order(tmp_path, scar):
+    store = Store(tmp_path / "s.db")
+    sid = store.create(TODAY, _ref(scar))
+    store.append(sid, Event("answer", "detachment_any", None, "no"))
+    store.append(sid, Event("edit", "detachment_any", None, "yes", previous="no"))
+    store.append(sid, Event("back", "detachment_any", None, previous="yes"))
+    events = store.events(sid)
+    assert [(e.seq, e.kind, e.value, e.previous) for e in events] == [
+        (1, "answer", "no", None), (2, "edit", "yes", "no"), (3, "back", None, "yes")]
+    assert all(e.at_utc.endswith("Z") and e.dialog_version == scar.version for e in events)
+
+
+def test_a_session_replays_from_its_events_to_the_transcripts_summary(tmp_path, scar):
+    store = Store(tmp_path / "s.db")
+    sid = _record_seed(store, scar)
+    session = store.find(sid[:4])
+    engine = engine_from_events(scar, session, store.events(sid), "t")
+    script, doc = transcript.load(SEED)
+    expected = summarize_interview(transcript.replay(script, scar, "t", doc))
+    got = summarize_interview(engine)
+    assert got["scores"]["eurosar_agep"]["total"] == 11
+    for fmt in ("json", "md", "text"):
+        assert render([("t", got)], fmt) == render([("t", expected)], fmt)
+    # and its transcript is the transcript it was typed from
+    assert transcript.dumps(transcript.from_engine(engine)) == SEED.read_text()
+
+
+def test_edits_back_and_removals_replay_as_they_happened(tmp_path, scar):
+    store = Store(tmp_path / "s.db")
+    sid = store.create(TODAY, _ref(scar))
+    for kind, q, value in [("answer", "detachment_any", "no"), ("answer", "nikolsky", "yes"),
+                           ("edit", "nikolsky", "no"), ("answer", "blisters", "no"),
+                           ("back", None, None)]:
+        store.append(sid, Event(kind, q, None, value))
+    engine = engine_from_events(scar, store.find(sid), store.events(sid), "t")
+    assert [(a.question, a.raw) for a in engine.answers] == [
+        ("detachment_any", "no"), ("nikolsky", "no")]
+
+
+def test_an_event_that_no_longer_fits_is_named(tmp_path, scar):
+    from triage.errors import InputError
+
+    store = Store(tmp_path / "s.db")
+    sid = store.create(TODAY, _ref(scar))
+    store.append(sid, Event("answer", "heart_rate", None, "400"))  # outside 20-300
+    with pytest.raises(InputError, match=r"event 1 \(answer heart_rate\)"):
+        engine_from_events(scar, store.find(sid), store.events(sid), "t")
+
+
+def test_another_dialog_version_is_refused(tmp_path, scar):
+    from triage.errors import InputError
+
+    store = Store(tmp_path / "s.db")
+    sid = store.create(TODAY, (scar.id, scar.version, "sha256:0000"))
+    with pytest.raises(InputError, match="recorded with dialog scar"):
+        engine_from_events(scar, store.find(sid), [], "t")
+
+
+def test_ids_are_found_by_prefix_and_ambiguity_is_said(tmp_path, scar):
+    store = Store(tmp_path / "s.db")
+    ids = [store.create(TODAY, _ref(scar)) for _ in range(3)]
+    assert len(set(ids)) == 3 and all(len(i) == 10 for i in ids)
+    assert store.find(ids[0]).id == ids[0]
+    with store._write() as db:
+        for sid in ("abc0000001", "abc0000002"):
+            db.execute("INSERT INTO sessions (id, started_utc, updated_utc, today, dialog_id, "
+                       "dialog_version, dialog_hash) VALUES (?, '', '', '2026-11-25', 's', "
+                       "'1', 'h')", (sid,))
+    with pytest.raises(StoreError, match=r"several sessions \(abc0000001, abc0000002\)"):
+        store.find("abc")
+    assert store.find("abc0000002").id == "abc0000002"
+    # LIKE's wildcards in a prefix are literal characters, not patterns.
+    with pytest.raises(StoreError, match="no session 'a_c%'"):
+        store.find("a_c%")
+
+
+def test_delete_removes_the_session_and_its_events(tmp_path, scar):
+    store = Store(tmp_path / "s.db")
+    sid = _record_seed(store, scar, 5)
+    assert store.delete(sid) == 5
+    assert store.sessions() == [] and store.events(sid) == []
+
+
+def test_a_corrupt_store_is_refused_in_one_sentence_and_left_as_it_is(tmp_path):
+    path = tmp_path / "s.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="not a triage store or is damaged"):
+        Store(path)
+    assert path.read_bytes() == b"this is not sqlite" * 100
+
+
+def test_an_unwritable_folder_is_said(tmp_path):
+    # A path under a regular file cannot be created by anyone, root included (CI is root).
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(StoreError, match="session store"):
+        Store(tmp_path / "file" / "s.db")
+
+
+def test_a_failing_store_sends_every_answer_to_a_named_fallback_file(tmp_path, scar):
+    store = Store(tmp_path / "s.db")
+    engine = Engine(scar, TODAY)
+    sid = store.create(TODAY, _ref(scar))
+    said: list[str] = []
+    recorder = Recorder(store, sid, scar.version, header_of(engine, None), said.append,
+                        fallback_dir=tmp_path)
+    recorder.record(Event("answer", "detachment_any", None, "no"))
+    store._db.close()  # the store goes away mid-session
+    recorder.record(Event("answer", "nikolsky", None, "no"))
+    recorder.record(Event("answer", "blisters", None, "no"))
+    assert recorder.fallback is not None and str(recorder.fallback.path) in said[0]
+    lines = [json.loads(x) for x in recorder.fallback.path.read_text().splitlines()]
+    assert lines[0]["schema"] == "triage.events/1" and lines[0]["dialog"]["hash"] == scar.hash
+    assert [x["question"] for x in lines[1:]] == ["detachment_any", "nikolsky", "blisters"]
+    assert stat.S_IMODE(recorder.fallback.path.stat().st_mode) == 0o600
+
+
+def test_a_store_that_cannot_open_names_its_fallback_at_the_start(tmp_path, scar):
+    (tmp_path / "s.db").write_bytes(b"garbage" * 200)
+    engine = Engine(scar, TODAY)
+    said: list[str] = []
+    recorder = Recorder.start(tmp_path / "s.db", engine, fallback_dir=tmp_path)
+    recorder.warn = said.append
+    recorder.begin()
+    assert "not a triage store" in said[0] and "saved to" in said[0]
+    recorder.record(Event("answer", "detachment_any", None, "no"))
+    assert "detachment_any" in recorder.fallback.path.read_text()
+
+
+def test_two_processes_writing_different_sessions_lose_nothing(tmp_path, scar):
+    path = tmp_path / "s.db"
+    Store(path)
+    code = textwrap.dedent(f"""
+        import datetime as dt, sys
+        from triage.store import Event, Store
+        store = Store(__import__("pathlib").Path({str(path)!r}))
+        sid = store.create(dt.date(2026, 11, 25), ("scar", "1.0", "h"))
+        for i in range(150):
+            store.append(sid, Event("answer", f"q{{i}}", None, str(i)))
+        print(sid)
+    """)
+    procs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                              cwd=ROOT) for _ in range(2)]
+    ids = [p.communicate(timeout=120)[0].strip() for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    store = Store(path)
+    for sid in ids:
+        assert [e.seq for e in store.events(sid)] == list(range(1, 151))
+
+
+def test_threads_sharing_nothing_but_the_file_lose_nothing(tmp_path):
+    path = tmp_path / "s.db"
+    Store(path)
+    ids: list[str] = []
+
+    def writer() -> None:
+        store = Store(path)
+        sid = store.create(TODAY, ("scar", "1.0", "h"))
+        for i in range(40):
+            store.append(sid, Event("answer", "q", None, str(i)))
+        ids.append(sid)
+
+    threads = [threading.Thread(target=writer) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    store = Store(path)
+    assert sorted(len(store.events(s)) for s in ids) == [40, 40, 40]
+
+
+def test_a_process_killed_mid_write_keeps_every_committed_answer(tmp_path, scar):
+    """Killed with SIGKILL while it writes answers as fast as it can: the store opens, and
+    its events are exactly 1..n with nothing torn."""
+    import signal
+    import time
+
+    path = tmp_path / "s.db"
+    code = textwrap.dedent(f"""
+        import datetime as dt, sys
+        from triage.store import Event, Store
+        store = Store(__import__("pathlib").Path({str(path)!r}))
+        sid = store.create(dt.date(2026, 11, 25), ("scar", "1.0", "h"))
+        print(sid, flush=True)
+        i = 0
+        while True:
+            i += 1
+            store.append(sid, Event("answer", "q", None, str(i)))
+            print(i, flush=True)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                            cwd=ROOT)
+    sid = proc.stdout.readline().strip()
+    acknowledged = 0
+    deadline = time.monotonic() + 30
+    while acknowledged < 50 and time.monotonic() < deadline:
+        acknowledged = int(proc.stdout.readline())
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    events = Store(path).events(sid)
+    values = [int(e.value) for e in events]
+    # Every answer it said was saved is there; at most the one in flight beyond it.
+    assert values == list(range(1, len(values) + 1))
+    assert len(values) >= acknowledged
+
+
+def test_ten_thousand_sessions_are_listed_quickly(tmp_path):
+    import time
+
+    store = Store(tmp_path / "s.db")
+    rows = [(f"{i:010x}", "2026-11-25T10:00:00Z", f"2026-11-25T{i % 24:02}:00:00Z",
+             "2026-11-25", "scar", "1.0", "h", None, "open", "urgent", "AGEP", 3)
+            for i in range(10_000)]
+    with store._write() as db:
+        db.executemany("INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    start = time.perf_counter()
+    listed = store.sessions()
+    # A generous bound for a loaded CI machine: the point is no per-session replay.
+    assert len(listed) == 10_000 and time.perf_counter() - start < 1.0
+    assert listed[0].updated_utc == "2026-11-25T23:00:00Z"
+
+
+async def test_the_assistant_saves_each_answer_and_a_resumed_session_goes_on(tmp_path, scar):
+    """Every accepted change is an event the moment it happens; the session resumes at its
+    next question with the conversation so far, and recording goes on in the same session."""
+    from triage.ui.app import TriageApp
+    from triage.ui.replay import type_answer
+
+    path = tmp_path / "s.db"
+    engine = Engine(scar, TODAY)
+    recorder = Recorder.start(path, engine)
+    app = TriageApp(engine, recorder=recorder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_answer(pilot, "2")
+        await type_answer(pilot, "1")  # Nikolsky positive: an emergency
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        await type_answer(pilot, "2")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+    store = Store(path)
+    (session,) = store.sessions()
+    assert [(e.kind, e.question, e.value) for e in store.events(session.id)] == [
+        ("answer", "detachment_any", "no"), ("answer", "nikolsky", "yes"),
+        ("back", "nikolsky", None), ("answer", "nikolsky", "no"),
+        ("answer", "blisters", "unknown")]
+    assert session.level == "routine" and session.answers == 3 and session.status == "open"
+
+    resumed = engine_from_events(scar, session, store.events(session.id), "t")
+    app = TriageApp(resumed, recorder=Recorder(store, session.id, scar.version,
+                                               header_of(resumed, None)))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.engine.current().question.id == "atypical_targets"
+        await type_answer(pilot, "2")
+    assert store.events(session.id)[-1].question == "atypical_targets"
+
+
+def _cli(*args: str, store) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, TRIAGE_STORE=str(store), SOURCE_DATE_EPOCH="1795608000")
+    return subprocess.run([sys.executable, "-m", "triage", *args], capture_output=True,
+                          text=True, env=env, cwd=ROOT, timeout=120)
+
+
+def test_sessions_export_and_delete_from_the_command_line(tmp_path, scar):
+    path = tmp_path / "s.db"
+    sid = _record_seed(Store(path), scar)
+    listed = _cli("sessions", store=path)
+    assert listed.returncode == 0 and sid in listed.stdout
+    as_json = json.loads(_cli("sessions", "--json", store=path).stdout)
+    assert as_json["id"] == sid and "patient_ref" not in as_json
+
+    exported = _cli("export", sid[:6], "--format", "transcript", store=path)
+    assert exported.returncode == 0 and exported.stdout == SEED.read_text()
+    text = _cli("export", sid, "--format", "text", store=path).stdout
+    assert "EuroSCAR" in text and "(patient AB)" in text
+    assert "AB" not in _cli("export", sid, "--format", "text", "--no-patient",
+                            store=path).stdout
+    events = _cli("export", sid, "--format", "events", store=path).stdout.splitlines()
+    assert json.loads(events[0])["session"] == sid and len(events) == 1 + 65
+
+    refused = _cli("delete", sid, store=path)  # no terminal to confirm on
+    assert refused.returncode == 1 and "--yes" in refused.stderr
+    assert _cli("delete", sid, "--yes", store=path).returncode == 0
+    assert "no sessions yet" in _cli("sessions", store=path).stdout
+    missing = _cli("export", sid, store=path)
+    assert missing.returncode == 2 and f"no session {sid!r}" in missing.stderr
+    assert "Traceback" not in missing.stderr
+
+
+def test_a_corrupt_store_on_the_command_line_is_one_line(tmp_path):
+    path = tmp_path / "s.db"
+    path.write_bytes(b"garbage" * 300)
+    done = _cli("sessions", store=path)
+    assert done.returncode == 2 and "not a triage store" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1

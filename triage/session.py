@@ -1,0 +1,192 @@
+"""A session: its interview derived from its events, and its changes recorded as events.
+
+The store keeps events only (`triage.store`); this module turns them into an `Engine` (the
+answers, findings and summary follow from it) and records each accepted change of a live
+interview at once, to the store or, when the store fails, to a fallback file it names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from triage.dialog.engine import Engine, Outcome
+from triage.dialog.loader import LoadedDialog
+from triage.errors import InputError, Problem
+from triage.store import Event, FallbackLog, Session, Store, StoreError, fallback_path
+
+
+def apply(engine: Engine, event: Event) -> Outcome:
+    """Apply one event to an interview, as the clinician's action did."""
+    if event.kind == "answer":
+        return engine.answer(event.value or "", event.unit, question=event.question,
+                             repeat=event.repeat)
+    if event.kind == "edit":
+        return engine.edit(event.question or "", event.value or "", event.unit, event.repeat)
+    if event.kind == "back":
+        return engine.back()
+    if event.kind == "remove":
+        return engine.remove_repeat(event.question or "", event.repeat or 0)
+    return Outcome(False, f"unknown event kind {event.kind!r}")
+
+
+def engine_from_events(
+    dialog: LoadedDialog, session: Session, events: list[Event], source: str
+) -> Engine:
+    """The interview a session's events make; an event that no longer applies (the dialog
+    changed) is a problem naming the event, never a partial interview."""
+    if (session.dialog_id, session.dialog_version, session.dialog_hash) != (
+        dialog.id, dialog.version, dialog.hash
+    ):
+        raise InputError([Problem(
+            source,
+            f"session {session.id} was recorded with dialog {session.dialog_id} "
+            f"{session.dialog_version} ({session.dialog_hash[:19]}...); this is {dialog.id} "
+            f"{dialog.version} ({dialog.hash[:19]}...): its answers may not mean the same",
+        )])
+    engine = Engine(dialog, session.today)
+    for event in events:
+        outcome = apply(engine, event)
+        if not outcome.accepted:
+            label = event.question or event.kind
+            raise InputError([Problem(
+                source, f"event {event.seq} ({event.kind} {label}): {outcome.message}"
+            )])
+    return engine
+
+
+def listing(summary: dict[str, Any], answers: int) -> dict[str, Any]:
+    """What `triage sessions` shows of a session: its level and leading consideration."""
+    considered = [p["label"].split(" (")[0] for p in summary["assessment"]["phenotypes"]
+                  if p["considered"]]
+    return {
+        "level": summary["triage"]["level"],
+        "leading": ", ".join(considered) or None,
+        "answers": answers,
+    }
+
+
+def header_of(engine: Engine, patient_ref: str | None) -> dict[str, Any]:
+    """What a fallback file says first: enough to replay its events into the same dialog."""
+    d = engine.dialog
+    return {"dialog": {"id": d.id, "version": d.version, "hash": d.hash},
+            "today": engine.today.isoformat(), "patient_ref": patient_ref}
+
+
+class Recorder:
+    """Saves each accepted change of a live interview the moment it happens.
+
+    When the store fails (corrupt, locked, unwritable, or gone), every event of the session
+    so far goes to a fallback file and the later ones follow it; `warn` is told the file's
+    name once, so the clinician knows where the answers are.
+    """
+
+    def __init__(
+        self,
+        store: Store | None,
+        session_id: str | None,
+        dialog_version: str,
+        header: dict[str, Any],
+        warn: Callable[[str], None] = lambda message: None,
+        fallback_dir: Path | None = None,
+    ) -> None:
+        self.store = store
+        self.session_id = session_id
+        self.dialog_version = dialog_version
+        self.header = header
+        self.warn = warn
+        self.fallback_dir = fallback_dir
+        self.fallback: FallbackLog | None = None
+        #: Why the store could not be opened, to be said when the interview starts.
+        self.problem: str | None = None
+        self._events: list[Event] = []
+
+    @classmethod
+    def start(
+        cls, store_path: Path, engine: Engine, patient_ref: str | None = None,
+        fallback_dir: Path | None = None,
+    ) -> Recorder:
+        """A new session in the store at `store_path`; if the store cannot be used, a
+        recorder that will name its fallback file as soon as the interview starts."""
+        d = engine.dialog
+        header = header_of(engine, patient_ref)
+        try:
+            store = Store(store_path)
+            sid = store.create(engine.today, (d.id, d.version, d.hash), patient_ref)
+        except StoreError as exc:
+            recorder = cls(None, None, d.version, header, fallback_dir=fallback_dir)
+            recorder.problem = str(exc)
+            return recorder
+        return cls(store, sid, d.version, header, fallback_dir=fallback_dir)
+
+    def begin(self) -> None:
+        """Say at once if the store failed: the fallback file is made and named now."""
+        if self.problem is not None and self.fallback is None:
+            self._fall_back(self.problem)
+
+    def renew(self, engine: Engine) -> Recorder:
+        """The recorder of a new case in the same store (or the same kind of fallback)."""
+        patient_ref = self.header.get("patient_ref")
+        if self.store is not None:
+            recorder = Recorder.start(self.store.path, engine, patient_ref, self.fallback_dir)
+        else:
+            recorder = Recorder(None, None, engine.dialog.version,
+                                header_of(engine, patient_ref), fallback_dir=self.fallback_dir)
+            recorder.problem = self.problem
+        recorder.warn = self.warn
+        return recorder
+
+    @property
+    def where(self) -> str:
+        """Where the answers are being saved, for the clinician."""
+        if self.fallback is not None:
+            return str(self.fallback.path)
+        if self.store is not None and self.session_id is not None:
+            return f"session {self.session_id} in {self.store.path}"
+        return "nowhere (no store)"
+
+    def record(self, event: Event) -> None:
+        """Save one event (store first, the fallback file if the store fails)."""
+        event = Event(event.kind, event.question, event.repeat, event.value, event.unit,
+                      event.previous, dialog_version=self.dialog_version)
+        self._events.append(event)
+        if self.fallback is None and self.store is not None and self.session_id is not None:
+            try:
+                self.store.append(self.session_id, event)
+                return
+            except StoreError as exc:
+                self._fall_back(str(exc))
+                return
+        if self.fallback is None:
+            self._fall_back("no session store is open")
+            return
+        self._to_fallback(event)
+
+    def update_listing(self, fields: dict[str, Any]) -> None:
+        """Refresh what the session list shows; a failure here loses no answer."""
+        if self.fallback is None and self.store is not None and self.session_id is not None:
+            try:
+                self.store.set_listing(self.session_id, fields)
+            except StoreError as exc:
+                self._fall_back(str(exc))
+
+    def _fall_back(self, reason: str) -> None:
+        try:
+            self.fallback = FallbackLog(fallback_path(self.fallback_dir), self.header)
+        except (OSError, StoreError) as exc:
+            self.warn(f"{reason}; and no file could be written for the answers ({exc}): "
+                      "they are kept in memory only; export the transcript (ctrl+o)")
+            return
+        for event in self._events:
+            self._to_fallback(event)
+        self.warn(f"{reason}. Every answer of this session is saved to "
+                  f"{self.fallback.path} instead.")
+
+    def _to_fallback(self, event: Event) -> None:
+        assert self.fallback is not None
+        try:
+            self.fallback.append(event)
+        except OSError as exc:
+            self.warn(f"the answers file {self.fallback.path} failed ({exc.strerror}): "
+                      "export the transcript (ctrl+o) now")

@@ -1,0 +1,348 @@
+"""Sessions that survive: every answer saved the moment it is given, as an event.
+
+The store is one SQLite database (standard library `sqlite3`, WAL mode, every event
+committed in its own transaction with a full sync), so killing the process loses at most
+the answer being typed. The event log is append-only and is the audit trail: a session's
+answers, transcript and summary are derived from its events, never stored beside them.
+The `sessions` table only caches what `triage sessions` lists (level, leading
+consideration), so that listing 10,000 sessions reads one small table.
+
+Where: `--store PATH`, else `TRIAGE_STORE`, else the user's data directory. The database
+and its folder are created private (0600 / 0700). No clinical content is logged anywhere.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+#: Bumped when the tables change; an older database is migrated, a newer one refused.
+SCHEMA_VERSION = 1
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY,
+    started_utc TEXT NOT NULL,
+    updated_utc TEXT NOT NULL,
+    today TEXT NOT NULL,
+    dialog_id TEXT NOT NULL,
+    dialog_version TEXT NOT NULL,
+    dialog_hash TEXT NOT NULL,
+    patient_ref TEXT,
+    status TEXT NOT NULL DEFAULT 'open',
+    level TEXT,
+    leading TEXT,
+    answers INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS sessions_by_update ON sessions (updated_utc);
+CREATE TABLE IF NOT EXISTS events (
+    session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    at_utc TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    question TEXT,
+    repeat INTEGER,
+    value TEXT,
+    unit TEXT,
+    previous TEXT,
+    dialog_version TEXT NOT NULL,
+    PRIMARY KEY (session_id, seq)
+);
+"""
+
+#: What an event can be: an answer given, an earlier answer changed (`previous` keeps the
+#: old value), the last answer taken back, a drug removed (`question` is the group).
+KINDS = ("answer", "edit", "back", "remove")
+
+
+class StoreError(Exception):
+    """The store cannot be used: said in one sentence with the path, never a traceback."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing the clinician did, as entered: the audit trail's unit."""
+
+    kind: str
+    question: str | None = None
+    repeat: int | None = None
+    value: str | None = None
+    unit: str | None = None
+    previous: str | None = None  # the value an edit replaced
+    at_utc: str = ""
+    seq: int = 0
+    dialog_version: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        """The event as exported (`triage export ID --format events`)."""
+        return {k: v for k, v in asdict(self).items() if v is not None and v != ""}
+
+
+@dataclass(frozen=True)
+class Session:
+    """A session as listed: who started it when, and what it amounted to at its last event."""
+
+    id: str
+    started_utc: str
+    updated_utc: str
+    today: dt.date
+    dialog_id: str
+    dialog_version: str
+    dialog_hash: str
+    patient_ref: str | None
+    status: str
+    level: str | None
+    leading: str | None
+    answers: int
+
+
+_SESSION_COLUMNS = (
+    "id, started_utc, updated_utc, today, dialog_id, dialog_version, dialog_hash, "
+    "patient_ref, status, level, leading, answers"
+)
+
+
+def _session(row: tuple[Any, ...]) -> Session:
+    return Session(row[0], row[1], row[2], dt.date.fromisoformat(row[3]), *row[4:])
+
+
+def now_utc() -> str:
+    """The time of an event, in UTC to the second, ISO 8601 with a Z."""
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def default_path() -> Path:
+    """TRIAGE_STORE, or sessions.sqlite3 in the user's data directory (not created here)."""
+    override = os.environ.get("TRIAGE_STORE")
+    if override:
+        return Path(override)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("triage", appauthor=False)) / "sessions.sqlite3"
+
+
+def _explain(path: Path, exc: sqlite3.Error) -> StoreError:
+    text = str(exc)
+    if "not a database" in text or "malformed" in text:
+        why = "the file is not a triage store or is damaged (it is left as it is)"
+    elif "locked" in text or "busy" in text:
+        why = "another program holds it locked"
+    elif "readonly" in text or "unable to open" in text or "disk I/O" in text:
+        why = "it cannot be written here (permissions, a full disk or a missing folder)"
+    else:
+        why = text
+    return StoreError(f"session store {path}: {why}")
+
+
+class Store:
+    """The session store; one connection per instance (and so per process)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self._db = self._open(path)
+        except sqlite3.Error as exc:
+            raise _explain(path, exc) from None
+        except OSError as exc:
+            raise StoreError(f"session store {path}: {exc.strerror or exc}") from None
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True, mode=0o700)
+        if not path.exists():
+            # Created private before SQLite opens it; its -wal and -shm files take the
+            # database file's mode.
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        db = sqlite3.connect(path, timeout=5.0, isolation_level=None)
+        db.execute("PRAGMA busy_timeout = 5000")
+        mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode != "wal":
+            raise sqlite3.OperationalError(f"cannot use WAL mode (got {mode})")
+        # FULL: an answer committed is on disk, not only handed to the operating system.
+        db.execute("PRAGMA synchronous = FULL")
+        db.execute("PRAGMA foreign_keys = ON")
+        db.executescript(_DDL)
+        row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        if row is None:
+            db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        elif int(row[0]) > SCHEMA_VERSION:
+            raise sqlite3.DatabaseError(
+                f"store schema {row[0]} is newer than this triage knows ({SCHEMA_VERSION})"
+            )
+        return db
+
+    def close(self) -> None:
+        """Close the connection (the database is consistent after every event anyway)."""
+        self._db.close()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise _explain(self.path, exc) from None
+
+    # --- sessions ------------------------------------------------------------------------
+
+    def create(
+        self,
+        today: dt.date,
+        dialog: tuple[str, str, str],
+        patient_ref: str | None = None,
+    ) -> str:
+        """A new session with a random id; returns the id."""
+        at = now_utc()
+        with self._write() as db:
+            while True:
+                sid = secrets.token_hex(5)
+                if db.execute("SELECT 1 FROM sessions WHERE id = ?", (sid,)).fetchone() is None:
+                    break
+            db.execute(
+                "INSERT INTO sessions (id, started_utc, updated_utc, today, dialog_id, "
+                "dialog_version, dialog_hash, patient_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (sid, at, at, today.isoformat(), *dialog, patient_ref),
+            )
+        return sid
+
+    def append(self, sid: str, event: Event) -> Event:
+        """Save one event now, in its own transaction; returns it with its number and time."""
+        with self._write() as db:
+            row = db.execute(
+                "SELECT dialog_version, (SELECT COALESCE(MAX(seq), 0) FROM events "
+                "WHERE session_id = ?) FROM sessions WHERE id = ?",
+                (sid, sid),
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"session store {self.path}: no session {sid}")
+            saved = Event(
+                event.kind, event.question, event.repeat, event.value, event.unit,
+                event.previous, now_utc(), row[1] + 1, event.dialog_version or row[0],
+            )
+            db.execute(
+                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (sid, saved.seq, saved.at_utc, saved.kind, saved.question, saved.repeat,
+                 saved.value, saved.unit, saved.previous, saved.dialog_version),
+            )
+            db.execute("UPDATE sessions SET updated_utc = ? WHERE id = ?", (saved.at_utc, sid))
+        return saved
+
+    #: What `set_listing` may change.
+    LISTED = ("level", "leading", "answers", "status")
+
+    def set_listing(self, sid: str, fields: dict[str, Any]) -> None:
+        """Update what `triage sessions` shows of a session (level, leading, answers,
+        status): a cache of what its events amount to, rewritten after each change."""
+        unknown = set(fields) - set(self.LISTED)
+        if unknown:
+            raise ValueError(f"not a listed field: {sorted(unknown)}")
+        if not fields:
+            return
+        with self._write() as db:
+            db.execute(
+                f"UPDATE sessions SET {', '.join(f'{k} = ?' for k in fields)} WHERE id = ?",
+                (*fields.values(), sid),
+            )
+
+    def sessions(self, limit: int | None = None) -> list[Session]:
+        """Every session, the most recently changed first."""
+        try:
+            rows = self._db.execute(
+                f"SELECT {_SESSION_COLUMNS} FROM sessions ORDER BY updated_utc DESC, id LIMIT ?",
+                (-1 if limit is None else limit,),
+            ).fetchall()
+        except sqlite3.Error as exc:
+            raise _explain(self.path, exc) from None
+        return [_session(r) for r in rows]
+
+    def find(self, prefix: str) -> Session:
+        """The session whose id is or starts with `prefix` (as git takes a short hash)."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        try:
+            rows = self._db.execute(
+                f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id LIKE ? ESCAPE '\\' "
+                "ORDER BY id LIMIT 6",
+                (escaped + "%",),
+            ).fetchall()
+        except sqlite3.Error as exc:
+            raise _explain(self.path, exc) from None
+        if not rows or not prefix:
+            raise StoreError(f"no session {prefix!r} in {self.path} (see `triage sessions`)")
+        if len(rows) > 1:
+            ids = ", ".join(r[0] for r in rows[:5])
+            raise StoreError(f"{prefix!r} names several sessions ({ids}); give more of the id")
+        return _session(rows[0])
+
+    def events(self, sid: str) -> list[Event]:
+        """A session's events in the order they happened."""
+        try:
+            rows = self._db.execute(
+                "SELECT kind, question, repeat, value, unit, previous, at_utc, seq, "
+                "dialog_version FROM events WHERE session_id = ? ORDER BY seq",
+                (sid,),
+            ).fetchall()
+        except sqlite3.Error as exc:
+            raise _explain(self.path, exc) from None
+        return [Event(*r) for r in rows]
+
+    def delete(self, sid: str) -> int:
+        """Remove a session and its events; returns how many events went with it."""
+        with self._write() as db:
+            count = db.execute(
+                "SELECT COUNT(*) FROM events WHERE session_id = ?", (sid,)
+            ).fetchone()[0]
+            db.execute("DELETE FROM events WHERE session_id = ?", (sid,))
+            db.execute("DELETE FROM sessions WHERE id = ?", (sid,))
+        return int(count)
+
+
+class FallbackLog:
+    """Where events go when the store cannot take them: a JSON-lines file, appended and
+    flushed to disk per event, named to the clinician so that nothing is lost silently."""
+
+    def __init__(self, path: Path, header: dict[str, Any]) -> None:
+        self.path = path
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_APPEND, 0o600)
+        self._file = os.fdopen(fd, "a", encoding="utf-8")
+        self._seq = 0
+        self._write({"schema": "triage.events/1", **header})
+
+    def _write(self, record: dict[str, Any]) -> None:
+        self._file.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+        self._file.flush()
+        os.fsync(self._file.fileno())
+
+    def append(self, event: Event) -> Event:
+        """Save one event at the end of the file."""
+        self._seq += 1
+        saved = Event(event.kind, event.question, event.repeat, event.value, event.unit,
+                      event.previous, now_utc(), self._seq, event.dialog_version)
+        self._write(saved.as_json())
+        return saved
+
+
+def fallback_path(folder: Path | None = None) -> Path:
+    """A new file for a session's events when the store fails: in the current folder if it
+    can be written, else the temporary folder."""
+    import tempfile
+
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    for base in ([folder] if folder else []) + [Path.cwd(), Path(tempfile.gettempdir())]:
+        if os.access(base, os.W_OK):
+            return base / f"triage-unsaved-{stamp}-{secrets.token_hex(3)}.events.jsonl"
+    raise StoreError("no folder can be written for the session's answers")
