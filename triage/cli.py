@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from triage import __version__
 
@@ -307,31 +308,35 @@ def _sessions(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _saved_engine(args: argparse.Namespace) -> tuple[object, object, object]:
-    """(store, session, engine) of a saved session, its interview derived from its events."""
-    from triage.session import engine_from_events
-
-    store = _open_store(args)
-    session = store.find(args.session)  # type: ignore[attr-defined]
-    dialog = _load_dialog(args.dialog)
-    events = store.events(session.id)  # type: ignore[attr-defined]
-    engine = engine_from_events(dialog, session, events, f"session {session.id}")  # type: ignore[arg-type]
-    return store, session, engine
-
-
-def _resume(args: argparse.Namespace) -> int:
+def _saved_engine(args: argparse.Namespace) -> tuple[Any, Any, Any] | int:
+    """(store, session, engine) of a saved session, its interview derived from its events;
+    or the exit status after saying why it cannot be had."""
     from triage.errors import InputError
-    from triage.session import Recorder, header_of
+    from triage.session import engine_from_events
     from triage.store import StoreError
 
     try:
-        store, session, engine = _saved_engine(args)
+        store = _open_store(args)
+        session = store.find(args.session)  # type: ignore[attr-defined]
+        dialog = _load_dialog(args.dialog)
+        events = store.events(session.id)  # type: ignore[attr-defined]
+        engine = engine_from_events(dialog, session, events, f"session {session.id}")  # type: ignore[arg-type]
     except StoreError as exc:
         return _refuse([exc])
     except InputError as exc:
         return _refuse(exc.problems)
-    recorder = Recorder(store, session.id, session.dialog_version,  # type: ignore[arg-type, attr-defined]
-                        header_of(engine, session.patient_ref))  # type: ignore[arg-type, attr-defined]
+    return store, session, engine
+
+
+def _resume(args: argparse.Namespace) -> int:
+    from triage.session import Recorder, header_of
+
+    saved = _saved_engine(args)
+    if isinstance(saved, int):
+        return saved
+    store, session, engine = saved
+    recorder = Recorder(store, session.id, session.dialog_version,
+                        header_of(engine, session.patient_ref))
     return _open_app(engine, recorder)
 
 
@@ -339,17 +344,13 @@ def _export(args: argparse.Namespace) -> int:
     import json
 
     from triage import transcript
-    from triage.errors import InputError
     from triage.render import render
-    from triage.store import StoreError
     from triage.summary import summarize_interview
 
-    try:
-        store, session, engine = _saved_engine(args)
-    except StoreError as exc:
-        return _refuse([exc])
-    except InputError as exc:
-        return _refuse(exc.problems)
+    saved = _saved_engine(args)
+    if isinstance(saved, int):
+        return saved
+    store, session, engine = saved
     sid = session.id  # type: ignore[attr-defined]
     if args.format == "events":
         head = {"schema": "triage.events/1", "session": sid,
