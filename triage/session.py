@@ -8,6 +8,7 @@ interview at once, to the store or, when the store fails, to a fallback file it 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -148,8 +149,7 @@ class Recorder:
 
     def record(self, event: Event) -> None:
         """Save one event (store first, the fallback file if the store fails)."""
-        event = Event(event.kind, event.question, event.repeat, event.value, event.unit,
-                      event.previous, dialog_version=self.dialog_version)
+        event = replace(event, dialog_version=self.dialog_version)
         self._events.append(event)
         if self.fallback is None and self.store is not None and self.session_id is not None:
             try:

@@ -20,11 +20,12 @@ import os
 import secrets
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-#: Bumped when the tables change; an older database is migrated, a newer one refused.
+#: Bumped when the tables change; a database of a newer schema is refused (there is no
+#: older one yet to migrate from).
 SCHEMA_VERSION = 1
 
 _DDL = """
@@ -59,11 +60,6 @@ CREATE TABLE IF NOT EXISTS events (
 );
 """
 
-#: What an event can be: an answer given, an earlier answer changed (`previous` keeps the
-#: old value), the last answer taken back, a drug removed (`question` is the group).
-KINDS = ("answer", "edit", "back", "remove")
-
-
 class StoreError(Exception):
     """The store cannot be used: said in one sentence with the path, never a traceback."""
 
@@ -72,6 +68,8 @@ class StoreError(Exception):
 class Event:
     """One thing the clinician did, as entered: the audit trail's unit."""
 
+    #: answer (given), edit (an earlier answer changed; `previous` keeps the old value),
+    #: back (the last answer taken back), remove (a drug; `question` is the group).
     kind: str
     question: str | None = None
     repeat: int | None = None
@@ -230,10 +228,8 @@ class Store:
             ).fetchone()
             if row is None:
                 raise StoreError(f"session store {self.path}: no session {sid}")
-            saved = Event(
-                event.kind, event.question, event.repeat, event.value, event.unit,
-                event.previous, now_utc(), row[1] + 1, event.dialog_version or row[0],
-            )
+            saved = replace(event, at_utc=now_utc(), seq=row[1] + 1,
+                            dialog_version=event.dialog_version or row[0])
             db.execute(
                 "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (sid, saved.seq, saved.at_utc, saved.kind, saved.question, saved.repeat,
@@ -330,8 +326,7 @@ class FallbackLog:
     def append(self, event: Event) -> Event:
         """Save one event at the end of the file."""
         self._seq += 1
-        saved = Event(event.kind, event.question, event.repeat, event.value, event.unit,
-                      event.previous, now_utc(), self._seq, event.dialog_version)
+        saved = replace(event, at_utc=now_utc(), seq=self._seq)
         self._write(saved.as_json())
         return saved
 

@@ -49,9 +49,16 @@ class Bubble(Static):
     ) -> None:
         # Text, never markup: free text from the clinician must not be interpreted.
         super().__init__(text if isinstance(text, Text) else Text(text), classes=kind)
-        self.kind = kind
-        self.key = key  # the (question, repeat) an answer bubble answers
         self.said = Said(text, kind, key)
+
+    @property
+    def kind(self) -> str:
+        return self.said.kind
+
+    @property
+    def key(self) -> tuple[str, int | None] | None:
+        """The (question, repeat) an answer bubble answers."""
+        return self.said.key
 
     def on_click(self) -> None:
         if self.kind == "answer" and self.key is not None:
@@ -153,9 +160,6 @@ class ChatLog(VerticalScroll):
 
     def clear(self) -> None:
         """Forget the whole conversation (a new case)."""
-        self.query(Bubble).remove()
-        for child in self.children:
-            if not isinstance(child, Fold):
-                child.remove()
+        self.remove_children([c for c in self.children if not isinstance(c, Fold)])
         self._folded, self._shown = [], []
         self._label_fold()
