@@ -342,3 +342,15 @@ def test_a_corrupt_store_on_the_command_line_is_one_line(tmp_path):
     done = _cli("sessions", store=path)
     assert done.returncode == 2 and "not a triage store" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_read_commands_never_create_a_store(tmp_path):
+    path = tmp_path / "typo" / "sesions.db"
+    listed = _cli("sessions", store=path)
+    assert listed.returncode == 0
+    assert listed.stdout.strip() == f"no sessions yet (no store at {path})"
+    for command in (("export", "abc"), ("resume", "abc"), ("delete", "abc", "--yes")):
+        done = _cli(*command, store=path)
+        assert done.returncode == 2, command
+        assert done.stderr.strip() == f"no session store at {path}", command
+    assert not path.exists() and not path.parent.exists()

@@ -277,18 +277,22 @@ def _open_app(engine: object, recorder: object) -> int:
 
 
 def _open_store(args: argparse.Namespace) -> object:
+    """The store named by the arguments; read commands never create one."""
     from triage.store import Store
 
-    return Store(_store_path(args))
+    return Store(_store_path(args), create=False)
 
 
 def _sessions(args: argparse.Namespace) -> int:
     import json
 
-    from triage.store import StoreError
+    from triage.store import MissingStore, StoreError
 
     try:
         found = _open_store(args).sessions(args.limit)  # type: ignore[attr-defined]
+    except MissingStore:
+        print(f"no sessions yet (no store at {_store_path(args)})")
+        return EXIT_OK
     except StoreError as exc:
         return _refuse([exc])
     if args.json:

@@ -64,6 +64,10 @@ class StoreError(Exception):
     """The store cannot be used: said in one sentence with the path, never a traceback."""
 
 
+class MissingStore(StoreError):
+    """A command that only reads found no store at the path (nothing was created)."""
+
+
 @dataclass(frozen=True)
 class Event:
     """One thing the clinician did, as entered: the audit trail's unit."""
@@ -144,8 +148,11 @@ def _explain(path: Path, exc: sqlite3.Error) -> StoreError:
 class Store:
     """The session store; one connection per instance (and so per process)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, create: bool = True) -> None:
         self.path = path
+        if not create and not path.exists():
+            # A read command with a mistyped --store must not leave an empty store behind.
+            raise MissingStore(f"no session store at {path}")
         try:
             self._db = self._open(path)
         except sqlite3.Error as exc:
