@@ -113,6 +113,29 @@ async def test_export_writes_each_format_under_a_default_name(scar, tmp_path, st
         await pilot.pause()
     (written,) = tmp_path.iterdir()
     assert written.name.endswith(suffix) and expected in written.read_text()
+    assert written.stat().st_mode & 0o777 == 0o600  # a summary is patient data
+
+
+async def test_in_a_browser_exports_are_downloads_not_server_files(scar, tmp_path, monkeypatch):
+    from triage.ui.app import TriageApp
+
+    sent: list[tuple[str, str | None]] = []
+    monkeypatch.setattr(TriageApp, "is_web", property(lambda self: True))
+    monkeypatch.setattr(TriageApp, "deliver_text",
+                        lambda self, f, save_filename=None: sent.append((f.read(), save_filename)))
+    app = make_app(scar, TODAY, out_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_answer(pilot, "2")
+        app._export(("md", tmp_path / "case.summary.md"))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert bubbles(app, "note")[-2:] == [
+            "Sent md to your browser as case.summary.md.",
+            f"Sent transcript to your browser as {sent[1][1]}.",
+        ]
+    assert list(tmp_path.iterdir()) == []
+    assert sent[0][1] == "case.summary.md" and "EuroSCAR" in sent[0][0]
+    assert sent[1][1].endswith(".transcript.yaml") and "detachment_any" in sent[1][0]
 
 
 async def test_export_never_overwrites(scar, tmp_path):

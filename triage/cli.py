@@ -106,7 +106,21 @@ def _parser() -> argparse.ArgumentParser:
     delete.add_argument("session", metavar="ID")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
-    for command in (run, sessions, resume, export, delete):
+    serve = commands.add_parser(
+        "serve", help="serve the assistant to browsers (telehealth); loopback only by default",
+        description="Serve the assistant through textual-serve: each browser visit is a new "
+        "session in the store. It has no login of its own: to reach it from other machines, "
+        "put it behind a reverse proxy that authenticates (see the README).",
+    )
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--public-url", metavar="URL",
+                       help="the address browsers use, when behind a proxy "
+                       "(e.g. https://triage.example.org)")
+    serve.add_argument("--dialog", metavar="DIALOG", help="dialog file (default: built-in)")
+
+    for command in (run, sessions, resume, export, delete, serve):
         command.add_argument(
             "--store", metavar="PATH",
             help="the session database (default: TRIAGE_STORE, else the user's data folder)",
@@ -272,7 +286,34 @@ def _open_app(engine: object, recorder: object) -> int:
     app = TriageApp(engine, recorder=recorder)  # type: ignore[arg-type]
     app.run()
     if recorder is not None:
-        print(f"triage: answers saved: {recorder.where}")  # type: ignore[attr-defined]
+        # stderr: when served, stdout is the browser's channel.
+        print(f"triage: answers saved: {recorder.where}", file=sys.stderr)  # type: ignore[attr-defined]
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from triage.errors import InputError
+    from triage.serve import serve
+    from triage.store import Store, StoreError
+
+    if not 0 < args.port < 65536:
+        return _refuse([f"triage serve: --port {args.port}: a port is 1 to 65535"])
+    try:
+        # Checked once here, so that a bad dialog or store is said now and not in a browser.
+        _load_dialog(args.dialog)
+        Store(_store_path(args)).close()
+    except InputError as exc:
+        return _refuse(exc.problems)
+    except StoreError as exc:
+        return _refuse([exc])
+    try:
+        serve(_store_path(args), args.host, args.port, args.public_url, args.dialog)
+    except OSError as exc:
+        import errno
+
+        why = ("the port is in use (another triage serve?); choose another with --port"
+               if exc.errno == errno.EADDRINUSE else str(exc.strerror or exc))
+        return _refuse([f"triage serve: cannot listen on {args.host}:{args.port}: {why}"])
     return EXIT_OK
 
 
@@ -429,9 +470,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "run":
             return _run(args)
-        if args.command in ("sessions", "resume", "export", "delete"):
+        if args.command in ("sessions", "resume", "export", "delete", "serve"):
             return {"sessions": _sessions, "resume": _resume, "export": _export,
-                    "delete": _delete}[args.command](args)
+                    "delete": _delete, "serve": _serve}[args.command](args)
         # No command: the assistant on the built-in dialog, in a terminal; help otherwise.
         if sys.stdin.isatty() and sys.stdout.isatty():
             return _run(None)

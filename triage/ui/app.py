@@ -7,6 +7,7 @@ The app holds no clinical logic: the engine decides what to ask and what an answ
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections.abc import Iterable
 from functools import partial
@@ -572,8 +573,7 @@ class TriageApp(App[None]):
         from triage import transcript
 
         path = self.out_dir / f"triage-{self._stamp()}.transcript.yaml"
-        path.write_text(transcript.dumps(transcript.from_engine(self.engine)), encoding="utf-8")
-        self.chat.say(f"Transcript saved: {path}", "note")
+        self._write_out("transcript", transcript.dumps(transcript.from_engine(self.engine)), path)
 
     def action_export(self) -> None:
         """Ask for a format and a file name, then write it."""
@@ -592,11 +592,25 @@ class TriageApp(App[None]):
             text = transcript.dumps(transcript.from_engine(self.engine))
         else:
             text = render([("this interview", self.summary())], fmt)
-        if path.exists():
-            self.chat.say(f"Not saved: {path} exists; nothing is overwritten.", "refused")
+        self._write_out(fmt, text, path)
+
+    def _write_out(self, fmt: str, text: str, path: Path) -> None:
+        """Save a file where the clinician is: in a browser, a download (the server's
+        folders are not theirs); in a terminal, the file, never overwriting one."""
+        if self.is_web:
+            import io
+
+            self.deliver_text(io.StringIO(text), save_filename=path.name)
+            self.chat.say(f"Sent {fmt} to your browser as {path.name}.", "note")
             return
         try:
-            path.write_text(text, encoding="utf-8")
+            # O_EXCL: an existing file is never overwritten; 0600: a summary is patient data.
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+        except FileExistsError:
+            self.chat.say(f"Not saved: {path} exists; nothing is overwritten.", "refused")
+            return
         except OSError as exc:
             self.chat.say(f"Not saved: {path}: {exc.strerror}", "refused")
             return

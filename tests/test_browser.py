@@ -1,0 +1,142 @@
+"""`triage serve` in a real browser (issue 6): Debian's Chromium, driven by Playwright, opens
+the served assistant, sees the first question, answers it with key presses, and the answer
+is in the store. Nothing here downloads a browser; `.ci/run` installs Debian's."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from triage.store import Store
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+# The page draws the terminal on a canvas, so the test reads what the server sends it:
+# every websocket frame, decoded, kept where the test can read it.
+CAPTURE = """
+(() => {
+  window.__screen = "";
+  const Native = window.WebSocket;
+  window.WebSocket = function (...args) {
+    const socket = new Native(...args);
+    const decoder = new TextDecoder();
+    socket.addEventListener("message", (event) => {
+      window.__screen += typeof event.data === "string"
+        ? event.data : decoder.decode(event.data, {stream: true});
+    });
+    return socket;
+  };
+  window.WebSocket.prototype = Native.prototype;
+  Object.assign(window.WebSocket, Native);
+})();
+"""
+ANSI = re.compile(r"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-B]|[=>78])")
+
+
+def _skip_reason() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright (Python) is not installed: pip install -e '.[test]'"
+    if not CHROMIUM.exists():
+        return f"no browser at {CHROMIUM}: apt-get install chromium (see .ci/run)"
+    return None
+
+
+pytestmark = pytest.mark.skipif(_skip_reason() is not None, reason=str(_skip_reason()))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(condition, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture
+def served(tmp_path):
+    """`triage serve` on a free loopback port with its own store; stopped afterwards."""
+    store = tmp_path / "sessions.sqlite3"
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "triage", "serve", "--port", str(port), "--store", str(store)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp_path,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    try:
+        _wait_for(lambda: _listening(port) or server.poll() is not None, 30, "the server")
+        assert server.poll() is None, server.stdout.read()  # type: ignore[union-attr]
+        yield f"http://127.0.0.1:{port}/", store
+    finally:
+        server.terminate()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def test_a_browser_visit_is_a_session_and_its_answer_is_saved(served, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    url, store_path = served
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            # Closed network: no background connections, no first-run or sync traffic.
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"],
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 800})
+            page.add_init_script(CAPTURE)
+            page.goto(url)
+
+            def screen() -> str:
+                return ANSI.sub("", page.evaluate("window.__screen"))
+
+            _wait_for(lambda: "Is any epidermis detached" in screen(), 30,
+                      "the first question in the browser")
+            page.locator(".xterm-helper-textarea").focus()
+            page.keyboard.type("2")
+            page.keyboard.press("Enter")
+
+            def saved():
+                if not store_path.exists():
+                    return None
+                store = Store(store_path, create=False)
+                try:
+                    found = store.sessions()
+                    return found and store.events(found[0].id)
+                finally:
+                    store.close()
+
+            events = _wait_for(saved, 30, "the answer in the store")
+            _wait_for(lambda: "Is the Nikolsky sign positive" in screen(), 30,
+                      "the next question in the browser")
+        finally:
+            browser.close()
+    assert [(e.kind, e.question, e.value) for e in events] == [
+        ("answer", "detachment_any", "no")
+    ]

@@ -1,0 +1,59 @@
+"""`triage serve` without a browser: the command each visit runs, and the refusals said
+before anything listens (the browser test is tests/test_browser.py)."""
+
+from __future__ import annotations
+
+import shlex
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from triage.serve import app_command, public_url_of
+
+
+def _serve(*args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "triage", "serve", *args],
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def test_each_visit_runs_this_triage_on_the_same_store_by_absolute_path(tmp_path):
+    store = tmp_path / "a folder" / "s.db"
+    argv = shlex.split(app_command(store))
+    assert argv == [sys.executable, "-m", "triage", "run", "--store", str(store.resolve())]
+    # A relative dialog is resolved here: the visit's process may start in another folder.
+    with_dialog = shlex.split(app_command(store, "my dialog.yaml"))
+    assert with_dialog == [sys.executable, "-m", "triage", "run",
+                           str(Path("my dialog.yaml").resolve()), "--store", str(store.resolve())]
+
+
+def test_the_public_url_is_the_proxys_when_given():
+    assert public_url_of("127.0.0.1", 8000, None) == "http://127.0.0.1:8000"
+    assert public_url_of("::1", 8000, None) == "http://[::1]:8000"
+    assert public_url_of("127.0.0.1", 8000, "https://triage.example.org/") == \
+        "https://triage.example.org"
+
+
+def test_a_port_in_use_is_one_line(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = _serve("--port", str(port), "--store", str(tmp_path / "s.db"))
+    assert done.returncode == 2
+    assert done.stderr.strip() == (f"triage serve: cannot listen on 127.0.0.1:{port}: the port "
+                                   "is in use (another triage serve?); choose another with --port")
+
+
+def test_a_bad_port_dialog_or_store_is_refused_before_listening(tmp_path):
+    bad_port = _serve("--port", "70000", "--store", str(tmp_path / "s.db"))
+    assert bad_port.returncode == 2
+    assert bad_port.stderr.strip() == "triage serve: --port 70000: a port is 1 to 65535"
+    missing = _serve("--dialog", str(tmp_path / "nope.yaml"), "--store", str(tmp_path / "s.db"))
+    assert missing.returncode == 2 and "nope.yaml: no such file" in missing.stderr
+    corrupt = tmp_path / "corrupt.db"
+    corrupt.write_bytes(b"garbage" * 300)
+    refused = _serve("--store", str(corrupt))
+    assert refused.returncode == 2 and "not a triage store" in refused.stderr
+    for done in (bad_port, missing, refused):
+        assert "Traceback" not in done.stderr and "Serving" not in done.stdout
