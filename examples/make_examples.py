@@ -210,19 +210,21 @@ CASES: dict[str, dict[str, Any]] = {
     },
 }
 
-# The same AGEP at follow-up on day 16: resolved on day 9, desquamation, biopsy read.
-CASES["agep-follow-up"] = {
-    "today": "2026-12-09",
-    "answers": {
-        **CASES["agep-presentation-day"]["answers"], "assessment_date": "2026-11-25",
-        "onset_date": "2026-11-23", "desquamation": "yes", "biopsy": "result",
-        "histology_words": "spongiform_pustules_with_papillary_edema",
-        "histology_dress": "no", "pustule_culture": "sterile", "resolved": "yes",
-        "resolution_date": "2026-12-02",
+# The same AGEP reopened at follow-up on day 16 (2026-12-09): resolved on day 9,
+# desquamation, the biopsy read, the culture sterile, the patch test not done yet.
+CASES["agep-follow-up"] = dict(
+    CASES["agep-presentation-day"],
+    follow_up={
+        "date": "2026-12-09",
+        "answers": {
+            "assessment_date": "today", "desquamation": "yes", "biopsy": "result",
+            "histology_words": "spongiform_pustules_with_papillary_edema",
+            "histology_dress": "no", "pustule_culture": "sterile", "resolved": "yes",
+            "resolution_date": "2026-12-02",
+        },
+        "drugs": [{"drug_improved": "yes", "drug_patch_test": "not_done"}],
     },
-    "drugs": [dict(CASES["agep-presentation-day"]["drugs"][0], drug_improved="yes",
-                   drug_stop_after_onset="2026-11-25")],
-}
+)
 
 
 def build(name: str, case: dict[str, Any]) -> str:
@@ -246,7 +248,25 @@ def build(name: str, case: dict[str, Any]) -> str:
         outcome = engine.answer(raw, unit)
         if not outcome.accepted:
             sys.exit(f"{name}: {slot.label()} = {raw!r} refused: {outcome.message}")
+    visit = case.get("follow_up")
+    if visit is not None:
+        _follow_up(name, engine, visit)
     return transcript.dumps(transcript.from_engine(engine))
+
+
+def _follow_up(name: str, engine: Engine, visit: dict[str, Any]) -> None:
+    """Reopen at follow-up; an item the visit does not mention keeps its presentation-day
+    answer (as the clinician confirms it), a new one is unknown."""
+    engine.follow_up(dt.date.fromisoformat(visit["date"]))
+    answers, drugs = visit["answers"], visit.get("drugs", [])
+    while (slot := engine.current()) is not None:
+        given = answers if slot.repeat is None else drugs[slot.repeat]
+        before = engine.presentation_answer(slot.question.id, slot.repeat)
+        raw = given.get(slot.question.id, before.raw if before else "unknown")
+        unit = given.get(f"{slot.question.id}_unit", before.unit if before else None)
+        outcome = engine.answer(raw, unit)
+        if not outcome.accepted:
+            sys.exit(f"{name}: follow-up {slot.label()} = {raw!r} refused: {outcome.message}")
 
 
 def main() -> int:

@@ -102,8 +102,42 @@ def test_every_rule_is_tested_above():
               "dress_workup", "pustule_culture", "skin_biopsy", "ophthalmology",
               "burn_unit_or_icu", "scorten_day_3", "follow_up", "patch_testing",
               "lymphocyte_transformation_test", "no_provocation", "allergy_record",
-              "pharmacovigilance", "safety_net"}
+              "pharmacovigilance", "safety_net", "patch_test_results"}
     assert {r.id for r in rules()[1]} == tested
+
+
+def _tested(*results: str) -> dict:
+    names = ("amoxicillin", "clindamycin")
+    drugs = [{"name": n, "start_day": -2, "ongoing_at_onset": True, "patch_test": r}
+             for n, r in zip(names, results, strict=False)]
+    return run(dict(AGEP, drugs=drugs))
+
+
+def test_patch_results_replace_the_advice_to_test_what_was_tested():
+    untested = _tested("not_done")
+    assert "patch_test_results" not in untested
+    assert "Test amoxicillin:" in untested["patch_testing"].text
+
+    positive = _tested("positive")
+    assert "patch_testing" not in positive  # its only suspect is tested
+    assert positive["patch_test_results"].text.startswith(
+        "Patch test results: positive to amoxicillin. A positive test points to amoxicillin "
+        "as the culprit")
+    assert positive["patch_test_results"].because == (
+        "patch test results recorded: amoxicillin positive",)
+
+    mixed = _tested("negative", None)
+    text = mixed["patch_test_results"].text
+    assert text.startswith("Patch test results: negative to amoxicillin. A negative test "
+                           "does not exclude amoxicillin: its negative predictive value is "
+                           "unknown")
+    assert "positive" not in text
+    # The untested suspect is still to be tested; the tested one is not named again.
+    assert "Test clindamycin:" in mixed["patch_testing"].text
+
+    both = _tested("positive", "negative")["patch_test_results"].text
+    assert both.startswith("Patch test results: positive to amoxicillin; negative to "
+                           "clindamycin.")
 
 
 def test_a_fired_rule_always_says_why_and_where_from():

@@ -60,7 +60,7 @@ def test_summary_at_the_end(snap_compare, scar, size):
         # The Markdown widget lays its blocks out asynchronously; let it finish, then
         # show the summary from its top.
         await pilot.pause(0.3)
-        pilot.app.query_one("#summary").scroll_visible(top=True, animate=False)
+        pilot.app.query_one(".summary").scroll_visible(top=True, animate=False)
         await pilot.pause(0.3)
 
     assert snap_compare(_app(scar, 999), terminal_size=size, run_before=settled)

@@ -88,6 +88,18 @@ def _parser() -> argparse.ArgumentParser:
     resume.add_argument("session", metavar="ID", help="the session id, or its first characters")
     resume.add_argument("--dialog", metavar="DIALOG", help="dialog file (default: built-in)")
 
+    followup = commands.add_parser(
+        "followup", help="reopen a finished session at a follow-up visit",
+        description="Reopen a finished session on a later day: the follow-up items (course, "
+        "desquamation, biopsy, patch tests, labs) are asked again, the scores recomputed, and "
+        "the summary sets the presentation day and the follow-up side by side. A session "
+        "already at follow-up opens where its visit stopped.",
+    )
+    followup.add_argument("session", metavar="ID")
+    followup.add_argument("--date", metavar="YYYY-MM-DD",
+                          help="the day of the visit (default: today)")
+    followup.add_argument("--dialog", metavar="DIALOG", help="dialog file (default: built-in)")
+
     export = commands.add_parser(
         "export", help="print a saved session: its summary, transcript or event log"
     )
@@ -120,7 +132,7 @@ def _parser() -> argparse.ArgumentParser:
                        "(e.g. https://triage.example.org)")
     serve.add_argument("--dialog", metavar="DIALOG", help="dialog file (default: built-in)")
 
-    for command in (run, sessions, resume, export, delete, serve):
+    for command in (run, sessions, resume, followup, export, delete, serve):
         command.add_argument(
             "--store", metavar="PATH",
             help="the session database (default: TRIAGE_STORE, else the user's data folder)",
@@ -344,11 +356,11 @@ def _sessions(args: argparse.Namespace) -> int:
     if not found:
         print("no sessions yet")
         return EXIT_OK
-    print(f"{'id':10}  {'started (UTC)':16}  {'last change':16}  {'status':8}  "
+    print(f"{'id':10}  {'started (UTC)':16}  {'last change':16}  {'status':11}  "
           f"{'level':9}  {'answers':>7}  leading consideration")
     for s in found:
         print(f"{s.id:10}  {s.started_utc[:16].replace('T', ' ')}  "
-              f"{s.updated_utc[:16].replace('T', ' ')}  {s.status:8}  {s.level or '-':9}  "
+              f"{s.updated_utc[:16].replace('T', ' ')}  {s.status:11}  {s.level or '-':9}  "
               f"{s.answers:7}  {s.leading or '-'}")
     return EXIT_OK
 
@@ -382,6 +394,38 @@ def _resume(args: argparse.Namespace) -> int:
     store, session, engine = saved
     recorder = Recorder(store, session.id, session.dialog_version,
                         header_of(engine, session.patient_ref))
+    return _open_app(engine, recorder)
+
+
+def _followup(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from triage.session import Recorder, header_of, status_of
+    from triage.store import Event
+
+    try:
+        on = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
+    except ValueError:
+        return _refuse([f"triage followup: --date {args.date!r}: expected YYYY-MM-DD"])
+    saved = _saved_engine(args)
+    if isinstance(saved, int):
+        return saved
+    store, session, engine = saved
+    recorder = Recorder(store, session.id, session.dialog_version,
+                        header_of(engine, session.patient_ref))
+    if engine.follow_up_visit is None:
+        if not engine.finished:
+            return _refuse([f"triage followup: session {session.id} is not finished "
+                            f"({status_of(engine)}): finish it with `triage resume "
+                            f"{session.id}`, then follow up"])
+        opened = engine.follow_up(on)
+        if not opened.accepted:
+            return _refuse([f"triage followup: session {session.id}: {opened.message}"])
+        recorder.record(Event("follow_up", value=on.isoformat()))
+    elif args.date and on != engine.follow_up_visit.on:
+        return _refuse([f"triage followup: session {session.id} was reopened for the visit "
+                        f"of {engine.follow_up_visit.on.isoformat()}; it goes on with that "
+                        "visit (leave out --date)"])
     return _open_app(engine, recorder)
 
 
@@ -470,9 +514,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "run":
             return _run(args)
-        if args.command in ("sessions", "resume", "export", "delete", "serve"):
-            return {"sessions": _sessions, "resume": _resume, "export": _export,
-                    "delete": _delete, "serve": _serve}[args.command](args)
+        if args.command in ("sessions", "resume", "followup", "export", "delete", "serve"):
+            return {"sessions": _sessions, "resume": _resume, "followup": _followup,
+                    "export": _export, "delete": _delete, "serve": _serve}[args.command](args)
         # No command: the assistant on the built-in dialog, in a terminal; help otherwise.
         if sys.stdin.isatty() and sys.stdout.isatty():
             return _run(None)

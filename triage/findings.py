@@ -232,6 +232,10 @@ class Drug(_Model):
     previous_exposure: PreviousExposure | None = None
     dechallenge: Literal["stopped", "continued_without_harm"] | None = None
     naranjo: Naranjo | None = None
+    # An addition to the spec (clearly optional): the result of patch testing this drug,
+    # usually known only at follow-up. It feeds the next steps, not the scores (clinical
+    # rules §8.4: a negative result does not exclude the drug).
+    patch_test: Literal["positive", "negative", "not_done"] | None = None
 
     @field_validator("name")
     @classmethod

@@ -168,6 +168,12 @@ def patch_testing(findings: Findings, considered: list[str], day: Any) -> dict[s
     return None
 
 
+def patch_results(findings: Findings) -> list[dict[str, str]]:
+    """The drugs with a patch-test result (positive or negative), in the order listed."""
+    return [{"name": d.name, "result": d.patch_test} for d in findings.drugs or []
+            if d.patch_test in ("positive", "negative")]
+
+
 def steps(
     findings: Findings,
     result: Result,
@@ -204,6 +210,9 @@ def steps(
         "histology": histology_outcomes(findings, result),
         "follow_up": follow_up(findings, result, considered),
         "patch": patch_testing(findings, considered, day),
+        "patch_results": patch_results(findings),
+        "untested": [n for n in (c["name"] for c in culprits)
+                     if n not in {r["name"] for r in patch_results(findings)}],
         "reaction": "/".join(REACTION_NAMES[p] for p in SCAR if p in considered),
     }
     version, all_rules = rules()

@@ -93,6 +93,40 @@ def provenance(r: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def comparison(block: dict[str, Any], scores: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(what, presentation day, follow-up) rows of a follow-up summary: triage level,
+    patterns considered, each score, ALDEN and Naranjo per drug."""
+    before, after = block["presentation"], block["follow_up"]
+
+    def score(s: dict[str, Any] | None) -> str:
+        if s is None:
+            return "not scored"
+        text = f"{s['total']} {words(s['category'])}"
+        return text if s["complete"] else f"{text} (reachable {s['min']} to {s['max']})"
+
+    from triage.assessment import LABELS
+
+    def considered(ids: list[str]) -> str:
+        return ", ".join(LABELS[i].split(" (")[0] for i in ids) or "none"
+
+    def day(figures: dict[str, Any], date: str) -> str:
+        n = figures["assessment_day"]
+        return date if n is None else f"day {n}, {date}"
+
+    rows = [
+        ("Assessment", day(before, block["presentation_date"]), day(after, block["date"])),
+        ("Triage level", before["triage_level"], after["triage_level"]),
+        ("Patterns considered", considered(before["considered"]),
+         considered(after["considered"])),
+    ]
+    rows += [(scores[sid]["name"], score(before["scores"].get(sid)), score(s))
+             for sid, s in after["scores"].items()]
+    for was, now in zip(before["drugs"], after["drugs"], strict=False):
+        rows.append((f"ALDEN, {now['name']}", score(was["alden"]), score(now["alden"])))
+        rows.append((f"Naranjo, {now['name']}", score(was["naranjo"]), score(now["naranjo"])))
+    return rows
+
+
 def words(value: str) -> str:
     """An identifier as words: very_probable -> very probable."""
     return str(value).replace("_", " ")
@@ -125,6 +159,7 @@ def environment(autoescape: bool) -> Any:
         words=words,
         exposure=exposure,
         provenance=provenance,
+        comparison=comparison,
     )
     env.globals["timeline_svg"] = timeline_svg
     return env

@@ -7,6 +7,7 @@ interview at once, to the store or, when the store fails, to a fallback file it 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -29,6 +30,12 @@ def apply(engine: Engine, event: Event) -> Outcome:
         return engine.back()
     if event.kind == "remove":
         return engine.remove_repeat(event.question or "", event.repeat or 0)
+    if event.kind == "follow_up":
+        try:
+            on = dt.date.fromisoformat(event.value or "")
+        except ValueError:
+            return Outcome(False, f"follow-up date {event.value!r} is not an ISO date")
+        return engine.follow_up(on)
     return Outcome(False, f"unknown event kind {event.kind!r}")
 
 
@@ -57,14 +64,23 @@ def engine_from_events(
     return engine
 
 
-def listing(summary: dict[str, Any], answers: int) -> dict[str, Any]:
-    """What `triage sessions` shows of a session: its level and leading consideration."""
+def status_of(engine: Engine) -> str:
+    """open | finished | follow-up (a follow-up visit under way) | followed up."""
+    if engine.follow_up_visit is None:
+        return "finished" if engine.finished else "open"
+    return "followed up" if engine.finished else "follow-up"
+
+
+def listing(summary: dict[str, Any], engine: Engine) -> dict[str, Any]:
+    """What `triage sessions` shows of a session: its status, level and leading
+    consideration, and how many answers it holds."""
     considered = [p["label"].split(" (")[0] for p in summary["assessment"]["phenotypes"]
                   if p["considered"]]
     return {
         "level": summary["triage"]["level"],
         "leading": ", ".join(considered) or None,
-        "answers": answers,
+        "answers": len(engine.answers),
+        "status": status_of(engine),
     }
 
 

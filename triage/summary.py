@@ -105,6 +105,8 @@ def summarize_interview(engine: Any, operators: Operators = DEFAULT) -> dict[str
                 ("repeat", a.repeat),
                 ("value", a.raw),
                 ("unit", a.unit),
+                # Given at a follow-up visit: its "today" is that day's.
+                ("at_follow_up", a.on.isoformat() if a.on else None),
             )
             if v is not None
         }
@@ -113,7 +115,71 @@ def summarize_interview(engine: Any, operators: Operators = DEFAULT) -> dict[str
     dialog = {"id": loaded.id, "version": loaded.version, "hash": loaded.hash}
     data = summarize(engine.findings, operators, dialog=dialog, answers=answers)
     _name_questions(data, loaded)
+    if engine.follow_up_visit is not None:
+        data["follow_up"] = follow_up_block(engine, data, operators)
     return data
+
+
+def _figures(data: dict[str, Any]) -> dict[str, Any]:
+    """What is compared between the presentation day and a follow-up visit."""
+    def brief(score: dict[str, Any] | None) -> dict[str, Any] | None:
+        if score is None:
+            return None
+        return {k: score[k] for k in ("total", "min", "max", "category", "complete")}
+
+    return {
+        "assessment_day": data["assessment"]["assessment_day"],
+        "triage_level": data["triage"]["level"],
+        "considered": [p["id"] for p in data["assessment"]["phenotypes"] if p["considered"]],
+        "scores": {sid: brief(score) for sid, score in data["scores"].items()},
+        "drugs": [{"name": d["name"], "alden": brief(d["alden"]), "naranjo": brief(d["naranjo"])}
+                  for d in data["drugs"]],
+    }
+
+
+def follow_up_block(engine: Any, data: dict[str, Any], operators: Operators) -> dict[str, Any]:
+    """A follow-up visit beside the presentation day: both days' triage level, scores and
+    causality, and every answer the visit changed (the rest of the summary is the visit's)."""
+    from triage.dialog.engine import Engine
+
+    visit = engine.follow_up_visit
+    before = Engine(engine.dialog, engine.today)
+    if not before.load(list(visit.presentation)):
+        for answer in visit.presentation:  # the slow path names nothing new: these fitted
+            before.answer(answer.raw, answer.unit, question=answer.question, repeat=answer.repeat)
+    presentation = summarize(before.findings, operators)
+    was = {a.key: a for a in visit.presentation}
+    changed = []
+    for answer in engine.visited:
+        old = was.get(answer.key)
+        if old is not None and (old.raw, old.unit) == (answer.raw, answer.unit) and (
+            before.value(answer.question, answer.repeat)
+            == engine.value(answer.question, answer.repeat)
+        ):
+            continue
+        entry: dict[str, Any] = {"q": answer.question}
+        if answer.repeat is not None:
+            entry["repeat"] = answer.repeat
+        entry["presentation"] = None if old is None else _as_entered(old, before)
+        entry["follow_up"] = _as_entered(answer, engine)
+        changed.append(entry)
+    return {
+        "date": visit.on.isoformat(),
+        "presentation_date": engine.today.isoformat(),
+        "presentation": _figures(presentation),
+        "follow_up": _figures(data),
+        "answers_changed": changed,
+    }
+
+
+def _as_entered(answer: Any, engine: Any) -> str:
+    """An answer as entered; a date with the day it means ("today" moves with the visit)."""
+    text = answer.raw if answer.unit is None else f"{answer.raw} {answer.unit}"
+    question = engine.dialog.questions[answer.question]
+    day = engine.value(answer.question, answer.repeat)
+    if question.type == "date" and question.role != "onset" and isinstance(day, int):
+        text += f" (day {day})"
+    return text
 
 
 def _name_questions(data: dict[str, Any], loaded: Any) -> None:

@@ -7,9 +7,15 @@
       - {q: onset_date, value: "2026-11-16"}
       - {q: drug_name, repeat: 0, value: IVIg}
       - {q: temperature, value: "101.3", unit: F}
+    follow_up:                 # only for a session reopened at follow-up
+      date: 2026-12-09         # the visit's day: what "today" means in its answers
+      answers:
+        - {q: resolved, value: "yes"}
 
 Answers are kept as entered, with their unit; human-readable and diff-friendly. The UI
-saves the same format.
+saves the same format. The `answers` are the presentation day's, as they were; the
+follow-up's answers (new ones, and changes to earlier ones) follow in their own list, so
+both days' results can be derived side by side.
 """
 
 from __future__ import annotations
@@ -61,6 +67,13 @@ class Entry(_Model):
     unit: str | None = None
 
 
+class FollowUpVisit(_Model):
+    """The answers given when a finished session was reopened on a later day."""
+
+    date: dt.date
+    answers: list[Entry] = Field(default_factory=list)
+
+
 class Transcript(_Model):
     """A whole session's answers."""
 
@@ -68,22 +81,26 @@ class Transcript(_Model):
     dialog: DialogRef
     today: dt.date
     answers: list[Entry] = Field(default_factory=list)
+    follow_up: FollowUpVisit | None = None
 
 
 def from_engine(engine: Engine) -> Transcript:
-    """The transcript of an interview: its answers in the order they were given."""
-    return Transcript.model_validate(
-        {
-            "schema": SCHEMA,
-            "dialog": {
-                "id": engine.dialog.id,
-                "version": engine.dialog.version,
-                "hash": engine.dialog.hash,
-            },
-            "today": engine.today,
-            "answers": [_entry(a) for a in engine.answers],
-        }
-    )
+    """The transcript of an interview: its answers in the order they were given (and, after
+    a follow-up visit, the presentation day's answers, then the visit's)."""
+    visit = engine.follow_up_visit
+    data: dict[str, Any] = {
+        "schema": SCHEMA,
+        "dialog": {
+            "id": engine.dialog.id,
+            "version": engine.dialog.version,
+            "hash": engine.dialog.hash,
+        },
+        "today": engine.today,
+        "answers": [_entry(a) for a in (engine.answers if visit is None else visit.presentation)],
+    }
+    if visit is not None:
+        data["follow_up"] = {"date": visit.on, "answers": [_entry(a) for a in engine.visited]}
+    return Transcript.model_validate(data)
 
 
 def _entry(answer: Answer) -> dict[str, Any]:
@@ -104,15 +121,24 @@ def dumps(transcript: Transcript) -> str:
         f"today: {transcript.today.isoformat()}",
         "answers:" if transcript.answers else "answers: []",
     ]
-    for e in transcript.answers:
-        parts = [f"q: {e.q}"]
-        if e.repeat is not None:
-            parts.append(f"repeat: {e.repeat}")
-        parts.append(f"value: {_q(e.value)}")
-        if e.unit is not None:
-            parts.append(f"unit: {_q(e.unit)}")
-        lines.append("  - {" + ", ".join(parts) + "}")
+    lines += [f"  - {_flow(e)}" for e in transcript.answers]
+    if transcript.follow_up is not None:
+        visit = transcript.follow_up
+        lines += ["follow_up:", f"  date: {visit.date.isoformat()}",
+                  "  answers:" if visit.answers else "  answers: []"]
+        lines += [f"    - {_flow(e)}" for e in visit.answers]
     return "\n".join(lines) + "\n"
+
+
+def _flow(e: Entry) -> str:
+    """One answer as a YAML flow mapping on one line."""
+    parts = [f"q: {e.q}"]
+    if e.repeat is not None:
+        parts.append(f"repeat: {e.repeat}")
+    parts.append(f"value: {_q(e.value)}")
+    if e.unit is not None:
+        parts.append(f"unit: {_q(e.unit)}")
+    return "{" + ", ".join(parts) + "}"
 
 
 def _q(text: str) -> str:
@@ -173,6 +199,21 @@ def replay(
                 )
             ]
         )
+    engine = _presentation(transcript, dialog, source, doc)
+    visit = transcript.follow_up
+    if visit is None:
+        return engine
+    opened = engine.follow_up(visit.date)
+    if not opened.accepted:
+        raise InputError([Problem(source, f"follow-up: {opened.message}", path="follow_up.date",
+                                  line=doc.line_of(("follow_up", "date")) if doc else None)])
+    _steps(engine, dialog, visit.answers, source, doc, ("follow_up", "answers"))
+    return engine
+
+
+def _presentation(
+    transcript: Transcript, dialog: LoadedDialog, source: str, doc: Document | None
+) -> Engine:
     engine = Engine(dialog, transcript.today)
     # Fast path: a transcript in interview order that fits is taken in one computation;
     # anything else is replayed step by step, which names the step that does not fit.
@@ -183,23 +224,32 @@ def replay(
     except DialogError:
         pass
     engine = Engine(dialog, transcript.today)
-    for step, entry in enumerate(transcript.answers, start=1):
-        line = doc.line_of(("answers", step - 1)) if doc else None
+    _steps(engine, dialog, transcript.answers, source, doc, ("answers",))
+    return engine
+
+
+def _steps(
+    engine: Engine,
+    dialog: LoadedDialog,
+    entries: list[Entry],
+    source: str,
+    doc: Document | None,
+    where: tuple[str, ...],
+) -> None:
+    """Give the entries one by one; the first that does not fit is an InputError."""
+    at_follow_up = engine.follow_up_visit is not None
+    given: set[tuple[str, int | None]] = set()
+    for step, entry in enumerate(entries, start=1):
+        line = doc.line_of((*where, step - 1)) if doc else None
+        path = f"{'.'.join(where)}[{step - 1}]"
 
         def refuse(
-            reason: str, entry: Entry = entry, step: int = step, line: int | None = line
+            reason: str, entry: Entry = entry, step: int = step, line: int | None = line,
+            path: str = path,
         ) -> InputError:
             label = entry.q if entry.repeat is None else f"{entry.q} #{entry.repeat + 1}"
-            return InputError(
-                [
-                    Problem(
-                        source,
-                        f"step {step} ({label}): {reason}",
-                        path=f"answers[{step - 1}]",
-                        line=line,
-                    )
-                ]
-            )
+            return InputError([Problem(source, f"{'follow-up ' if at_follow_up else ''}step "
+                                       f"{step} ({label}): {reason}", path=path, line=line)])
 
         if entry.q not in dialog.questions and entry.q not in _more_ids(dialog):
             raise refuse(f"no question {entry.q!r} in dialog {dialog.id} {dialog.version}")
@@ -215,15 +265,20 @@ def replay(
                 if dialog.questions.get(entry.q) is not None
                 else "not reachable at this point"
             )
-        if (entry.q, entry.repeat) in {a.key for a in engine.answers}:
+        key = (entry.q, entry.repeat)
+        if key in given or (not at_follow_up and key in {a.key for a in engine.answers}):
             raise refuse("answered twice")
+        given.add(key)
         try:
-            outcome = engine.answer(entry.value, entry.unit, question=entry.q, repeat=entry.repeat)
+            if engine.asks(slot):
+                outcome = engine.answer(entry.value, entry.unit, question=entry.q,
+                                        repeat=entry.repeat)
+            else:  # at follow-up: a change to an answer the visit does not ask again
+                outcome = engine.edit(entry.q, entry.value, entry.unit, entry.repeat)
         except DialogError as exc:
             raise refuse(f"the dialog failed: {exc}") from None
         if not outcome.accepted:
             raise refuse(f"{entry.value!r} refused: {outcome.message}")
-    return engine
 
 
 def _more_ids(dialog: LoadedDialog) -> set[str]:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from triage import validation
 from triage.dialog.conditions import (
     CONTEXT_NAMES,
+    VISIT_FIELDS,
     ExpressionError,
     compared_values,
     compiled,
@@ -195,6 +196,10 @@ class _Checker:
                 if attr not in siblings:
                     self.error(loc, f"names {attr!r}, which is not a question of this group")
                     continue
+            elif name == "visit":
+                if attr not in VISIT_FIELDS:
+                    self.error(loc, f"names visit.{attr}; a visit has: {', '.join(VISIT_FIELDS)}")
+                continue
             else:
                 continue
             if q is not None and self.order.get(attr, -1) >= self.order.get(q.id, 0):

@@ -12,7 +12,9 @@ from functools import cache
 from typing import Any
 
 #: The names an expression may use.
-CONTEXT_NAMES = ("answers", "item", "findings", "drug_info", "repeat", "x")
+CONTEXT_NAMES = ("answers", "item", "findings", "drug_info", "repeat", "visit", "x")
+#: What `visit` tells a condition: whether this is a follow-up visit of a finished session.
+VISIT_FIELDS = ("follow_up",)
 
 
 @cache
@@ -95,7 +97,7 @@ def holds(expression: str | None, **context: Any) -> bool:
     return bool(evaluate(expression, **context))
 
 
-_READ = re.compile(r"\b(answers|item|drug_info)\.([A-Za-z_][A-Za-z0-9_]*)\b")
+_READ = re.compile(r"\b(answers|item|drug_info|visit)\.([A-Za-z_][A-Za-z0-9_]*)\b")
 _STRING = re.compile(r"'[^']*'|\"[^\"]*\"")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 _PLAIN_WORDS = {
@@ -122,7 +124,7 @@ def _plan(expression: str) -> tuple[tuple[str, str], ...] | None:
 
     Read off the text rather than Jinja2's parser, which costs a millisecond per expression
     at start-up: every word outside quotes must be a plain operator, a literal or one of
-    `answers.x`, `item.x`, `drug_info.x`."""
+    `answers.x`, `item.x`, `drug_info.x`, `visit.x`."""
     code = _STRING.sub(" ", expression)
     callers = re.findall(r"([A-Za-z0-9_.]+)\s*\(", code)
     if any(c not in _PLAIN_WORDS for c in callers):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -38,6 +38,9 @@ class Answer:
     repeat: int | None
     raw: str
     unit: str | None = None
+    #: The day the answer was given, when not the session's `today` (at follow-up): what
+    #: "today" or "3 days ago" in it means.
+    on: dt.date | None = None
 
     @property
     def key(self) -> Key:
@@ -46,6 +49,15 @@ class Answer:
     @property
     def unknown(self) -> bool:
         return values.is_unknown(self.raw)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A finished session reopened on a later day: the presentation-day answers are kept as
+    they were, so both days' results can be shown side by side."""
+
+    on: dt.date
+    presentation: tuple[Answer, ...]
 
 
 @dataclass(frozen=True)
@@ -70,7 +82,7 @@ class Slot:
 class Note:
     """Something the UI should say: an emergency, a derived value, a dropped answer."""
 
-    kind: str  # emergency | derived | dropped
+    kind: str  # emergency | derived | dropped | follow_up
     text: str
 
 
@@ -110,6 +122,12 @@ class Engine:
         self._history: list[Key] = []
         self._cursor: str | None = None
         self._memo = Memo()
+        self._visit = {"follow_up": False}
+        self.follow_up_visit: FollowUp | None = None
+        #: At follow-up: the answers given (or confirmed) at this visit, in order, and what
+        #: each change replaced, so that back() restores the presentation-day answer.
+        self._visited: list[Key] = []
+        self._undo: list[tuple[dict[Key, Answer], list[Key], list[Key]]] = []
         # Conditions read the previous state's findings: before any answer, none.
         self._state = _State((), {}, {"schema": SCHEMA}, {}, {})
         self._state = self._compute(self._answers)
@@ -141,8 +159,9 @@ class Engine:
         return self._state.slots
 
     def current(self) -> Slot | None:
-        """The next question to ask, or None when the interview is finished."""
-        open_slots = [s for s in self._state.slots if s.key not in self._answers]
+        """The next question to ask, or None when the interview is finished. At follow-up:
+        each follow-up item not yet answered at this visit, and any question left open."""
+        open_slots = [s for s in self._state.slots if self.asks(s)]
         if not open_slots:
             return None
         if self._cursor is not None:
@@ -157,14 +176,67 @@ class Engine:
     def finished(self) -> bool:
         return self.current() is None
 
+    def asks(self, slot: Slot) -> bool:
+        """Whether a question is still to be asked (at follow-up: a follow-up item not yet
+        answered at this visit)."""
+        if slot.key not in self._answers:
+            return True
+        return (self.follow_up_visit is not None and self.is_follow_up_item(slot)
+                and slot.key not in self._visited)
+
+    def is_follow_up_item(self, slot: Slot) -> bool:
+        """Whether the dialog asks this question again at follow-up."""
+        return slot.question.follow_up or slot.section.follow_up
+
     def progress(self) -> list[tuple[Section, int, int]]:
-        """(section, answered, applicable) for every section."""
+        """(section, answered, applicable) for every section; at follow-up, of the questions
+        this visit asks (its follow-up items and any left open)."""
         counts = {s.id: [0, 0] for s in self.dialog.dialog.sections}
+        at_follow_up = self.follow_up_visit is not None
         for slot in self._state.slots:
+            asked = not at_follow_up or self.is_follow_up_item(slot) or slot.key in self._visited
+            if not asked and slot.key in self._answers:
+                continue
             counts[slot.section.id][1] += 1
-            if slot.key in self._answers:
+            if not self.asks(slot):
                 counts[slot.section.id][0] += 1
         return [(s, *counts[s.id]) for s in self.dialog.dialog.sections]  # type: ignore[misc]
+
+    def presentation_answer(self, question: str, repeat: int | None = None) -> Answer | None:
+        """At follow-up: the answer this question had on the presentation day, if any."""
+        if self.follow_up_visit is None:
+            return None
+        for answer in self.follow_up_visit.presentation:
+            if answer.key == (question, repeat):
+                return answer
+        return None
+
+    def suggestion(self, slot: Slot) -> tuple[str, str | None] | None:
+        """At follow-up, what an empty answer keeps: the answer the question has now, said
+        so that it means the same on the visit's day (a relative date becomes its ISO date).
+        None where an empty answer means the question's default (the assessment date)."""
+        if self.follow_up_visit is None or slot.question.default is not None:
+            return None
+        answer = self._answers.get(slot.key)
+        if answer is None:
+            return None
+        if slot.question.type == "date" and not answer.unknown:
+            date = values.calendar_date(answer.raw, answer.on or self.today)
+            if date is not None:
+                return date.isoformat(), None
+        return answer.raw, answer.unit
+
+    def last_given(self) -> Answer | None:
+        """The answer `back()` would take back."""
+        if self.follow_up_visit is not None:
+            return self._answers.get(self._visited[-1]) if self._visited else None
+        return self._answers[self._history[-1]] if self._history else None
+
+    @property
+    def visited(self) -> list[Answer]:
+        """At follow-up: the answers given at this visit, in interview order."""
+        keys = set(self._visited)
+        return [a for _, a in self.iter_answers() if a.key in keys]
 
     def slot(self, question: str, repeat: int | None = None) -> Slot | None:
         """The slot of a question if it applies now."""
@@ -189,12 +261,13 @@ class Engine:
             if question is None:
                 return Outcome(False, "the interview is finished")
             return Outcome(False, f"{question} does not apply at this point")
-        if slot.key in self._answers:
+        if slot.key in self._answers and not self.asks(slot):
             return Outcome(False, f"{slot.label()} is already answered; edit it instead")
         answer = self._normalize(slot, raw, unit)
         if isinstance(answer, Outcome):
             return answer
-        outcome = self._apply({**self._answers, slot.key: answer}, [*self._history, slot.key])
+        history = self._history if slot.key in self._answers else [*self._history, slot.key]
+        outcome = self._change({**self._answers, slot.key: answer}, history, slot.key)
         if outcome.accepted:
             self._cursor = slot.section.id
         return outcome
@@ -215,10 +288,56 @@ class Engine:
         answer = self._normalize(slot, raw, unit)
         if isinstance(answer, Outcome):
             return answer
-        return self._apply({**self._answers, key: answer}, list(self._history))
+        return self._change({**self._answers, key: answer}, list(self._history), key)
+
+    def _change(self, answers: dict[Key, Answer], history: list[Key], key: Key) -> Outcome:
+        """Apply an answer or an edit; at follow-up, remember what it replaced."""
+        if self.follow_up_visit is None:
+            return self._apply(answers, history)
+        before = (dict(self._answers), list(self._history), list(self._visited))
+        outcome = self._apply(answers, history)
+        if outcome.accepted:
+            self._undo.append(before)
+            self._visited = [k for k in self._visited if k in self._answers and k != key]
+            self._visited.append(key)
+        return outcome
+
+    def follow_up(self, on: dt.date) -> Outcome:
+        """Reopen a finished interview on a later day: its follow-up items are asked again,
+        answers given now mean their dates from `on`, and the presentation-day answers are
+        kept to be shown beside the follow-up results."""
+        if self.follow_up_visit is not None:
+            return Outcome(False, "this session is already reopened for follow-up "
+                           f"(on {self.follow_up_visit.on.isoformat()})")
+        if not self.finished:
+            return Outcome(False, "the interview is not finished: resume it, then follow up")
+        if on < self.today:
+            return Outcome(False, f"the follow-up date {on.isoformat()} is before the "
+                           f"presentation day {self.today.isoformat()}")
+        self.follow_up_visit = FollowUp(on, tuple(self.answers))
+        self._visit = {"follow_up": True}
+        self._cursor = None  # the visit starts at its first follow-up item
+        outcome = self._apply(dict(self._answers), list(self._history))
+        if not outcome.accepted:  # cannot happen: the same answers, valid before
+            raise DialogError(f"follow-up: {outcome.message}")
+        return Outcome(True, None, (), (Note(
+            "follow_up", f"Follow-up on {on.isoformat()}: the follow-up items are asked again; "
+            "the presentation-day answers are kept beside them."),))
 
     def back(self) -> Outcome:
-        """Take back the last answer given."""
+        """Take back the last answer given (at follow-up: the last one of this visit, which
+        restores what the presentation day said)."""
+        if self.follow_up_visit is not None:
+            if not self._undo:
+                return Outcome(False, "no answer of this follow-up visit to take back")
+            answers, history, visited = self._undo.pop()
+            key = self._visited[-1] if self._visited else None
+            outcome = self._apply(answers, history)
+            if outcome.accepted:
+                self._visited = [k for k in visited if k in self._answers]
+                if key is not None:
+                    self._cursor = self.dialog.section_of[key[0]].id
+            return outcome
         if not self._history:
             return Outcome(False, "there is no answer to take back")
         key = self._history[-1]
@@ -241,6 +360,10 @@ class Engine:
         loaded = self.dialog.questions.get(group)
         if loaded is None or loaded.type != "group" or loaded.more is None:
             return Outcome(False, f"{group} is not a group")
+        if self.follow_up_visit is not None:
+            # Both days are compared drug by drug: the list stays as the presentation had it.
+            return Outcome(False, "an entry cannot be removed at a follow-up visit; the "
+                           "presentation day's record keeps it (edit its answers instead)")
         count = self.repeats(group)
         if not 0 <= index < count:
             return Outcome(False, f"there is no entry {index + 1} in {group}")
@@ -256,14 +379,13 @@ class Engine:
         for key, answer in self._answers.items():
             new = moved(key)
             if new is not None:
-                answers[new] = Answer(answer.question, new[1], answer.raw, answer.unit)
+                answers[new] = replace(answer, repeat=new[1])
         history = [m for m in (moved(k) for k in self._history) if m is not None]
         last = count - 2  # the new last entry, if any: nothing follows it
         more_key = (loaded.more.id, last)
         if last >= 0 and more_key in answers and index == count - 1:
             answers[more_key] = Answer(loaded.more.id, last, "no")
-        outcome = self._apply(answers, history)
-        return outcome
+        return self._apply(answers, history)
 
     def jump(self, section: str) -> bool:
         """Continue with the first open question of a section (False if there is none)."""
@@ -308,15 +430,20 @@ class Engine:
         question = slot.question
         if raw == "" and question.default is not None:
             raw = question.default
+        elif raw == "" and (kept := self.suggestion(slot)) is not None:
+            raw, unit = kept
         if values.is_unknown(raw):
             if not question.unknown_allowed:
                 return Outcome(False, "this question needs an answer; unknown is not allowed")
-            return Answer(question.id, slot.repeat, "unknown")
+            return Answer(question.id, slot.repeat, "unknown", on=self._on())
         if raw == "":
             return Outcome(False, "an answer is needed (or 'unknown')")
         if unit is not None and question.type not in ("integer", "decimal"):
             return Outcome(False, f"{question.id} takes no unit")
-        return Answer(question.id, slot.repeat, raw, unit)
+        return Answer(question.id, slot.repeat, raw, unit, self._on())
+
+    def _on(self) -> dt.date | None:
+        return None if self.follow_up_visit is None else self.follow_up_visit.on
 
     def _apply(self, answers: dict[Key, Answer], history: list[Key]) -> Outcome:
         before_flags = {f["id"] for f in assess(self._model).red_flags}
@@ -396,9 +523,10 @@ class Engine:
             if q.type in ("integer", "decimal"):
                 return values.number(q, answer.raw, answer.unit, findings)
             if q.type == "date":
+                said_on = answer.on or self.today
                 if q.role == "onset":
-                    return values.onset_date(answer.raw, self.today)
-                return values.day_number(answer.raw, self.today, onset)
+                    return values.onset_date(answer.raw, said_on)
+                return values.day_number(answer.raw, said_on, onset)
             if q.type == "text":
                 return values.text(answer.raw)
             raise DialogError(f"{q.id}: a {q.type} question takes no answer")
@@ -448,7 +576,8 @@ class Engine:
         def enabled(q: Question, **context: Any) -> bool:
             try:
                 return self._memo.holds(
-                    q.enable_when, answers=context_answers, findings=previous, **context
+                    q.enable_when, answers=context_answers, findings=previous,
+                    visit=self._visit, **context
                 )
             except ExpressionError as exc:
                 raise DialogError(f"{q.id}: enable_when: {exc}") from None

@@ -72,8 +72,9 @@ class LoadedDialog:
 
 
 def content_hash(dialog: Dialog) -> str:
-    """A hash of what the dialog says (not of its comments or layout)."""
-    data = dialog.model_dump(mode="json", by_alias=True)
+    """A hash of what the dialog says (not of its comments, layout, or the defaults it
+    leaves unsaid: a new optional key in the format does not change old dialogs' hash)."""
+    data = dialog.model_dump(mode="json", by_alias=True, exclude_defaults=True)
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 

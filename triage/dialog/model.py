@@ -61,6 +61,8 @@ class Question(_Model):
     enable_when: str | None = None
     unknown_allowed: bool = True
     usually_unknown: bool = False
+    #: Asked again when a finished session is reopened at follow-up (`triage followup`).
+    follow_up: bool = False
     default: str | None = None
     role: Literal["onset"] | None = None
     options: list[Option] | None = None
@@ -104,6 +106,8 @@ class Section(_Model):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: str
     intro: str | None = None
+    #: Every question of the section is asked again at follow-up.
+    follow_up: bool = False
     questions: list[Question]
 
 

@@ -48,8 +48,15 @@ HIGH_CONTRAST = Theme(
 )
 
 
-def question_text(slot: Slot, dialog: LoadedDialog) -> Text:
-    """A question as the assistant asks it: prompt, answers allowed, why we ask."""
+FOLLOW_UP_NOTE = ("The follow-up items: Enter on an empty answer keeps the answer shown; the "
+                  "summary will set both days side by side.")
+
+
+def question_text(
+    slot: Slot, dialog: LoadedDialog, before: str | None = None, keep: str | None = None
+) -> Text:
+    """A question as the assistant asks it: prompt, answers allowed, why we ask; at a
+    follow-up visit, the presentation day's answer (`before`) and what Enter keeps."""
     q = slot.question
     text = Text()
     if slot.repeat is not None and slot.group is not None:
@@ -66,8 +73,12 @@ def question_text(slot: Slot, dialog: LoadedDialog) -> Text:
         text.append(f"\nin {units}" + ("; e.g. '101.3 F'" if len(q.units) > 1 else ""))
     elif q.type == "date":
         text.append("\nISO date, today, yesterday, '5 days ago', or days from the onset: -9")
+    if before is not None:
+        text.append(f"\nPresentation day: {before}", "italic")
     if q.default:
         text.append(f"\n(empty = {q.default})", "dim")
+    elif keep is not None:
+        text.append(f"\n(empty = keep {keep})", "dim")
     if q.unknown_allowed:
         text.append("   ctrl+n: unknown", "dim")
     if q.id in dialog.questions or q.id in dialog.group_of:
@@ -167,23 +178,43 @@ class TriageApp(App[None]):
         far, each question with its answer, and the banner if an emergency was found."""
         said: list[Said] = []
         section = None
-        for answer in self.engine.answers:
-            slot = self.engine.slot(answer.question, answer.repeat)
-            if slot is None:
-                continue
-            if slot.section.id != section:
-                section = slot.section.id
-                said.append(Said(slot.section.title, "section"))
-            said.append(Said(question_text(slot, self.engine.dialog), "question"))
-            said.append(Said(answer.raw + (f" {answer.unit}" if answer.unit else ""),
-                             "answer", answer.key))
-        said.append(Said(f"{len(self.engine.answers)} answers so far; going on.", "note"))
+        visit = self.engine.follow_up_visit
+        current = set(self.engine.answers)
+
+        def conversation(answers: Iterable[Any], live: bool) -> None:
+            nonlocal section
+            for answer in answers:
+                slot = self.engine.slot(answer.question, answer.repeat)
+                if slot is None:
+                    continue
+                if slot.section.id != section:
+                    section = slot.section.id
+                    said.append(Said(slot.section.title, "section"))
+                said.append(Said(question_text(slot, self.engine.dialog), "question"))
+                # Presentation-day answers replaced at follow-up are history, not editable.
+                key = answer.key if live or answer in current else None
+                said.append(Said(_entered(answer.raw, answer.unit), "answer", key))
+
+        conversation(visit.presentation if visit else self.engine.answers, visit is None)
+        if visit is None:
+            said.append(Said(f"{len(self.engine.answers)} answers so far; going on.", "note"))
+        else:
+            said.append(Said(self._follow_up_intro(), "section"))
+            section = None
+            conversation(self.engine.visited, True)
+            said.append(Said(FOLLOW_UP_NOTE, "note"))
         self.chat.say_many(said)
         self._section = section
         triage = self.summary()["triage"]
         emergencies = [f["text"] for f in triage["red_flags"] if f["level"] == "emergency"]
         if emergencies:
             self._banner("; ".join(emergencies))
+
+    def _follow_up_intro(self) -> str:
+        visit = self.engine.follow_up_visit
+        assert visit is not None
+        return (f"Follow-up visit, {visit.on.isoformat()} (presentation day "
+                f"{self.engine.today.isoformat()})")
 
     def _banner(self, text: str) -> None:
         banner = self.query_one("#banner", Static)
@@ -200,11 +231,23 @@ class TriageApp(App[None]):
             self.chat.say(slot.section.title, "section")
             if slot.section.intro:
                 self.chat.say(slot.section.intro, "note")
-        self.chat.say(question_text(slot, self.engine.dialog), "question")
+        self.chat.say(self._question(slot), "question")
         self._set_units(slot)
         if self.first_question_at is None:
             self.first_question_at = time.perf_counter()
         self.call_after_refresh(self._painted)
+
+    def _question(self, slot: Slot) -> Text:
+        engine = self.engine
+        if engine.follow_up_visit is None:
+            return question_text(slot, engine.dialog)
+        was = engine.presentation_answer(slot.question.id, slot.repeat)
+        kept = engine.suggestion(slot)
+        return question_text(
+            slot, engine.dialog,
+            before=None if was is None else _entered(was.raw, was.unit),
+            keep=None if kept is None else _entered(*kept),
+        )
 
     def _painted(self) -> None:
         self.question_painted_at = time.perf_counter()
@@ -288,10 +331,17 @@ class TriageApp(App[None]):
         event.input.value = ""
         raw, unit = self._raw(text, slot)
         shown = text if (raw, unit) == (text, None) or unit else f"{text} ({raw})"
-        self.chat.say(shown or f"({slot.question.default or 'empty'})", "answer", slot.key)
+        if not shown:
+            kept = self.engine.suggestion(slot)
+            shown = (f"(kept: {_entered(*kept)})" if kept and not slot.question.default
+                     else f"({slot.question.default or 'empty'})")
+        self.chat.say(shown, "answer", slot.key)
+        old = next((a for a in self.engine.answers if a.key == slot.key), None)
         outcome = self.engine.answer(raw, unit)
         if outcome.accepted:
-            self._record(Event("answer", slot.question.id, slot.repeat, raw, unit))
+            # At follow-up an answer may replace the presentation day's: kept as previous.
+            self._record(Event("answer", slot.question.id, slot.repeat, raw, unit,
+                               previous=None if old is None else old.raw))
         self._after(outcome)
 
     def action_unknown(self) -> None:
@@ -423,12 +473,11 @@ class TriageApp(App[None]):
         self._ask()
 
     def action_back(self) -> None:
-        answers = self.engine.answers
+        taken = self.engine.last_given()
         outcome = self.engine.back()
-        if not outcome.accepted:
+        if not outcome.accepted or taken is None:
             self.chat.say(outcome.message or "nothing to take back", "note")
             return
-        taken = answers[-1]
         self._record(Event("back", taken.question, taken.repeat, previous=taken.raw))
         self.chat.say(f"Took back {taken.question}: {taken.raw}", "note")
         self._refresh()
@@ -469,9 +518,7 @@ class TriageApp(App[None]):
             [(section.title, done, total) for section, done, total in self.engine.progress()],
         )
         if self.recorder is not None:
-            fields = listing(summary, len(self.engine.answers))
-            fields["status"] = "finished" if self.engine.current() is None else "open"
-            self.recorder.update_listing(fields)
+            self.recorder.update_listing(listing(summary, self.engine))
 
     def _record(self, event: Event) -> None:
         """Save an accepted change now: the answer must survive the process."""
@@ -493,7 +540,9 @@ class TriageApp(App[None]):
 
         self.chat.say("The interview is complete. The summary:", "note")
         markdown = render([("this interview", self.summary())], "md")
-        self.chat.mount(Markdown(markdown, id="summary"))
+        # A follow-up visit ends with a new summary; the presentation day's goes.
+        self.chat.query(".summary").remove()
+        self.chat.mount(Markdown(markdown, classes="summary"))
         self.chat.scroll_end(animate=False)
 
     # --- commands ----------------------------------------------------------------------
@@ -513,6 +562,13 @@ class TriageApp(App[None]):
             "Copy summary", "Copy the plain-text summary to the clipboard", self.action_copy
         )
         yield SystemCommand("New case", "Start again with no answers", self.action_new_case)
+        if self.engine.finished and self.engine.follow_up_visit is None:
+            yield SystemCommand(
+                "Follow-up visit today",
+                "Reopen this finished case: the follow-up items are asked again, and the "
+                "summary sets both days side by side",
+                self.action_follow_up,
+            )
         yield SystemCommand(
             "Show the whole conversation",
             "Unfold the earlier messages (only the newest are laid out)",
@@ -547,6 +603,22 @@ class TriageApp(App[None]):
             self._ask()
         else:
             self.chat.say("Nothing is open in that section.", "note")
+
+    def action_follow_up(self) -> None:
+        self.start_follow_up(dt.date.today())
+
+    def start_follow_up(self, on: dt.date) -> None:
+        """Reopen the finished interview at a follow-up visit on `on`."""
+        outcome = self.engine.follow_up(on)
+        if not outcome.accepted:
+            self.chat.say(f"No follow-up: {outcome.message}", "refused")
+            return
+        self._record(Event("follow_up", value=on.isoformat()))
+        self.chat.say(self._follow_up_intro(), "section")
+        self.chat.say(FOLLOW_UP_NOTE, "note")
+        self._section = None
+        self._ask()
+        self._refresh_soon()
 
     def action_new_case(self) -> None:
         self.engine = Engine(self.engine.dialog, self.engine.today)
@@ -615,6 +687,10 @@ class TriageApp(App[None]):
             self.chat.say(f"Not saved: {path}: {exc.strerror}", "refused")
             return
         self.chat.say(f"Saved {fmt}: {path}", "note")
+
+
+def _entered(raw: str, unit: str | None) -> str:
+    return raw + (f" {unit}" if unit else "")
 
 
 def make_app(

@@ -41,15 +41,32 @@ async def replay_through_ui(script: Transcript, dialog: LoadedDialog) -> dict[st
         # A blinking cursor keeps a timer firing, and every key press waits for idle.
         app.query_one("#answer").cursor_blink = False
         for entry in script.answers:
-            slot = app.engine.current()
-            if slot is None or slot.key != (entry.q, entry.repeat):
-                raise ValueError(
-                    f"{entry.q}: the assistant asks "
-                    f"{slot.label() if slot else 'nothing more'} instead"
-                )
-            if entry.value == "unknown":
-                await pilot.press("ctrl+n")
-                await pilot.pause()
-            else:
-                await type_answer(pilot, entry.value + (f" {entry.unit}" if entry.unit else ""))
+            await _give(pilot, entry, edit=False)
+        if script.follow_up is not None:
+            app.start_follow_up(script.follow_up.date)
+            await pilot.pause()
+            for entry in script.follow_up.answers:
+                current = app.engine.current()
+                await _give(pilot, entry,
+                            edit=current is None or current.key != (entry.q, entry.repeat))
         return app.summary()
+
+
+async def _give(pilot: Pilot[Any], entry: Any, edit: bool) -> None:
+    """One answer by key presses: to the question asked, or (`edit`) to an earlier one
+    selected for editing, as a click on its bubble does."""
+    app = pilot.app
+    key = (entry.q, entry.repeat)
+    if edit:
+        app.start_edit(key)  # type: ignore[attr-defined]
+        await pilot.pause()
+    else:
+        slot = app.engine.current()  # type: ignore[attr-defined]
+        if slot is None or slot.key != key:
+            raise ValueError(f"{entry.q}: the assistant asks "
+                             f"{slot.label() if slot else 'nothing more'} instead")
+        if entry.value == "unknown":
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+            return
+    await type_answer(pilot, entry.value + (f" {entry.unit}" if entry.unit else ""))
