@@ -339,8 +339,10 @@ class TriageApp(App[None]):
         old = next((a for a in self.engine.answers if a.key == slot.key), None)
         outcome = self.engine.answer(raw, unit)
         if outcome.accepted:
-            # At follow-up an answer may replace the presentation day's: kept as previous.
-            self._record(Event("answer", slot.question.id, slot.repeat, raw, unit,
+            # The answer as the engine took it: an empty one is saved as its default or
+            # as the answer it kept. At follow-up the presentation day's is the previous.
+            given = next(a for a in self.engine.answers if a.key == slot.key)
+            self._record(Event("answer", slot.question.id, slot.repeat, given.raw, given.unit,
                                previous=None if old is None else old.raw))
         self._after(outcome)
 

@@ -1,0 +1,291 @@
+"""Follow-up visits (issue 6 §2): a finished session reopened on a later day asks its
+follow-up items again; the scores are recomputed; both days are shown side by side; the
+visit survives as events and as a transcript that replays to the same summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+from triage import transcript
+from triage.dialog.engine import Engine
+from triage.errors import InputError
+from triage.render import render
+from triage.session import Recorder, engine_from_events, status_of
+from triage.store import Event, Store
+from triage.summary import summarize_interview
+
+PRESENTATION = ROOT / "examples" / "agep-presentation-day.transcript.yaml"
+FOLLOW_UP = ROOT / "examples" / "agep-follow-up.transcript.yaml"
+VISIT = dt.date(2026, 12, 9)  # day 16 after the onset on 2026-11-23
+
+
+@pytest.fixture
+def finished(scar) -> Engine:
+    """The AGEP case as it stood on the presentation day (2026-11-25, day 2)."""
+    script, doc = transcript.load(PRESENTATION)
+    engine = transcript.replay(script, scar, "t", doc)
+    assert engine.finished
+    return engine
+
+
+def _answer_all(engine: Engine, given: dict[tuple[str, int | None], str]) -> None:
+    """Answer the visit's questions in order: as given, else Enter (keep)."""
+    while (slot := engine.current()) is not None:
+        keep = "" if engine.suggestion(slot) or slot.question.default else "unknown"
+        outcome = engine.answer(given.get(slot.key, keep))
+        assert outcome.accepted, (slot.label(), outcome.message)
+
+
+def test_only_a_finished_interview_is_reopened_and_only_once(scar, finished):
+    fresh = Engine(scar, dt.date(2026, 11, 25))
+    fresh.answer("no")
+    refused = fresh.follow_up(VISIT)
+    assert not refused.accepted and "not finished" in refused.message
+
+    early = finished.follow_up(dt.date(2026, 11, 24))
+    assert not early.accepted
+    assert early.message == ("the follow-up date 2026-11-24 is before the presentation day "
+                             "2026-11-25")
+    assert finished.follow_up_visit is None
+
+    assert finished.follow_up(finished.today).accepted  # the same day is a visit too
+    again = finished.follow_up(VISIT)
+    assert not again.accepted and "already reopened" in again.message
+
+
+def test_the_visit_asks_its_follow_up_items_in_order_and_a_new_patch_test(finished):
+    assert status_of(finished) == "finished"
+    opened = finished.follow_up(VISIT)
+    assert opened.accepted and opened.notes[0].kind == "follow_up"
+    assert status_of(finished) == "follow-up"
+    asked = []
+    while (slot := finished.current()) is not None:
+        asked.append(slot.label())
+        assert len(asked) < 50
+        if slot.key == ("drug_patch_test", 0):
+            # New at the visit: nothing to keep, so Enter alone is refused.
+            assert finished.suggestion(slot) is None
+            assert not finished.answer("").accepted
+            assert finished.answer("not_done").accepted
+        else:
+            assert finished.answer("").accepted, slot.label()
+    assert asked == [
+        "assessment_date", "drug_dechallenge #1", "drug_improved #1", "drug_objective #1",
+        "drug_patch_test #1", "desquamation", "temperature", "organs_any", "leukocytes",
+        "neutrophils", "eosinophils", "atypical_lymphocytes", "urea", "glucose",
+        "bicarbonate", "workup_done", "biopsy", "pustule_culture", "resolved",
+    ]
+    assert status_of(finished) == "followed up"
+    # Nothing outside the follow-up items was asked: the red flags are counted as done.
+    progress = {section.id: (done, total) for section, done, total in finished.progress()}
+    assert progress["red_flags"] == (0, 0) and progress["course"] == (1, 1)
+
+
+def test_enter_keeps_an_answer_and_today_moves_with_the_visit(finished):
+    finished.follow_up(VISIT)
+    stop = finished.slot("drug_stop_after_onset", 0)
+    # Not a follow-up item: the presentation day's "today" still means day 2.
+    assert finished.value("drug_stop_after_onset", 0) == 2 and not finished.asks(stop)
+    # The assessment date defaults to today: the visit's day.
+    assert finished.suggestion(finished.current()) is None
+    finished.answer("")
+    assert finished.value("assessment_date") == 16
+    assert finished.findings.eruption.assessment_day == 16
+    # A kept answer is the same answer, given again at the visit.
+    slot = finished.current()
+    assert slot.key == ("drug_dechallenge", 0)
+    assert finished.suggestion(slot) == ("stopped", None)
+    finished.answer("")
+    kept = next(a for a in finished.answers if a.key == slot.key)
+    assert (kept.raw, kept.on) == ("stopped", VISIT)
+
+
+def test_a_relative_date_is_kept_as_the_day_it_meant(scar):
+    script, _ = transcript.load(PRESENTATION)
+    answers = [(e.q, e.repeat, e.value, e.unit) for e in script.answers]
+    engine = Engine(scar, script.today)
+    for q, repeat, value, unit in answers:
+        if q == "resolved":
+            value = "yes"
+        engine.answer(value, unit, question=q, repeat=repeat)
+    engine.answer("yesterday")  # resolution_date, on the presentation day: 2026-11-24
+    assert engine.finished and engine.value("resolution_date") == 1
+    engine.follow_up(VISIT)
+    slot = engine.slot("resolution_date")
+    assert engine.suggestion(slot) == ("2026-11-24", None)  # not "yesterday" at the visit
+
+
+def test_back_at_the_visit_restores_the_presentation_answer(finished):
+    finished.follow_up(VISIT)
+    nothing = finished.back()
+    assert not nothing.accepted and "no answer of this follow-up visit" in nothing.message
+    _answer_all(finished, {("biopsy", None): "result"})
+    assert finished.value("biopsy") == "result"
+    assert finished.slot("histology_words") is not None
+    while finished.last_given().question != "biopsy":
+        assert finished.back().accepted
+    assert finished.last_given().question == "biopsy"
+    assert finished.back().accepted
+    assert finished.value("biopsy") == "pending"  # as on the presentation day
+    assert finished.slot("histology_words") is None
+    assert finished.current().question.id == "biopsy"  # asked again
+
+
+def test_no_drug_is_removed_at_a_visit(finished):
+    finished.follow_up(VISIT)
+    refused = finished.remove_repeat("drug", 0)
+    assert not refused.accepted and "presentation day's record keeps it" in refused.message
+    assert finished.repeats("drug") == 1
+
+
+def test_the_summary_sets_both_days_side_by_side(scar):
+    script, doc = transcript.load(FOLLOW_UP)
+    engine = transcript.replay(script, scar, "t", doc)
+    block = summarize_interview(engine)["follow_up"]
+    assert (block["presentation_date"], block["date"]) == ("2026-11-25", "2026-12-09")
+    before, after = block["presentation"], block["follow_up"]
+    assert (before["assessment_day"], after["assessment_day"]) == (2, 16)
+    # The biopsy (+3) and the course and desquamation items settle EuroSCAR at 12.
+    assert before["scores"]["eurosar_agep"] == {
+        "total": 8, "min": -6, "max": 12, "category": "definite", "complete": False}
+    assert after["scores"]["eurosar_agep"] == {
+        "total": 12, "min": 12, "max": 12, "category": "definite", "complete": True}
+    # Naranjo: "improved when stopped" (+1) became known.
+    assert (before["drugs"][0]["naranjo"]["total"], after["drugs"][0]["naranjo"]["total"]) == (6, 7)
+    changed = {c["q"]: (c["presentation"], c["follow_up"]) for c in block["answers_changed"]}
+    assert changed["biopsy"] == ("pending", "result")
+    assert changed["histology_words"] == (None, "spongiform_pustules_with_papillary_edema")
+    assert changed["assessment_date"] == ("today (day 2)", "today (day 16)")
+    assert "temperature" not in changed  # confirmed unchanged at the visit
+    text = render([("t", summarize_interview(engine))], "md")
+    assert ("| EuroSCAR AGEP validation score | 8 definite (reachable -6 to 12) | "
+            "12 definite |") in text
+
+
+def test_a_follow_up_transcript_round_trips_byte_for_byte(scar, finished):
+    finished.follow_up(VISIT)
+    _answer_all(finished, {("resolved", None): "yes", ("resolution_date", None): "3 days ago",
+                           ("drug_patch_test", 0): "positive"})
+    text = transcript.dumps(transcript.from_engine(finished))
+    assert "follow_up:\n  date: 2026-12-09\n  answers:\n" in text
+    script, doc = transcript.loads(text)
+    again = transcript.replay(script, scar, "t", doc)
+    assert again.value("resolution_date") == 13  # 3 days before the visit, not before day 2
+    assert transcript.dumps(transcript.from_engine(again)) == text
+    assert summarize_interview(again) == summarize_interview(finished)
+    steps = {s["id"]: s["text"] for s in summarize_interview(again)["next_steps"]}
+    assert steps["patch_test_results"].startswith(
+        "Patch test results: positive to amoxicillin-clavulanate.")
+
+
+def test_a_follow_up_entry_that_does_not_fit_is_named(scar):
+    text = FOLLOW_UP.read_text().replace("{q: biopsy, value: \"result\"}",
+                                         "{q: biopsy, value: \"maybe\"}")
+    script, doc = transcript.loads(text, "fu.yaml")
+    with pytest.raises(InputError) as caught:
+        transcript.replay(script, scar, "fu.yaml", doc)
+    (problem,) = caught.value.problems
+    assert str(problem).startswith("fu.yaml: follow_up.answers[16]: follow-up step 17 (biopsy): "
+                                   "'maybe' refused")
+
+
+def test_a_visit_is_events_in_the_store_and_replays_to_the_same_summary(tmp_path, scar):
+    store = Store(tmp_path / "s.db")
+    script, _ = transcript.load(FOLLOW_UP)
+    sid = store.create(script.today, (scar.id, scar.version, scar.hash))
+    for e in script.answers:
+        store.append(sid, Event("answer", e.q, e.repeat, e.value, e.unit))
+    store.append(sid, Event("follow_up", value=script.follow_up.date.isoformat()))
+    for e in script.follow_up.answers:
+        store.append(sid, Event("answer", e.q, e.repeat, e.value, e.unit))
+    session = store.find(sid)
+    engine = engine_from_events(scar, session, store.events(sid), "t")
+    replayed = transcript.replay(script, scar, "t")
+    assert summarize_interview(engine) == summarize_interview(replayed)
+    assert transcript.dumps(transcript.from_engine(engine)) == FOLLOW_UP.read_text()
+
+
+async def test_the_assistant_runs_a_visit_and_saves_it(tmp_path, scar, finished):
+    """The app at a visit: the presentation answer beside each question, Enter keeps it,
+    every answer saved with what it replaced, and the summary's side-by-side table."""
+    from triage.ui.app import TriageApp
+    from triage.ui.replay import type_answer
+
+    path = tmp_path / "s.db"
+    recorder = Recorder.start(path, finished)
+    for a in finished.answers:
+        recorder.record(Event("answer", a.question, a.repeat, a.raw, a.unit))
+    app = TriageApp(finished, recorder=recorder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.start_follow_up(VISIT)
+        await pilot.pause()
+        bubbles = [str(b.said.text) for b in app.chat.query("Bubble")]
+        assert any(text.startswith("Follow-up visit, 2026-12-09") for text in bubbles)
+        await type_answer(pilot, "")  # the assessment date: the visit's day
+        question = str(app.chat.query("Bubble").last().said.text)
+        assert "Presentation day: stopped" in question and "(empty = keep stopped)" in question
+        for _ in range(40):
+            slot = app.engine.current()
+            if slot is None:
+                break
+            answer = {"resolved": "1", "drug_patch_test": "3",
+                      "resolution_date": "2026-12-02"}.get(slot.question.id, "")
+            await type_answer(pilot, answer)
+        assert app.engine.finished
+        assert app.query_one(".summary") is not None
+    events = Store(path).events(recorder.session_id)
+    kinds = [e.kind for e in events]
+    assert kinds.count("follow_up") == 1
+    visit = events[kinds.index("follow_up") + 1:]
+    assert len(visit) == 20 and all(e.kind == "answer" for e in visit)
+    by_question = {e.question: e for e in visit}
+    assert (by_question["resolved"].value, by_question["resolved"].previous) == ("yes", "unknown")
+    # Enter kept the presentation answer; the event holds what was kept, not "".
+    kept = by_question["drug_dechallenge"]
+    assert (kept.value, kept.previous) == ("stopped", "stopped")
+    assert (by_question["assessment_date"].value, by_question["leukocytes"].unit) == (
+        "today", "g_per_l")
+    (session,) = Store(path).sessions()
+    assert session.status == "followed up"
+    # The saved events make the same interview: the audit trail is the session.
+    again = engine_from_events(scar, session, events, "t")
+    assert summarize_interview(again) == app.summary()
+    assert transcript.from_engine(again) == transcript.from_engine(app.engine)
+
+
+def _cli(*args: str, store) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, TRIAGE_STORE=str(store))
+    return subprocess.run([sys.executable, "-m", "triage", *args], capture_output=True,
+                          text=True, env=env, cwd=ROOT, timeout=120)
+
+
+def test_followup_on_the_command_line_says_why_it_cannot(tmp_path, scar):
+    path = tmp_path / "s.db"
+    store = Store(path)
+    open_session = store.create(dt.date(2026, 11, 25), (scar.id, scar.version, scar.hash))
+    store.append(open_session, Event("answer", "detachment_any", None, "no"))
+    not_finished = _cli("followup", open_session, store=path)
+    assert not_finished.returncode == 2
+    assert not_finished.stderr.strip() == (
+        f"triage followup: session {open_session} is not finished (open): finish it with "
+        f"`triage resume {open_session}`, then follow up")
+    bad_date = _cli("followup", open_session, "--date", "9 Dec", store=path)
+    assert bad_date.returncode == 2
+    assert bad_date.stderr.strip() == "triage followup: --date '9 Dec': expected YYYY-MM-DD"
+
+    script, _ = transcript.load(FOLLOW_UP)
+    visited = store.create(script.today, (scar.id, scar.version, scar.hash))
+    for e in script.answers:
+        store.append(visited, Event("answer", e.q, e.repeat, e.value, e.unit))
+    store.append(visited, Event("follow_up", value="2026-12-09"))
+    other_day = _cli("followup", visited, "--date", "2026-12-20", store=path)
+    assert other_day.returncode == 2 and "reopened for the visit of 2026-12-09" in other_day.stderr
+    early = _cli("followup", open_session[:4] + "x", store=path)
+    assert early.returncode == 2 and "no session" in early.stderr
