@@ -114,6 +114,16 @@ def _parser() -> argparse.ArgumentParser:
                         help="leave the patient reference out")
     export.add_argument("--dialog", metavar="DIALOG", help="dialog file (default: built-in)")
 
+    import_ = commands.add_parser(
+        "import", help="put a session from an events file into the store",
+        description="Import an events file: the triage-unsaved-*.events.jsonl file the "
+        "assistant wrote when the store failed, or `triage export ID --format events` from "
+        "another machine. The events are checked by replaying them, then saved as a new "
+        "session with their own times. The file is left as it is.",
+    )
+    import_.add_argument("file", metavar="FILE")
+    import_.add_argument("--dialog", metavar="DIALOG", help="dialog file (default: built-in)")
+
     delete = commands.add_parser("delete", help="delete a saved session and its events")
     delete.add_argument("session", metavar="ID")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -132,7 +142,7 @@ def _parser() -> argparse.ArgumentParser:
                        "(e.g. https://triage.example.org)")
     serve.add_argument("--dialog", metavar="DIALOG", help="dialog file (default: built-in)")
 
-    for command in (run, sessions, resume, followup, export, delete, serve):
+    for command in (run, sessions, resume, followup, export, import_, delete, serve):
         command.add_argument(
             "--store", metavar="PATH",
             help="the session database (default: TRIAGE_STORE, else the user's data folder)",
@@ -461,6 +471,38 @@ def _export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _import(args: argparse.Namespace) -> int:
+    from triage import events_file
+    from triage.errors import InputError
+    from triage.session import engine_from_events, listing
+    from triage.store import Session, Store, StoreError
+    from triage.summary import summarize_interview
+
+    try:
+        found = events_file.read(Path(args.file), args.file)
+        dialog = _load_dialog(args.dialog)
+        head = found.header
+        ref = (head.dialog.id, head.dialog.version, head.dialog.hash)
+        # Checked before anything is written: events that do not replay are not imported.
+        probe = Session("-", "", "", head.today, *ref, head.patient_ref, "open", None, None, 0)
+        engine = engine_from_events(dialog, probe, found.events, args.file)  # type: ignore[arg-type]
+    except InputError as exc:
+        return _refuse(exc.problems)
+    try:
+        store = Store(_store_path(args))
+        sid = store.add_session(head.today, ref, head.patient_ref, found.events)
+        shown = listing(summarize_interview(engine), engine)
+        store.set_listing(sid, shown)
+    except StoreError as exc:
+        return _refuse([exc])
+    if found.cut_line is not None:
+        print(f"{args.file}: line {found.cut_line}: cut short while it was written (the "
+              "process stopped); left out", file=sys.stderr)
+    print(f"imported session {sid}: {len(found.events)} events, {len(engine.answers)} answers "
+          f"({shown['status']}); {args.file} is left as it is")
+    return EXIT_OK
+
+
 def _delete(args: argparse.Namespace) -> int:
     from triage.store import StoreError
 
@@ -514,9 +556,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "run":
             return _run(args)
-        if args.command in ("sessions", "resume", "followup", "export", "delete", "serve"):
+        if args.command in ("sessions", "resume", "followup", "export", "import", "delete",
+                            "serve"):
             return {"sessions": _sessions, "resume": _resume, "followup": _followup,
-                    "export": _export, "delete": _delete, "serve": _serve}[args.command](args)
+                    "export": _export, "import": _import, "delete": _delete,
+                    "serve": _serve}[args.command](args)
         # No command: the assistant on the built-in dialog, in a terminal; help otherwise.
         if sys.stdin.isatty() and sys.stdout.isatty():
             return _run(None)

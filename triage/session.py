@@ -49,7 +49,7 @@ def engine_from_events(
     ):
         raise InputError([Problem(
             source,
-            f"session {session.id} was recorded with dialog {session.dialog_id} "
+            f"recorded with dialog {session.dialog_id} "
             f"{session.dialog_version} ({session.dialog_hash[:19]}...); this is {dialog.id} "
             f"{dialog.version} ({dialog.hash[:19]}...): its answers may not mean the same",
         )])

@@ -225,6 +225,35 @@ class Store:
             )
         return sid
 
+    def add_session(
+        self,
+        today: dt.date,
+        dialog: tuple[str, str, str],
+        patient_ref: str | None,
+        events: list[Event],
+    ) -> str:
+        """A new session holding events recorded elsewhere (`triage import`), with their
+        own times and numbers, in one transaction: all of them or none."""
+        at = now_utc()
+        started = events[0].at_utc if events else at
+        updated = events[-1].at_utc if events else at
+        with self._write() as db:
+            while True:
+                sid = secrets.token_hex(5)
+                if db.execute("SELECT 1 FROM sessions WHERE id = ?", (sid,)).fetchone() is None:
+                    break
+            db.execute(
+                "INSERT INTO sessions (id, started_utc, updated_utc, today, dialog_id, "
+                "dialog_version, dialog_hash, patient_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (sid, started, updated, today.isoformat(), *dialog, patient_ref),
+            )
+            db.executemany(
+                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(sid, e.seq, e.at_utc, e.kind, e.question, e.repeat, e.value, e.unit,
+                  e.previous, e.dialog_version or dialog[1]) for e in events],
+            )
+        return sid
+
     def append(self, sid: str, event: Event) -> Event:
         """Save one event now, in its own transaction; returns it with its number and time."""
         with self._write() as db:

@@ -1,0 +1,163 @@
+"""`triage import` (issue 6 §3, nothing lost): the fallback file a failing store leaves, or
+an events export from another machine, becomes a session in the store with its events'
+own times; a file that does not fit is refused line by line and nothing is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+from triage import events_file, transcript
+from triage.dialog.engine import Engine
+from triage.errors import InputError
+from triage.session import Recorder, engine_from_events, header_of
+from triage.store import Event, Store, StoreError
+
+SEED = ROOT / "examples" / "seed-agep-ivig.transcript.yaml"
+
+
+def _cli(*args: str, store) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, TRIAGE_STORE=str(store))
+    return subprocess.run([sys.executable, "-m", "triage", *args], capture_output=True,
+                          text=True, env=env, cwd=ROOT, timeout=120)
+
+
+@pytest.fixture
+def fallback(tmp_path, scar):
+    """The seed interview recorded while the store fails: every event in a fallback file."""
+    script, _ = transcript.load(SEED)
+    engine = Engine(scar, script.today)
+    recorder = Recorder(None, None, scar.version, header_of(engine, "AB"),
+                        fallback_dir=tmp_path)
+    recorder.problem = "the store is locked"
+    recorder.begin()
+    for e in script.answers:
+        recorder.record(Event("answer", e.q, e.repeat, e.value, e.unit))
+    assert recorder.fallback is not None
+    return recorder.fallback.path
+
+
+def test_a_fallback_file_becomes_a_session_with_its_own_times(tmp_path, scar, fallback):
+    path = tmp_path / "store" / "s.db"
+    before = fallback.read_bytes()
+    done = _cli("import", str(fallback), store=path)
+    assert done.returncode == 0, done.stderr
+    store = Store(path)
+    (session,) = store.sessions()
+    assert done.stdout.strip() == (f"imported session {session.id}: 65 events, 65 answers "
+                                   f"(finished); {fallback} is left as it is")
+    assert fallback.read_bytes() == before  # never removed or changed
+    written = [json.loads(line) for line in fallback.read_text().splitlines()[1:]]
+    events = store.events(session.id)
+    assert [e.at_utc for e in events] == [w["at_utc"] for w in written]
+    assert (session.started_utc, session.updated_utc) == (written[0]["at_utc"],
+                                                          written[-1]["at_utc"])
+    assert (session.patient_ref, session.status, session.level) == ("AB", "finished", "urgent")
+    engine = engine_from_events(scar, session, events, "t")
+    assert transcript.dumps(transcript.from_engine(engine)) == SEED.read_text()
+
+
+def test_a_last_line_cut_short_by_a_crash_is_left_out_and_said(tmp_path, scar, fallback):
+    whole = fallback.read_text()
+    cut = tmp_path / "cut.events.jsonl"
+    cut.write_text(whole + '{"kind": "edit", "question": "age", "val')  # no newline: cut
+    path = tmp_path / "s.db"
+    done = _cli("import", str(cut), store=path)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip() == (f"{cut}: line 67: cut short while it was written (the "
+                                   "process stopped); left out")
+    assert "65 events, 65 answers" in done.stdout
+    (session,) = Store(path).sessions()
+    assert len(Store(path).events(session.id)) == 65
+
+
+def test_an_export_moves_a_session_to_another_store(tmp_path, scar, fallback):
+    first, second = tmp_path / "a.db", tmp_path / "b.db"
+    assert _cli("import", str(fallback), store=first).returncode == 0
+    (session,) = Store(first).sessions()
+    exported = tmp_path / "moved.events.jsonl"
+    exported.write_text(_cli("export", session.id, "--format", "events", store=first).stdout)
+    assert _cli("import", str(exported), store=second).returncode == 0
+    (moved,) = Store(second).sessions()
+    assert moved.id != session.id  # a new id in the new store; the events are the same
+    assert Store(second).events(moved.id) == Store(first).events(session.id)
+    assert (_cli("export", moved.id, "--format", "md", store=second).stdout
+            .replace(moved.id, "X") ==
+            _cli("export", session.id, "--format", "md", store=first).stdout
+            .replace(session.id, "X"))
+
+
+def _broken(tmp_path, fallback, line: int | None, old: str = "", new: str = ""):
+    """Import the fallback file with one line changed (`new` None: the line removed; `line`
+    None: an empty file); it must be refused with nothing written."""
+    lines = fallback.read_text().splitlines()
+    if line is None:
+        lines = []
+    elif new is None:
+        del lines[line]
+    else:
+        lines[line] = lines[line].replace(old, new)
+    bad = tmp_path / "bad.events.jsonl"
+    bad.write_text("".join(x + "\n" for x in lines))
+    path = tmp_path / "never.db"
+    done = _cli("import", str(bad), store=path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert not path.exists()  # nothing is written from a file that does not fit
+    return done.stderr.replace(str(bad), "")
+
+
+@pytest.mark.parametrize(
+    ("line", "old", "new", "expected"),
+    [
+        (30, '"kind": "answer", ', '"kind": "answer", "q', ": line 31, column "),
+        (0, "triage.events/1", "triage.events/9",
+         ": line 1: schema: Input should be 'triage.events/1' (given 'triage.events/9')"),
+        (3, '"answer"', '"shout"',
+         ": line 4: kind: Input should be 'answer', 'edit', 'back', 'remove' or 'follow_up' "
+         "(given 'shout')"),
+        (3, "", None, ": line 4: event 4 follows event 2: events are missing or out of order"),
+        (2, '"value": "no"', '"value": "perhaps"', ": event 2 (answer nikolsky): "),
+        (0, '"version": "1.1"', '"version": "0.9"', "recorded with dialog scar 0.9"),
+        (None, "", "", ": is empty; an events file starts with a"),
+    ],
+    ids=["not-json", "schema", "kind", "missing-event", "does-not-replay", "other-dialog",
+         "empty"],
+)
+def test_a_file_that_does_not_fit_is_refused_and_nothing_is_written(
+    tmp_path, fallback, line, old, new, expected
+):
+    said = _broken(tmp_path, fallback, line, old, new)
+    assert expected in said, said
+
+
+def test_the_reader_names_every_bad_line(tmp_path):
+    path = tmp_path / "x.jsonl"
+    head = {"schema": "triage.events/1", "dialog": {"id": "scar", "version": "1.1",
+                                                   "hash": "h"}, "today": "2026-11-25"}
+    path.write_text(json.dumps(head) + "\n" + "{\n" + json.dumps(
+        {"kind": "answer", "seq": 0, "at_utc": "yesterday"}) + "\n")
+    with pytest.raises(InputError) as caught:
+        events_file.read(path, "x")
+    said = [str(p) for p in caught.value.problems]
+    assert said[0].startswith("x: line 2, column 2: not JSON:")
+    assert "x: line 3: seq: Input should be greater than or equal to 1 (given 0)" in said
+    assert any(s.startswith("x: line 3: at_utc: String should match pattern") for s in said)
+
+
+def test_a_session_is_added_whole_or_not_at_all(tmp_path, scar):
+    store = Store(tmp_path / "s.db")
+    ref = (scar.id, scar.version, scar.hash)
+    first = Event("answer", "detachment_any", None, "no", at_utc="2026-11-25T10:00:00Z", seq=1)
+    sid = store.add_session(dt.date(2026, 11, 25), ref, None, [first])
+    (session,) = store.sessions()
+    assert (session.id, session.started_utc, session.updated_utc) == (
+        sid, "2026-11-25T10:00:00Z", "2026-11-25T10:00:00Z")
+    with pytest.raises(StoreError):  # the same number twice: the second insert fails
+        store.add_session(dt.date(2026, 11, 25), ref, None, [first, first])
+    assert [s.id for s in store.sessions()] == [sid]
