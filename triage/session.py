@@ -197,7 +197,8 @@ class Recorder:
         for event in self._events:
             self._to_fallback(event)
         self.warn(f"{reason}. Every answer of this session is saved to "
-                  f"{self.fallback.path} instead.")
+                  f"{self.fallback.path} instead; `triage import` puts it in the store "
+                  "once the store works again.")
 
     def _to_fallback(self, event: Event) -> None:
         assert self.fallback is not None
