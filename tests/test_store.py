@@ -344,6 +344,20 @@ def test_a_corrupt_store_on_the_command_line_is_one_line(tmp_path):
     assert len(done.stderr.strip().splitlines()) == 1
 
 
+def test_an_export_to_a_file_is_private_and_never_overwrites(tmp_path, scar):
+    path = tmp_path / "s.db"
+    sid = _record_seed(Store(path), scar)
+    out = tmp_path / "case.md"
+    done = _cli("export", sid, "--format", "md", "-o", str(out), store=path)
+    assert done.returncode == 0 and done.stdout.strip() == f"wrote {out} (md, session {sid})"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600 and "EuroSCAR" in out.read_text()
+    before = out.read_bytes()
+    again = _cli("export", sid, "--format", "text", "-o", str(out), store=path)
+    assert again.returncode == 2
+    assert again.stderr.strip() == f"triage export: {out} exists; nothing is overwritten"
+    assert out.read_bytes() == before
+
+
 def test_read_commands_never_create_a_store(tmp_path):
     path = tmp_path / "typo" / "sesions.db"
     listed = _cli("sessions", store=path)

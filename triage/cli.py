@@ -112,6 +112,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--no-patient", action="store_true",
                         help="leave the patient reference out")
+    export.add_argument("-o", "--output", metavar="FILE",
+                        help="write to a new file, readable by you alone (never overwritten)")
     export.add_argument("--dialog", metavar="DIALOG", help="dialog file (default: built-in)")
 
     import_ = commands.add_parser(
@@ -459,15 +461,27 @@ def _export(args: argparse.Namespace) -> int:
         if not args.no_patient and session.patient_ref:  # type: ignore[attr-defined]
             head["patient_ref"] = session.patient_ref  # type: ignore[attr-defined]
         lines = [head] + [e.as_json() for e in store.events(sid)]  # type: ignore[attr-defined]
-        sys.stdout.write("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines))
+        text = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines)
+    elif args.format == "transcript":
+        text = transcript.dumps(transcript.from_engine(engine))  # type: ignore[arg-type]
+    else:
+        name = f"session {sid}"
+        if not args.no_patient and session.patient_ref:  # type: ignore[attr-defined]
+            name += f" (patient {session.patient_ref})"  # type: ignore[attr-defined]
+        text = render([(name, summarize_interview(engine))], args.format)
+    if args.output is None:
+        sys.stdout.write(text)
         return EXIT_OK
-    if args.format == "transcript":
-        sys.stdout.write(transcript.dumps(transcript.from_engine(engine)))  # type: ignore[arg-type]
-        return EXIT_OK
-    name = f"session {sid}"
-    if not args.no_patient and session.patient_ref:  # type: ignore[attr-defined]
-        name += f" (patient {session.patient_ref})"  # type: ignore[attr-defined]
-    sys.stdout.write(render([(name, summarize_interview(engine))], args.format))
+    try:
+        # O_EXCL: an existing file is never overwritten; 0600: an export is patient data.
+        fd = os.open(args.output, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+    except FileExistsError:
+        return _refuse([f"triage export: {args.output} exists; nothing is overwritten"])
+    except OSError as exc:
+        return _refuse([f"triage export: {args.output}: {exc.strerror or exc}"])
+    print(f"wrote {args.output} ({args.format}, session {sid})")
     return EXIT_OK
 
 
