@@ -397,22 +397,26 @@ def _saved_engine(args: argparse.Namespace) -> tuple[Any, Any, Any] | int:
     return store, session, engine
 
 
-def _resume(args: argparse.Namespace) -> int:
+def _recorder(store: Any, session: Any, engine: Any) -> Any:
+    """The recorder that goes on saving a saved session's changes."""
     from triage.session import Recorder, header_of
 
+    return Recorder(store, session.id, session.dialog_version,
+                    header_of(engine, session.patient_ref))
+
+
+def _resume(args: argparse.Namespace) -> int:
     saved = _saved_engine(args)
     if isinstance(saved, int):
         return saved
     store, session, engine = saved
-    recorder = Recorder(store, session.id, session.dialog_version,
-                        header_of(engine, session.patient_ref))
-    return _open_app(engine, recorder)
+    return _open_app(engine, _recorder(store, session, engine))
 
 
 def _followup(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from triage.session import Recorder, header_of, status_of
+    from triage.session import status_of
     from triage.store import Event
 
     try:
@@ -423,8 +427,7 @@ def _followup(args: argparse.Namespace) -> int:
     if isinstance(saved, int):
         return saved
     store, session, engine = saved
-    recorder = Recorder(store, session.id, session.dialog_version,
-                        header_of(engine, session.patient_ref))
+    recorder = _recorder(store, session, engine)
     if engine.follow_up_visit is None:
         if not engine.finished:
             return _refuse([f"triage followup: session {session.id} is not finished "

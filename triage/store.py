@@ -212,18 +212,7 @@ class Store:
         patient_ref: str | None = None,
     ) -> str:
         """A new session with a random id; returns the id."""
-        at = now_utc()
-        with self._write() as db:
-            while True:
-                sid = secrets.token_hex(5)
-                if db.execute("SELECT 1 FROM sessions WHERE id = ?", (sid,)).fetchone() is None:
-                    break
-            db.execute(
-                "INSERT INTO sessions (id, started_utc, updated_utc, today, dialog_id, "
-                "dialog_version, dialog_hash, patient_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (sid, at, at, today.isoformat(), *dialog, patient_ref),
-            )
-        return sid
+        return self.add_session(today, dialog, patient_ref, [])
 
     def add_session(
         self,
