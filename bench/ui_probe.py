@@ -3,6 +3,8 @@
     python bench/ui_probe.py first triage    # ms until the assistant shows its first question
     python bench/ui_probe.py first minimal   # ms until a minimal app (Static, Input) shows
     python bench/ui_probe.py latency         # ms from Enter to the next question, at 5 and 150
+    python bench/ui_probe.py memory triage   # peak RSS (kB) of the assistant at the summary
+    python bench/ui_probe.py memory minimal  # peak RSS (kB) of the minimal app, shown
 """
 
 from __future__ import annotations
@@ -16,17 +18,22 @@ import time
 START = time.perf_counter()  # before Textual or triage is imported
 
 
+def minimal_app() -> object:
+    """The floor: a Textual app with one Static and one Input."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import Input, Static
+
+    class Minimal(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("Is any epidermis detached?")
+            yield Input()
+
+    return Minimal()
+
+
 async def first(kind: str) -> None:
     if kind == "minimal":
-        from textual.app import App, ComposeResult
-        from textual.widgets import Input, Static
-
-        class Minimal(App[None]):
-            def compose(self) -> ComposeResult:
-                yield Static("Is any epidermis detached?")
-                yield Input()
-
-        app: object = Minimal()
+        app: object = minimal_app()
         async with app.run_test(size=(100, 30)) as pilot:  # type: ignore[attr-defined]
             await pilot.pause()
             shown = time.perf_counter()  # the Static and the Input are on screen
@@ -95,9 +102,34 @@ async def latency() -> dict[str, float]:
     return {f"answer_{n}_ms": statistics.median(t) * 1000 for n, t in samples.items()}
 
 
+async def memory(kind: str) -> None:
+    """Peak resident memory of the process: the minimal app once shown, or the assistant
+    after the whole seed interview typed into it, at its summary."""
+    import resource
+
+    if kind == "minimal":
+        app: object = minimal_app()
+        async with app.run_test(size=(120, 40)) as pilot:  # type: ignore[attr-defined]
+            await pilot.pause()
+    else:
+        from pathlib import Path
+
+        from triage import transcript
+        from triage.dialog.loader import default_dialog_path, load_dialog
+        from triage.ui.replay import replay_through_ui
+
+        seed = Path(__file__).resolve().parents[1] / "examples" / "seed-agep-ivig.transcript.yaml"
+        script, _ = transcript.load(seed)
+        await replay_through_ui(script, load_dialog(default_dialog_path()))
+    # Linux reports kilobytes.
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "first":
         asyncio.run(first(sys.argv[2]))
+    elif sys.argv[1] == "memory":
+        asyncio.run(memory(sys.argv[2]))
     else:
         import json
 

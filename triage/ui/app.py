@@ -541,7 +541,11 @@ class TriageApp(App[None]):
         from triage.render import render
 
         self.chat.say("The interview is complete. The summary:", "note")
-        markdown = render([("this interview", self.summary())], "md")
+        # On screen the answers are the conversation just above: the summary leaves out its
+        # list of them (the exports keep it), which is a third of the Markdown widget's
+        # memory (a widget per list item).
+        shown = {k: v for k, v in self.summary().items() if k != "answers"}
+        markdown = render([("this interview", shown)], "md")
         # A follow-up visit ends with a new summary; the presentation day's goes.
         self.chat.query(".summary").remove()
         self.chat.mount(Markdown(markdown, classes="summary"))
