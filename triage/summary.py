@@ -4,6 +4,7 @@ provenance. Every output format (JSON, and the md, text and html templates) rend
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import os
 from typing import Any
@@ -137,17 +138,30 @@ def _figures(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+#: Presentation-day results of the visits being summarized (a few at most).
+_PRESENTATION: dict[tuple[Any, ...], tuple[Any, dict[str, Any]]] = {}
+
+
 def follow_up_block(engine: Any, data: dict[str, Any], operators: Operators) -> dict[str, Any]:
     """A follow-up visit beside the presentation day: both days' triage level, scores and
     causality, and every answer the visit changed (the rest of the summary is the visit's)."""
     from triage.dialog.engine import Engine
 
     visit = engine.follow_up_visit
-    before = Engine(engine.dialog, engine.today)
-    if not before.load(list(visit.presentation)):
-        for answer in visit.presentation:  # the slow path names nothing new: these fitted
-            before.answer(answer.raw, answer.unit, question=answer.question, repeat=answer.repeat)
-    presentation = summarize(before.findings, operators)
+    key = (engine.dialog.hash, engine.today, visit, operators)
+    cached = _PRESENTATION.get(key)
+    if cached is None:
+        # The presentation day never changes during a visit: computed once, not after every
+        # answer (the side panel asks for the summary each time).
+        before = Engine(engine.dialog, engine.today)
+        if not before.load(list(visit.presentation)):
+            for answer in visit.presentation:  # the slow path: these fitted when given
+                before.answer(answer.raw, answer.unit, question=answer.question,
+                              repeat=answer.repeat)
+        cached = _PRESENTATION[key] = (before, _figures(summarize(before.findings, operators)))
+        while len(_PRESENTATION) > 4:
+            del _PRESENTATION[next(iter(_PRESENTATION))]
+    before, presentation = cached
     was = {a.key: a for a in visit.presentation}
     changed = []
     for answer in engine.visited:
@@ -166,7 +180,7 @@ def follow_up_block(engine: Any, data: dict[str, Any], operators: Operators) -> 
     return {
         "date": visit.on.isoformat(),
         "presentation_date": engine.today.isoformat(),
-        "presentation": _figures(presentation),
+        "presentation": copy.deepcopy(presentation),  # the cached one stays as it was
         "follow_up": _figures(data),
         "answers_changed": changed,
     }
