@@ -428,3 +428,17 @@ async def test_a_long_conversation_keeps_a_bounded_number_of_bubbles(scar, monke
         assert app._editing == ("detachment_any", None)
         await type_answer(pilot, "2")  # the next message folds the earlier ones again
         assert chat.folded > 0
+
+
+def test_a_number_question_gives_an_example_in_its_own_second_unit(scar):
+    from triage.dialog.engine import Slot
+    from triage.ui.app import question_text
+
+    def shown(qid: str) -> str:
+        q = scar.questions[qid]
+        return str(question_text(Slot(q, None, scar.section_of[qid]), scar))
+
+    assert "e.g. '101.3 F'" in shown("temperature")
+    assert "e.g. '11.2 g_per_l'" in shown("leukocytes")
+    assert "e.g. '20 bun_mg_dl'" in shown("urea")
+    assert "e.g." not in shown("heart_rate")  # one unit: nothing to choose

@@ -40,6 +40,8 @@ class Unit(_Model):
     field: str | None = None
     #: Findings that must be known before this unit can be used.
     needs: list[str] = Field(default_factory=list)
+    #: A plausible number in this unit, for the prompt's "e.g. '101.3 F'".
+    example: str | None = None
 
 
 class More(_Model):

@@ -70,7 +70,9 @@ def question_text(
         text.append(joiner)
     elif q.units:
         units = ", ".join(f"{u.label} ({u.id})" for u in q.units)
-        text.append(f"\nin {units}" + ("; e.g. '101.3 F'" if len(q.units) > 1 else ""))
+        example = next((u for u in q.units[1:] if u.example), None)
+        text.append(f"\nin {units}"
+                    + (f"; e.g. '{example.example} {example.id}'" if example else ""))
     elif q.type == "date":
         text.append("\nISO date, today, yesterday, '5 days ago', or days from the onset: -9")
     if before is not None:
