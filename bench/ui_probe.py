@@ -39,14 +39,18 @@ async def first(kind: str) -> None:
             shown = time.perf_counter()  # the Static and the Input are on screen
         print(f"{(shown - START) * 1000:.1f}")
         return
-    from triage.dialog.loader import default_dialog_path, load_dialog
-    from triage.ui.app import make_app
+    from argparse import Namespace
+
+    from triage.cli import assistant
     from triage.ui.widgets.chat import Bubble
 
-    app = make_app(load_dialog(default_dialog_path()), dt.date(2026, 11, 25))
+    # Started as `triage run --no-store` starts it (the opening shown before the engine).
+    app = assistant(Namespace(dialog=None, patient=None, no_store=True, store=None),
+                    dt.date(2026, 11, 25))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert any(b.kind == "question" for b in app.query(Bubble))
+        assert app.engine.current().question.id == "detachment_any"
     print(f"{(app.first_question_at - START) * 1000:.1f}")
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from tests.conftest import ROOT
+from triage.dialog.engine import Engine
 from triage.ui.app import make_app
 from triage.ui.replay import type_answer
 from triage.ui.widgets.chat import Bubble
@@ -442,3 +443,88 @@ def test_a_number_question_gives_an_example_in_its_own_second_unit(scar):
     assert "e.g. '11.2 g_per_l'" in shown("leukocytes")
     assert "e.g. '20 bun_mg_dl'" in shown("urea")
     assert "e.g." not in shown("heart_rate")  # one unit: nothing to choose
+
+
+def _progressive(scar, tmp_path, built: list[str] | None = None):
+    """The assistant as `triage run` starts it: the opening from the cache, then the engine."""
+    from triage.ui.app import TriageApp
+    from triage.ui.first_screen import key_of
+
+    def build():
+        if built is not None:
+            built.append("engine")
+        return Engine(scar, TODAY), None
+
+    return TriageApp(None, build=build, opening_key=key_of(ROOT / "dialogs" / "scar.yaml"))
+
+
+async def test_a_progressive_start_saves_its_opening_and_shows_it_next_time(
+    scar, tmp_path, monkeypatch
+):
+    from triage.ui import first_screen
+
+    monkeypatch.setenv("TRIAGE_CACHE_DIR", str(tmp_path))
+    key = first_screen.key_of(ROOT / "dialogs" / "scar.yaml")
+    assert first_screen.load(key) is None
+    first = _progressive(scar, tmp_path)
+    async with first.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        opening = [b.said for b in first.chat.query(Bubble)]
+    saved = first_screen.load(key)
+    assert saved is not None and first_screen.same(saved, opening)
+    assert [s.kind for s in saved] == ["note", "section", "note", "question"]
+    assert str(saved[-1].text).startswith("Is any epidermis detached")
+
+    built: list[str] = []
+    again = _progressive(scar, tmp_path, built)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert built == ["engine"] and again.loaded
+        # Shown once, from the cache; the engine agreed with it and asks the same question.
+        assert [b.said.kind for b in again.chat.query(Bubble)] == [s.kind for s in saved]
+        assert again.engine.current().question.id == "detachment_any"
+        await type_answer(pilot, "2")
+        assert again.engine.value("detachment_any") == "no"
+
+
+async def test_an_opening_that_no_longer_fits_is_replaced(scar, tmp_path, monkeypatch):
+    from rich.text import Text
+
+    from triage.ui import first_screen
+    from triage.ui.widgets.chat import Said
+
+    monkeypatch.setenv("TRIAGE_CACHE_DIR", str(tmp_path))
+    key = first_screen.key_of(ROOT / "dialogs" / "scar.yaml")
+    first_screen.save(key, [Said(Text("An old question?"), "question")])
+    app = _progressive(scar, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        shown = [str(b.said.text) for b in app.chat.query(Bubble)]
+    assert "An old question?" not in shown
+    assert shown[-1].startswith("Is any epidermis detached")
+    assert str(first_screen.load(key)[-1].text).startswith("Is any epidermis detached")
+
+
+async def test_an_answer_entered_before_the_interview_is_built_is_answered(scar, tmp_path):
+    from types import SimpleNamespace
+
+    app = _progressive(scar, tmp_path)
+    # Enter pressed while the engine is still being built: kept, not lost, not an error.
+    app.on_input_submitted(SimpleNamespace(value="2", input=SimpleNamespace(value="2")))
+    assert app._pending == ["2"]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.engine.value("detachment_any") == "no"
+        assert app.engine.current().question.id == "nikolsky"
+
+
+def test_triage_run_on_the_built_in_dialog_starts_progressively(scar):
+    from argparse import Namespace
+
+    from triage.cli import assistant
+
+    app = assistant(Namespace(dialog=None, patient=None, no_store=True, store=None))
+    assert app.engine is None and not app.loaded
+    named = assistant(Namespace(dialog=str(ROOT / "dialogs" / "scar.yaml"), patient=None,
+                                no_store=True, store=None))
+    assert named.loaded  # a named dialog is loaded first: its problems are said before the UI

@@ -287,32 +287,58 @@ def _store_path(args: argparse.Namespace) -> Path:
 
 
 def _run(args: argparse.Namespace | None) -> int:
+    app = assistant(args or argparse.Namespace(dialog=None, patient=None, no_store=False,
+                                               store=None))
+    return app if isinstance(app, int) else _run_app(app)
+
+
+def assistant(args: argparse.Namespace, today: Any = None) -> Any:
+    """The assistant as `triage run` opens it (not yet running); or the exit status after
+    saying why a named dialog cannot be used. The benchmark starts it the same way."""
     import datetime as dt
 
-    from triage.dialog.engine import Engine
-    from triage.errors import InputError
-    from triage.session import Recorder
+    from triage.ui.app import TriageApp
+    from triage.ui.first_screen import key_of
 
-    args = args or argparse.Namespace(dialog=None, patient=None, no_store=False, store=None)
+    today = today or dt.date.today()
+
+    def build() -> tuple[Any, Any]:
+        from triage.dialog.engine import Engine
+        from triage.session import Recorder
+
+        engine = Engine(_load_dialog(args.dialog), today)  # type: ignore[arg-type]
+        recorder = (None if args.no_store
+                    else Recorder.start(_store_path(args), engine, args.patient))
+        return engine, recorder
+
+    if args.dialog is None:
+        # The built-in dialog is checked by the tests: the app shows its opening at once
+        # and builds the interview behind it (see triage.ui.first_screen).
+        from triage.paths import dialogs_dir
+
+        return TriageApp(None, build=build, opening_key=key_of(dialogs_dir() / "scar.yaml"))
+    from triage.errors import InputError
+
     try:
-        dialog = _load_dialog(args.dialog)
+        engine, recorder = build()  # another dialog: its problems are said before the UI
     except InputError as exc:
         return _refuse(exc.problems)
-    engine = Engine(dialog, dt.date.today())  # type: ignore[arg-type]
-    recorder = None if args.no_store else Recorder.start(_store_path(args), engine, args.patient)
-    return _open_app(engine, recorder)
+    return TriageApp(engine, recorder=recorder)
 
 
 def _open_app(engine: object, recorder: object) -> int:
     # Textual is imported here and only here: the headless commands never pay for it.
     from triage.ui.app import TriageApp
 
-    app = TriageApp(engine, recorder=recorder)  # type: ignore[arg-type]
+    return _run_app(TriageApp(engine, recorder=recorder))  # type: ignore[arg-type]
+
+
+def _run_app(app: Any) -> int:
     app.run()
-    if recorder is not None:
+    if app.recorder is not None:
         # stderr: when served, stdout is the browser's channel.
-        print(f"triage: answers saved: {recorder.where}", file=sys.stderr)  # type: ignore[attr-defined]
-    return EXIT_OK
+        print(f"triage: answers saved: {app.recorder.where}", file=sys.stderr)
+    return app.return_code or EXIT_OK
 
 
 def _serve(args: argparse.Namespace) -> int:

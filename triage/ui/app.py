@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
@@ -21,14 +21,17 @@ from textual.containers import Horizontal, Vertical
 from textual.theme import Theme
 from textual.widgets import Footer, Input, Select, Static
 
-from triage.dialog.engine import Engine, Outcome, Slot
-from triage.dialog.loader import LoadedDialog
-from triage.dialog.why import why
 from triage.scores.base import fmt_number
-from triage.session import Recorder
 from triage.store import Event
 from triage.ui.widgets.chat import Bubble, ChatLog, Said
 from triage.ui.widgets.panel import SidePanel
+
+if TYPE_CHECKING:
+    # Not imported at run time before the first question is on screen: they bring pydantic
+    # and the dialog machinery, which a progressive start loads after the first paint.
+    from triage.dialog.engine import Engine, Outcome, Slot
+    from triage.dialog.loader import LoadedDialog
+    from triage.session import Recorder
 
 #: For low vision and bright rooms: black on white, strong borders.
 HIGH_CONTRAST = Theme(
@@ -84,6 +87,8 @@ def question_text(
     if q.unknown_allowed:
         text.append("   ctrl+n: unknown", "dim")
     if q.id in dialog.questions or q.id in dialog.group_of:
+        from triage.dialog.why import why
+
         text.append(f"\nWhy: {why(dialog, dialog.questions.get(q.id, q))}", "dim italic")
     return text
 
@@ -119,10 +124,25 @@ class TriageApp(App[None]):
     ]
 
     def __init__(
-        self, engine: Engine, out_dir: Path | None = None, recorder: Recorder | None = None
+        self,
+        engine: Engine | None,
+        out_dir: Path | None = None,
+        recorder: Recorder | None = None,
+        *,
+        build: Callable[[], tuple[Engine, Recorder | None]] | None = None,
+        opening_key: str | None = None,
     ) -> None:
+        """`engine`, or (a progressive start) None and `build`, which makes the engine and
+        recorder once the opening saved under `opening_key` is on screen."""
         super().__init__()
-        self.engine = engine
+        if engine is None and build is None:
+            raise ValueError("an engine, or how to build one")
+        self.engine: Engine = engine  # type: ignore[assignment]
+        self._build = build
+        #: Where the opening of a new interview is kept for the next start (first_screen).
+        self._opening_key = opening_key
+        self._shown: list[Said] | None = None
+        self._pending: list[str] = []
         self.out_dir = out_dir or Path.cwd()
         #: Saves every accepted change at once (the session store); None: nothing is saved
         #: but what the clinician exports.
@@ -131,7 +151,7 @@ class TriageApp(App[None]):
             recorder.warn = lambda text: self.chat.say(text, "refused")
         self._section: str | None = None
         self._editing: tuple[str, int | None] | None = None
-        #: perf_counter() when the first question was put on screen (for the benchmark).
+        #: perf_counter() once the screen shows the first question (for the benchmark).
         self.first_question_at: float | None = None
         #: perf_counter() after the screen was refreshed with the latest question (ditto).
         self.question_painted_at: float | None = None
@@ -156,19 +176,91 @@ class TriageApp(App[None]):
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
+        if self.engine is None:
+            from triage.ui import first_screen
+
+            # The opening as the last start saved it, on screen now; the engine after it.
+            self._shown = first_screen.load(self._opening_key)
+            if self._shown is not None:
+                self.chat.say_many(self._shown)
+                self.call_after_refresh(self._first_painted)
+            self.query_one("#answer", Input).focus()
+            self.call_after_refresh(self._load)
+            return
         self._start()
         if self.recorder is not None:
             self.recorder.begin()
 
+    @property
+    def loaded(self) -> bool:
+        """Whether the interview can be answered (a progressive start has built it)."""
+        return self.engine is not None
+
+    def _load(self) -> None:
+        assert self._build is not None
+        try:
+            self.engine, self.recorder = self._build()
+        except Exception as exc:  # a broken installation: said, not a traceback on screen
+            self.exit(return_code=2, message=f"triage: the interview could not start: {exc}")
+            return
+        if self.recorder is not None:
+            self.recorder.warn = lambda text: self.chat.say(text, "refused")
+        from triage.ui import first_screen
+
+        if self._shown is not None and first_screen.same(self._shown, self._opening()):
+            slot = self.engine.current()
+            assert slot is not None
+            self._section = slot.section.id
+            self._set_units(slot)
+            self._refresh_soon()
+        else:
+            self.chat.clear()
+            self._start()
+        if self.recorder is not None:
+            self.recorder.begin()
+        pending, self._pending = self._pending, []
+        for text in pending:
+            self._submit(text)
+
+    def _opening(self) -> list[Said]:
+        """What a new interview says before its first answer."""
+        said = [Said(f"{self.engine.dialog.dialog.title}. Red flags first; then the "
+                     "timeline, the drugs, the skin, labs and histology. F1: keys.", "note")]
+        slot = self.engine.current()
+        if slot is not None:
+            said.append(Said(slot.section.title, "section"))
+            if slot.section.intro:
+                said.append(Said(slot.section.intro, "note"))
+            said.append(Said(self._question(slot), "question"))
+        return said
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Until a progressive start has built the interview, only quitting, help and the
+        # palette work; typed answers wait (see _submit).
+        return self.engine is not None or action in ("quit", "help", "command_palette")
+
     def _start(self) -> None:
-        self.chat.say(
-            f"{self.engine.dialog.dialog.title}. Red flags first; then the "
-            "timeline, the drugs, the skin, labs and histology. F1: keys.",
-            "note",
-        )
-        if self.engine.answers:
+        if not self.engine.answers:
+            opening = self._opening()
+            self.chat.say_many(opening)
+            from triage.ui import first_screen
+
+            first_screen.save(self._opening_key, opening)
+            slot = self.engine.current()
+            if slot is None:
+                self._finish()
+            else:
+                self._section = slot.section.id
+                self._set_units(slot)
+                self.call_after_refresh(self._painted)
+        else:
+            self.chat.say(
+                f"{self.engine.dialog.dialog.title}. Red flags first; then the "
+                "timeline, the drugs, the skin, labs and histology. F1: keys.",
+                "note",
+            )
             self._show_earlier_answers()
-        self._ask()
+            self._ask()
         self.query_one("#answer", Input).focus()
         # The first question first; the side panel (the whole summary) right after.
         self._refresh_soon()
@@ -235,8 +327,6 @@ class TriageApp(App[None]):
                 self.chat.say(slot.section.intro, "note")
         self.chat.say(self._question(slot), "question")
         self._set_units(slot)
-        if self.first_question_at is None:
-            self.first_question_at = time.perf_counter()
         self.call_after_refresh(self._painted)
 
     def _question(self, slot: Slot) -> Text:
@@ -253,6 +343,11 @@ class TriageApp(App[None]):
 
     def _painted(self) -> None:
         self.question_painted_at = time.perf_counter()
+        self._first_painted()
+
+    def _first_painted(self) -> None:
+        if self.first_question_at is None:
+            self.first_question_at = time.perf_counter()
 
     def _set_units(self, slot: Slot) -> None:
         """A unit selector for numbers that take several units; none otherwise."""
@@ -277,8 +372,9 @@ class TriageApp(App[None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Live check of a number: what it is in the field's unit, or why it is refused."""
+        if self.engine is None:
+            return
         from triage.dialog import values
-
         slot = self.engine.current() if self._editing is None else self.engine.slot(*self._editing)
         if slot is None or not slot.question.units or not event.value.strip():
             self._hint("")
@@ -326,11 +422,19 @@ class TriageApp(App[None]):
         if self._editing is not None:
             self._finish_edit(event)
             return
+        text = event.value
+        event.input.value = ""
+        if self.engine is None:
+            # Typed before the interview was built (a fast typist at a progressive start):
+            # answered as soon as it is.
+            self._pending.append(text)
+            return
+        self._submit(text)
+
+    def _submit(self, text: str) -> None:
         slot = self.engine.current()
         if slot is None:
             return
-        text = event.value
-        event.input.value = ""
         raw, unit = self._raw(text, slot)
         shown = text if (raw, unit) == (text, None) or unit else f"{text} ({raw})"
         if not shown:
@@ -558,6 +662,8 @@ class TriageApp(App[None]):
     def get_system_commands(self, screen: Any) -> Iterable[SystemCommand]:
         """The palette offers every action, and a jump to each section."""
         yield from super().get_system_commands(screen)
+        if self.engine is None:
+            return  # a progressive start is still building the interview
         yield SystemCommand(
             "Unknown", "Answer the current question with unknown", self.action_unknown
         )
@@ -629,6 +735,8 @@ class TriageApp(App[None]):
         self._refresh_soon()
 
     def action_new_case(self) -> None:
+        from triage.dialog.engine import Engine
+
         self.engine = Engine(self.engine.dialog, self.engine.today)
         if self.recorder is not None:
             self.recorder = self.recorder.renew(self.engine)
@@ -705,4 +813,6 @@ def make_app(
     dialog: LoadedDialog, today: dt.date | None = None, out_dir: Path | None = None
 ) -> TriageApp:
     """The assistant over `dialog`; `today` fixes relative dates (tests pass one)."""
+    from triage.dialog.engine import Engine
+
     return TriageApp(Engine(dialog, today or dt.date.today()), out_dir)

@@ -1,0 +1,75 @@
+"""The opening of a new interview, kept between runs, so that `triage` shows its first
+question before the dialog machinery has loaded.
+
+Loading the dialog and building the engine (pydantic, the dialog model, Jinja2 conditions)
+takes about 150 ms, as long as Textual itself. The opening (the dialog's title line, the
+first section and the first question, with its "why") depends only on the dialog file and
+this version of triage, so it is saved as plain data after a start and shown at once on the
+next; the engine loads right after that first paint, and the app checks that what it would
+have said is what was shown. Like the template cache: an optimisation only, silent when its
+folder cannot be written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from rich.text import Span, Text
+
+from triage import __version__
+from triage.ui.widgets.chat import Said
+
+
+def key_of(dialog_path: Path) -> str | None:
+    """The cache key of a dialog file's opening: its bytes and this triage's version."""
+    try:
+        data = dialog_path.read_bytes()
+    except OSError:
+        return None
+    return hashlib.sha256(__version__.encode() + b"\0" + data).hexdigest()[:32]
+
+
+def _path(key: str) -> Path:
+    from triage.paths import cache_dir
+
+    return cache_dir() / "first-screen" / f"{key}.json"
+
+
+def _encoded(said: Said) -> dict[str, object]:
+    text = said.text if isinstance(said.text, Text) else Text(said.text)
+    return {"kind": said.kind, "plain": text.plain,
+            "spans": [[s.start, s.end, str(s.style)] for s in text.spans]}
+
+
+def load(key: str | None) -> list[Said] | None:
+    """The opening saved under `key`, or None (none saved, or unreadable)."""
+    if key is None:
+        return None
+    try:
+        records = json.loads(_path(key).read_text(encoding="utf-8"))
+        return [Said(Text(r["plain"], spans=[Span(a, b, style) for a, b, style in r["spans"]]),
+                     r["kind"]) for r in records]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def same(shown: list[Said], opening: list[Said]) -> bool:
+    """Whether what was shown from the cache is what the app says now."""
+    return [_encoded(s) for s in shown] == [_encoded(s) for s in opening]
+
+
+def save(key: str | None, opening: list[Said]) -> None:
+    """Keep the opening for the next start (written whole, then renamed into place)."""
+    if key is None:
+        return
+    path = _path(key)
+    try:
+        path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps([_encoded(s) for s in opening]), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass
