@@ -41,3 +41,14 @@ def test_every_field_a_score_or_red_flag_reads_is_a_findings_field():
 
     valid = set(findings_paths()) | {f"drugs[].{p}" for p in drug_paths()} | {"drugs"}
     assert set(uses()) <= valid
+
+
+def test_reads_off_the_text_agree_with_jinja2s_parse(scar):
+    """The quick reading of what a condition reads gives what Jinja2's parse gives."""
+    from triage.dialog.conditions import reads, references
+
+    texts = [t for r in scar.dialog.derive for t in (r.when, r.value) if t]
+    texts += [q.enable_when for q in scar.questions.values() if q.enable_when]
+    assert len(texts) > 20
+    for text in texts:
+        assert reads(text) == references(text)[1], text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from triage.dialog.conditions import references
+from triage.dialog.conditions import reads
 from triage.dialog.loader import LoadedDialog
 from triage.dialog.model import Question
 from triage.field_uses import uses
@@ -15,7 +15,7 @@ def _derive_reads(dialog: LoadedDialog) -> list[tuple[str, set[str]]]:
         read: set[str] = set()
         for text in (rule.when, rule.value):
             if text:
-                read |= {attr for name, attr in references(text)[1] if name == "answers"}
+                read |= {attr for name, attr in reads(text) if name == "answers"}
         out.append((rule.field, read))
     return out
 
@@ -52,7 +52,7 @@ def why(dialog: LoadedDialog, question: Question) -> str:
     gated = [
         q.id
         for q in dialog.questions.values()
-        if q.enable_when and any(attr == question.id for _, attr in references(q.enable_when)[1])
+        if q.enable_when and any(attr == question.id for _, attr in reads(q.enable_when))
     ]
     if gated:
         return "Decides whether to ask: " + ", ".join(gated) + "."
