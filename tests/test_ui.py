@@ -528,3 +528,16 @@ def test_triage_run_on_the_built_in_dialog_starts_progressively(scar):
     named = assistant(Namespace(dialog=str(ROOT / "dialogs" / "scar.yaml"), patient=None,
                                 no_store=True, store=None))
     assert named.loaded  # a named dialog is loaded first: its problems are said before the UI
+
+
+async def test_a_line_feed_submits_as_enter_does(scar):
+    """Enter typed before the terminal is in raw mode arrives as a line feed (ctrl+j): it
+    submits the answer typed before it (checked by hand in tmux with type-ahead at start-up;
+    before, the line feeds vanished and the digits ran together: '22')."""
+    app = make_app(scar, TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("2", "ctrl+j", "2", "ctrl+j")
+        await pilot.pause()
+        assert [(a.question, a.raw) for a in app.engine.answers] == [
+            ("detachment_any", "no"), ("nikolsky", "no")]

@@ -51,6 +51,14 @@ HIGH_CONTRAST = Theme(
 )
 
 
+class AnswerInput(Input):
+    """The answer line. Enter typed before the terminal was in raw mode (a fast typist at
+    start-up) arrives as a line feed, ctrl+j: it submits the answer as Enter does, in the
+    order it was typed, rather than vanish."""
+
+    BINDINGS: ClassVar[list[Binding]] = [Binding("ctrl+j", "submit", show=False)]
+
+
 FOLLOW_UP_NOTE = ("The follow-up items: Enter on an empty answer keeps the answer shown; the "
                   "summary will set both days side by side.")
 
@@ -165,7 +173,7 @@ class TriageApp(App[None]):
                 yield ChatLog(id="chat")
                 yield Static("", id="hint")
                 with Horizontal(id="answer-row"):
-                    yield Input(placeholder="your answer, then Enter", id="answer")
+                    yield AnswerInput(placeholder="your answer, then Enter", id="answer")
                     yield Select([("-", "-")], allow_blank=False, id="unit", compact=True)
             yield SidePanel(id="panel")
         yield Footer()
