@@ -228,6 +228,8 @@ async def test_the_assistant_runs_a_visit_and_saves_it(tmp_path, scar, finished)
         await pilot.pause()
         bubbles = [str(b.said.text) for b in app.chat.query("Bubble")]
         assert any(text.startswith("Follow-up visit, 2026-12-09") for text in bubbles)
+        # A relative date is shown with the day it meant: "today" was day 2 then.
+        assert "Presentation day: today (day 2)" in bubbles[-1]
         await type_answer(pilot, "")  # the assessment date: the visit's day
         question = str(app.chat.query("Bubble").last().said.text)
         assert "Presentation day: stopped" in question and "(empty = keep stopped)" in question

@@ -174,8 +174,8 @@ def follow_up_block(engine: Any, data: dict[str, Any], operators: Operators) -> 
         entry: dict[str, Any] = {"q": answer.question}
         if answer.repeat is not None:
             entry["repeat"] = answer.repeat
-        entry["presentation"] = None if old is None else _as_entered(old, before)
-        entry["follow_up"] = _as_entered(answer, engine)
+        entry["presentation"] = None if old is None else as_entered(old, before)
+        entry["follow_up"] = as_entered(answer, engine)
         changed.append(entry)
     return {
         "date": visit.on.isoformat(),
@@ -186,8 +186,9 @@ def follow_up_block(engine: Any, data: dict[str, Any], operators: Operators) -> 
     }
 
 
-def _as_entered(answer: Any, engine: Any) -> str:
-    """An answer as entered; a date with the day it means ("today" moves with the visit)."""
+def as_entered(answer: Any, engine: Any) -> str:
+    """An answer as entered, with its unit; a date with the day it means in `engine` (at a
+    follow-up "today" moves with the visit)."""
     text = answer.raw if answer.unit is None else f"{answer.raw} {answer.unit}"
     question = engine.dialog.questions[answer.question]
     day = engine.value(answer.question, answer.repeat)

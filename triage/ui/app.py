@@ -341,11 +341,14 @@ class TriageApp(App[None]):
         engine = self.engine
         if engine.follow_up_visit is None:
             return question_text(slot, engine.dialog)
+        from triage.summary import as_entered
+
         was = engine.presentation_answer(slot.question.id, slot.repeat)
         kept = engine.suggestion(slot)
         return question_text(
             slot, engine.dialog,
-            before=None if was is None else _entered(was.raw, was.unit),
+            # Asked, so not yet answered at this visit: the engine still holds this answer.
+            before=None if was is None else as_entered(was, engine),
             keep=None if kept is None else _entered(*kept),
         )
 
