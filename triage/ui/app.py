@@ -665,8 +665,10 @@ class TriageApp(App[None]):
         markdown = render([("this interview", shown)], "md")
         # A follow-up visit ends with a new summary; the presentation day's goes.
         self.chat.query(".summary").remove()
-        self.chat.mount(Markdown(markdown, classes="summary"))
-        self.chat.scroll_end(animate=False)
+        summary = Markdown(markdown, classes="summary")
+        self.chat.mount(summary)
+        # Its top (the level, the red flags, the next steps) in view, not its provenance.
+        self.call_after_refresh(summary.scroll_visible, top=True, animate=False)
 
     # --- commands ----------------------------------------------------------------------
 
