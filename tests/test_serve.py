@@ -57,3 +57,21 @@ def test_a_bad_port_dialog_or_store_is_refused_before_listening(tmp_path):
     assert refused.returncode == 2 and "not a triage store" in refused.stderr
     for done in (bad_port, missing, refused):
         assert "Traceback" not in done.stderr and "Serving" not in done.stdout
+
+
+def test_only_loopback_addresses_count_as_this_machine_only():
+    from triage.serve import is_loopback
+
+    assert all(is_loopback(h) for h in ("127.0.0.1", "::1", "[::1]", "localhost", "127.0.0.2"))
+    assert not any(is_loopback(h) for h in ("0.0.0.0", "::", "192.168.1.10", "triage.example"))
+
+
+def test_listening_beyond_this_machine_is_warned_about(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = _serve("--host", "0.0.0.0", "--port", str(port), "--store", str(tmp_path / "s.db"))
+    assert done.returncode == 2  # the port is taken, so nothing listens; the warning came first
+    assert done.stderr.startswith("triage serve: warning: listening on 0.0.0.0, not this "
+                                  "machine only. The assistant has no login")

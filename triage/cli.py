@@ -343,7 +343,7 @@ def _run_app(app: Any) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from triage.errors import InputError
-    from triage.serve import serve
+    from triage.serve import is_loopback, serve
     from triage.store import Store, StoreError
 
     if not 0 < args.port < 65536:
@@ -356,6 +356,12 @@ def _serve(args: argparse.Namespace) -> int:
         return _refuse(exc.problems)
     except StoreError as exc:
         return _refuse([exc])
+    if not is_loopback(args.host):
+        # Said, not refused: a proxy on another machine needs it, but nobody should do it
+        # unknowingly (every visitor can start and read a session).
+        print(f"triage serve: warning: listening on {args.host}, not this machine only. The "
+              "assistant has no login: let only an authenticating reverse proxy reach it "
+              "(see the README).", file=sys.stderr)
     try:
         serve(_store_path(args), args.host, args.port, args.public_url, args.dialog)
     except OSError as exc:

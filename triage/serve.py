@@ -25,6 +25,18 @@ def app_command(store: Path, dialog: str | None = None) -> str:
     return shlex.join(argv)
 
 
+def is_loopback(host: str) -> bool:
+    """Whether `host` is reachable from this machine only."""
+    import ipaddress
+
+    if host in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def public_url_of(host: str, port: int, public_url: str | None) -> str:
     """The address the browser is given for the page's assets and its websocket: the
     proxy's address when there is one, else the one the server listens on."""
