@@ -291,3 +291,26 @@ def test_followup_on_the_command_line_says_why_it_cannot(tmp_path, scar):
     assert other_day.returncode == 2 and "reopened for the visit of 2026-12-09" in other_day.stderr
     early = _cli("followup", open_session[:4] + "x", store=path)
     assert early.returncode == 2 and "no session" in early.stderr
+
+
+def test_followup_records_the_visit_and_opens_the_assistant_on_it(tmp_path, scar, monkeypatch):
+    from triage import cli
+
+    path = tmp_path / "s.db"
+    store = Store(path)
+    script, _ = transcript.load(PRESENTATION)
+    sid = store.create(script.today, (scar.id, scar.version, scar.hash))
+    for e in script.answers:
+        store.append(sid, Event("answer", e.q, e.repeat, e.value, e.unit))
+    opened: list = []
+    monkeypatch.setattr(cli, "_open_app", lambda engine, recorder: opened.append(
+        (engine, recorder)) or 0)
+    assert cli.main(["followup", sid[:5], "--date", "2026-12-09", "--store", str(path)]) == 0
+    (engine, recorder), = opened
+    assert engine.follow_up_visit.on == VISIT and recorder.session_id == sid
+    assert engine.current().question.id == "assessment_date"
+    assert Store(path).events(sid)[-1].kind == "follow_up"
+    # Again, without a date: the same visit goes on; no second follow_up event.
+    assert cli.main(["followup", sid, "--store", str(path)]) == 0
+    assert [e.kind for e in Store(path).events(sid)].count("follow_up") == 1
+    assert opened[1][0].follow_up_visit.on == VISIT
