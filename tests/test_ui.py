@@ -445,7 +445,7 @@ def test_a_number_question_gives_an_example_in_its_own_second_unit(scar):
     assert "e.g." not in shown("heart_rate")  # one unit: nothing to choose
 
 
-def _progressive(scar, tmp_path, built: list[str] | None = None):
+def _progressive(scar, built: list[str] | None = None):
     """The assistant as `triage run` starts it: the opening from the cache, then the engine."""
     from triage.ui.app import TriageApp
     from triage.ui.first_screen import key_of
@@ -466,7 +466,7 @@ async def test_a_progressive_start_saves_its_opening_and_shows_it_next_time(
     monkeypatch.setenv("TRIAGE_CACHE_DIR", str(tmp_path))
     key = first_screen.key_of(ROOT / "dialogs" / "scar.yaml")
     assert first_screen.load(key) is None
-    first = _progressive(scar, tmp_path)
+    first = _progressive(scar)
     async with first.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         opening = [b.said for b in first.chat.query(Bubble)]
@@ -476,7 +476,7 @@ async def test_a_progressive_start_saves_its_opening_and_shows_it_next_time(
     assert str(saved[-1].text).startswith("Is any epidermis detached")
 
     built: list[str] = []
-    again = _progressive(scar, tmp_path, built)
+    again = _progressive(scar, built)
     async with again.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert built == ["engine"] and again.loaded
@@ -496,7 +496,7 @@ async def test_an_opening_that_no_longer_fits_is_replaced(scar, tmp_path, monkey
     monkeypatch.setenv("TRIAGE_CACHE_DIR", str(tmp_path))
     key = first_screen.key_of(ROOT / "dialogs" / "scar.yaml")
     first_screen.save(key, [Said(Text("An old question?"), "question")])
-    app = _progressive(scar, tmp_path)
+    app = _progressive(scar)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         shown = [str(b.said.text) for b in app.chat.query(Bubble)]
@@ -508,7 +508,7 @@ async def test_an_opening_that_no_longer_fits_is_replaced(scar, tmp_path, monkey
 async def test_an_answer_entered_before_the_interview_is_built_is_answered(scar, tmp_path):
     from types import SimpleNamespace
 
-    app = _progressive(scar, tmp_path)
+    app = _progressive(scar)
     # Enter pressed while the engine is still being built: kept, not lost, not an error.
     app.on_input_submitted(SimpleNamespace(value="2", input=SimpleNamespace(value="2")))
     assert app._pending == ["2"]
