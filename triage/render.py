@@ -115,7 +115,10 @@ def comparison(block: dict[str, Any], scores: dict[str, Any]) -> list[tuple[str,
 
     rows = [
         ("Assessment", day(before, block["presentation_date"]), day(after, block["date"])),
-        ("Triage level", before["triage_level"], after["triage_level"]),
+        # The level reads the worst findings of the whole reaction (peak temperature, worst
+        # labs), not how the patient is today: said, so a healed case is not misread.
+        ("Triage level (from the reaction's worst findings)", before["triage_level"],
+         after["triage_level"]),
         ("Patterns considered", considered(before["considered"]),
          considered(after["considered"])),
     ]
