@@ -161,3 +161,15 @@ def test_a_session_is_added_whole_or_not_at_all(tmp_path, scar):
     with pytest.raises(StoreError):  # the same number twice: the second insert fails
         store.add_session(dt.date(2026, 11, 25), ref, None, [first, first])
     assert [s.id for s in store.sessions()] == [sid]
+
+
+def test_an_events_file_over_the_size_limit_is_refused_and_one_at_it_is_read(
+    tmp_path, fallback, monkeypatch
+):
+    size = fallback.stat().st_size
+    monkeypatch.setattr(events_file, "MAX_BYTES", size)
+    assert len(events_file.read(fallback).events) == 65  # exactly at the limit: read
+    monkeypatch.setattr(events_file, "MAX_BYTES", size - 1)
+    with pytest.raises(InputError) as caught:
+        events_file.read(fallback, "f")
+    assert [str(p) for p in caught.value.problems] == ["f: is larger than 0 MB; not an events file"]

@@ -541,3 +541,16 @@ async def test_a_line_feed_submits_as_enter_does(scar):
         await pilot.pause()
         assert [(a.question, a.raw) for a in app.engine.answers] == [
             ("detachment_any", "no"), ("nikolsky", "no")]
+
+
+def test_an_unwritable_cache_folder_only_costs_the_quick_opening(tmp_path, monkeypatch):
+    from rich.text import Text
+
+    from triage.ui import first_screen
+    from triage.ui.widgets.chat import Said
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("x")
+    monkeypatch.setenv("TRIAGE_CACHE_DIR", str(blocked))
+    first_screen.save("k", [Said(Text("Q?"), "question")])  # silently not saved
+    assert first_screen.load("k") is None

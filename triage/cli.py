@@ -86,7 +86,6 @@ def _parser() -> argparse.ArgumentParser:
 
     resume = commands.add_parser("resume", help="open a saved session at its next question")
     resume.add_argument("session", metavar="ID", help="the session id, or its first characters")
-    resume.add_argument("--dialog", metavar="DIALOG", help="dialog file (default: built-in)")
 
     followup = commands.add_parser(
         "followup", help="reopen a finished session at a follow-up visit",
@@ -98,7 +97,6 @@ def _parser() -> argparse.ArgumentParser:
     followup.add_argument("session", metavar="ID")
     followup.add_argument("--date", metavar="YYYY-MM-DD",
                           help="the day of the visit (default: today)")
-    followup.add_argument("--dialog", metavar="DIALOG", help="dialog file (default: built-in)")
 
     export = commands.add_parser(
         "export", help="print a saved session: its summary, transcript or event log"
@@ -114,7 +112,6 @@ def _parser() -> argparse.ArgumentParser:
                         help="leave the patient reference out")
     export.add_argument("-o", "--output", metavar="FILE",
                         help="write to a new file, readable by you alone (never overwritten)")
-    export.add_argument("--dialog", metavar="DIALOG", help="dialog file (default: built-in)")
 
     import_ = commands.add_parser(
         "import", help="put a session from an events file into the store",
@@ -124,7 +121,6 @@ def _parser() -> argparse.ArgumentParser:
         "session with their own times. The file is left as it is.",
     )
     import_.add_argument("file", metavar="FILE")
-    import_.add_argument("--dialog", metavar="DIALOG", help="dialog file (default: built-in)")
 
     delete = commands.add_parser("delete", help="delete a saved session and its events")
     delete.add_argument("session", metavar="ID")
@@ -144,6 +140,8 @@ def _parser() -> argparse.ArgumentParser:
                        "(e.g. https://triage.example.org)")
     serve.add_argument("--dialog", metavar="DIALOG", help="dialog file (default: built-in)")
 
+    for command in (resume, followup, export, import_):
+        command.add_argument("--dialog", metavar="DIALOG", help="dialog file (default: built-in)")
     for command in (run, sessions, resume, followup, export, import_, delete, serve):
         command.add_argument(
             "--store", metavar="PATH",
@@ -314,9 +312,9 @@ def assistant(args: argparse.Namespace, today: Any = None) -> Any:
     if args.dialog is None:
         # The built-in dialog is checked by the tests: the app shows its opening at once
         # and builds the interview behind it (see triage.ui.first_screen).
-        from triage.paths import dialogs_dir
+        from triage.paths import default_dialog_path
 
-        return TriageApp(None, build=build, opening_key=key_of(dialogs_dir() / "scar.yaml"))
+        return TriageApp(None, build=build, opening_key=key_of(default_dialog_path()))
     from triage.errors import InputError
 
     try:
@@ -327,7 +325,7 @@ def assistant(args: argparse.Namespace, today: Any = None) -> Any:
 
 
 def _open_app(engine: object, recorder: object) -> int:
-    # Textual is imported here and only here: the headless commands never pay for it.
+    # Textual is imported only where the assistant starts: the headless commands never pay.
     from triage.ui.app import TriageApp
 
     return _run_app(TriageApp(engine, recorder=recorder))  # type: ignore[arg-type]

@@ -194,6 +194,8 @@ def steps(
         return next(i for i in score.items if i.id == item_id).known
 
     culprits = [c.as_json() for c in assessment.culprits]
+    tested = patch_results(findings)
+    tested_names = {r["name"] for r in tested}
     classes: list[str] = []
     for c in culprits:
         classes += [k for k in c["classes"] if k not in classes]
@@ -210,9 +212,8 @@ def steps(
         "histology": histology_outcomes(findings, result),
         "follow_up": follow_up(findings, result, considered),
         "patch": patch_testing(findings, considered, day),
-        "patch_results": patch_results(findings),
-        "untested": [n for n in (c["name"] for c in culprits)
-                     if n not in {r["name"] for r in patch_results(findings)}],
+        "patch_results": tested,
+        "untested": [c["name"] for c in culprits if c["name"] not in tested_names],
         "reaction": "/".join(REACTION_NAMES[p] for p in SCAR if p in considered),
     }
     version, all_rules = rules()

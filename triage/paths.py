@@ -35,6 +35,11 @@ def dialogs_dir() -> Path:
     return _content("dialogs")
 
 
+def default_dialog_path() -> Path:
+    """The built-in interview, dialogs/scar.yaml (found without loading the dialog code)."""
+    return dialogs_dir() / "scar.yaml"
+
+
 def cache_dir() -> Path:
     """Where triage may keep what it can rebuild (compiled templates): TRIAGE_CACHE_DIR, or
     the user's cache directory. Not created here."""

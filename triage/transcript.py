@@ -266,7 +266,8 @@ def _steps(
                 else "not reachable at this point"
             )
         key = (entry.q, entry.repeat)
-        if key in given or (not at_follow_up and key in {a.key for a in engine.answers}):
+        # Before a follow-up, an answered question is not asked again: given twice.
+        if key in given or (not at_follow_up and not engine.asks(slot)):
             raise refuse("answered twice")
         given.add(key)
         try:

@@ -160,6 +160,6 @@ def loads_dialog(text: str, source: str = "<dialog>") -> LoadedDialog:
 
 def default_dialog_path() -> Path:
     """The built-in interview, dialogs/scar.yaml."""
-    from triage.paths import dialogs_dir
+    from triage import paths
 
-    return dialogs_dir() / "scar.yaml"
+    return paths.default_dialog_path()

@@ -230,10 +230,13 @@ class TriageApp(App[None]):
         for text in pending:
             self._submit(text)
 
+    def _title(self) -> Said:
+        return Said(f"{self.engine.dialog.dialog.title}. Red flags first; then the timeline, "
+                    "the drugs, the skin, labs and histology. F1: keys.", "note")
+
     def _opening(self) -> list[Said]:
         """What a new interview says before its first answer."""
-        said = [Said(f"{self.engine.dialog.dialog.title}. Red flags first; then the "
-                     "timeline, the drugs, the skin, labs and histology. F1: keys.", "note")]
+        said = [self._title()]
         slot = self.engine.current()
         if slot is not None:
             said.append(Said(slot.section.title, "section"))
@@ -262,11 +265,7 @@ class TriageApp(App[None]):
                 self._set_units(slot)
                 self.call_after_refresh(self._painted)
         else:
-            self.chat.say(
-                f"{self.engine.dialog.dialog.title}. Red flags first; then the "
-                "timeline, the drugs, the skin, labs and histology. F1: keys.",
-                "note",
-            )
+            self.chat.say_many([self._title()])
             self._show_earlier_answers()
             self._ask()
         self.query_one("#answer", Input).focus()
