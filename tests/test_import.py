@@ -172,4 +172,5 @@ def test_an_events_file_over_the_size_limit_is_refused_and_one_at_it_is_read(
     monkeypatch.setattr(events_file, "MAX_BYTES", size - 1)
     with pytest.raises(InputError) as caught:
         events_file.read(fallback, "f")
-    assert [str(p) for p in caught.value.problems] == ["f: is larger than 0 MB; not an events file"]
+    assert [str(p) for p in caught.value.problems] == [
+        f"f: file is {size:,} bytes; the limit for an events file is {size - 1:,} bytes"]

@@ -69,9 +69,10 @@ def read(path: Path, source: str | None = None) -> EventsFile:
     """Read and check an events file; every problem is named with its line."""
     source = source if source is not None else str(path)
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise InputError([Problem(source, f"is larger than {MAX_BYTES // 1_000_000} MB; "
-                                      "not an events file")])
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError([Problem(source, f"file is {size:,} bytes; the limit for an "
+                                      f"events file is {MAX_BYTES:,} bytes")])
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError([Problem(source, "no such file")]) from None
