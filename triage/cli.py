@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from triage import __version__
+from triage.plugins_off import plugins_off
 
 EXIT_OK = 0
 EXIT_INPUT = 2
@@ -589,7 +590,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     # triage uses no pydantic plugin; looking them up scans every installed package's
     # metadata on the first model build (tens of ms of start-up). A user's setting wins.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    plugins_off()
     parser = _parser()
     args = parser.parse_args(argv)
     try:
