@@ -10,7 +10,7 @@ from pathlib import Path
 from triage import validation
 from triage.dialog.model import Dialog, Question, Section
 from triage.errors import InputError, Problem
-from triage.yamlio import Document, load_file, parse
+from triage.yamlio import Document, parse, read_text
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,9 @@ class LoadedDialog:
         assert group.more is not None
         cached = self._more.get(group.id)
         if cached is None:
-            cached = Question(
+            # Built from a checked dialog's values: nothing to validate (and no validator
+            # to build for a dialog that came from the cache).
+            cached = Question.model_construct(
                 id=group.more.id, type="yes_no", prompt=group.more.prompt, unknown_allowed=False
             )
             self._more[group.id] = cached
@@ -149,8 +151,22 @@ def from_document(doc: Document) -> LoadedDialog:
 
 
 def load_dialog(path: Path, source: str | None = None) -> LoadedDialog:
-    """Read and check a dialog file."""
-    return from_document(load_file(path, source if source is not None else str(path)))
+    """Read and check a dialog file; a file checked before comes from the cache (without
+    its node tree: `triage check`, which reports line numbers, reads with from_document)."""
+    from pydantic.version import VERSION
+
+    from triage import built_cache
+
+    name = source if source is not None else str(path)
+    text = read_text(path, name)
+    fresh: list[LoadedDialog] = []
+
+    def build() -> tuple[Dialog, str]:
+        fresh.append(from_document(parse(text, name)))
+        return fresh[0].dialog, fresh[0].hash
+
+    dialog, digest = built_cache.built("dialog", text.encode("utf-8"), build, VERSION)
+    return fresh[0] if fresh else LoadedDialog(dialog, name, digest)
 
 
 def loads_dialog(text: str, source: str = "<dialog>") -> LoadedDialog:

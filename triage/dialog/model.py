@@ -17,7 +17,9 @@ Scalar = str | int | float | bool | None
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Deferred: a dialog read back from the cache (triage.built_cache) is never validated
+    # again, so its validators are built only when a dialog file is actually read.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Option(_Model):

@@ -176,9 +176,15 @@ def parse_knowledge(data: Any) -> Knowledge:
 @cache
 def knowledge() -> Knowledge:
     """The shipped drug knowledge, read once."""
-    from triage.yamlio import load_file
+    from triage import built_cache
+    from triage.yamlio import decode_text, parse
 
-    return parse_knowledge(load_file(Path(__file__).parent / "drugs.yaml", "drugs.yaml").data)
+    raw = (Path(__file__).parent / "drugs.yaml").read_bytes()
+
+    def build() -> Knowledge:
+        return parse_knowledge(parse(decode_text(raw, "drugs.yaml"), "drugs.yaml").data)
+
+    return built_cache.built("knowledge", raw, build)
 
 
 def lookup(name: str) -> DrugInfo | None:

@@ -12,14 +12,12 @@ folder cannot be written.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 from pathlib import Path
 
 from rich.text import Span, Text
 
-from triage import __version__
+from triage import built_cache
 from triage.ui.widgets.chat import Said
 
 
@@ -29,13 +27,11 @@ def key_of(dialog_path: Path) -> str | None:
         data = dialog_path.read_bytes()
     except OSError:
         return None
-    return hashlib.sha256(__version__.encode() + b"\0" + data).hexdigest()[:32]
+    return built_cache.key_of(data)
 
 
 def _path(key: str) -> Path:
-    from triage.paths import cache_dir
-
-    return cache_dir() / "first-screen" / f"{key}.json"
+    return built_cache.path_of("first-screen", key, ".json")
 
 
 def _encoded(said: Said) -> dict[str, object]:
@@ -62,14 +58,7 @@ def same(shown: list[Said], opening: list[Said]) -> bool:
 
 
 def save(key: str | None, opening: list[Said]) -> None:
-    """Keep the opening for the next start (written whole, then renamed into place)."""
-    if key is None:
-        return
-    path = _path(key)
-    try:
-        path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps([_encoded(s) for s in opening]), encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError:
-        pass
+    """Keep the opening for the next start."""
+    if key is not None:
+        data = json.dumps([_encoded(s) for s in opening]).encode("utf-8")
+        built_cache.write(_path(key), data)

@@ -1,0 +1,79 @@
+"""What triage builds from its own files, kept between runs in the cache folder.
+
+Reading and checking the default dialog, or the drug knowledge, gives the same result
+every time for the same file and the same versions; building it costs milliseconds at
+every start, a cached copy a fraction of one. Each entry is named by a hash of the file's
+bytes and of every version that shapes what was built, so an edited file or an upgrade is
+never served a stale entry. Like the template cache: an optimisation only. If the folder
+cannot be written, or an entry cannot be read, triage builds as it would without it and
+says nothing.
+
+Entries are pickles, read back only from the user's own cache folder (mode 0700), which
+holds Jinja2's compiled templates with the same trust.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from triage import __version__
+
+T = TypeVar("T")
+
+
+def key_of(data: bytes, *versions: str) -> str:
+    """The name of an entry built from `data`: its bytes, this triage's version, Python's,
+    and any other version the caller names (a library whose objects are kept)."""
+    digest = hashlib.sha256()
+    for part in (__version__, sys.version, *versions):
+        digest.update(part.encode("utf-8") + b"\0")
+    digest.update(data)
+    return digest.hexdigest()[:32]
+
+
+def path_of(kind: str, key: str, suffix: str) -> Path:
+    """Where the entry `key` of one kind lives."""
+    from triage.paths import cache_dir
+
+    return cache_dir() / kind / f"{key}{suffix}"
+
+
+def read(path: Path) -> bytes | None:
+    """The bytes of an entry, or None when there is none (or it cannot be read)."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def write(path: Path, data: bytes) -> None:
+    """Keep an entry: written whole under another name, then renamed into place, so that a
+    reader never sees half of one; silent when the folder cannot be made or written."""
+    try:
+        path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError:
+        pass
+
+
+def built(kind: str, data: bytes, build: Callable[[], T], *versions: str) -> T:
+    """What `build()` makes of `data`, from the cache when it was built before."""
+    import pickle  # here: the UI's first screen uses this module and no pickle
+
+    path = path_of(kind, key_of(data, *versions), ".pickle")
+    kept = read(path)
+    if kept is not None:
+        try:
+            return pickle.loads(kept)  # our own entry, in the user's folder
+        except Exception:  # a damaged entry, or one of a class since renamed: build again
+            pass
+    value = build()
+    write(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    return value
