@@ -131,3 +131,21 @@ def test_temporary_names_are_per_process(cache: Path) -> None:
     built_cache.write(path, b"x")
     assert path.read_bytes() == b"x"
     assert not path.with_name(f"{path.name}.{os.getpid()}.tmp").exists()
+
+
+def test_the_key_covers_the_source_of_the_modules_that_build_it(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+    import types
+
+    module_file = tmp_path / "builder.py"
+    module_file.write_text("FIELDS = ('a', 'b')\n")
+    module = types.ModuleType("builder_under_test")
+    module.__file__ = str(module_file)
+    monkeypatch.setitem(sys.modules, "builder_under_test", module)
+    code = ("builder_under_test",)
+    assert built_cache.built("thing", b"data", lambda: "old", code=code) == "old"
+    assert built_cache.built("thing", b"data", lambda: "again", code=code) == "old"
+    module_file.write_text("FIELDS = ('b', 'a')\n")  # the classes changed, the data did not
+    assert built_cache.built("thing", b"data", lambda: "new", code=code) == "new"

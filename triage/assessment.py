@@ -8,7 +8,7 @@ it never states a single diagnosis.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from triage.derived import eosinophils_absolute, latency_days
 from triage.findings import Findings
@@ -18,8 +18,7 @@ from triage.scores.base import fmt_number
 # --- typical latency (first intake to day 0) by phenotype, clinical rules §6 -------------
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(NamedTuple):
     """A phenotype's typical latency window in days, and a wider possible one."""
 
     typical: tuple[int, int]
@@ -325,8 +324,7 @@ def agep_differentials(findings: Findings, considered: dict[str, bool]) -> list[
 FIT_ORDER = {"typical": 0, "possible": 1, "unknown": 2, "atypical": 3}
 
 
-@dataclass(frozen=True)
-class Culprit:
+class Culprit(NamedTuple):
     """One drug's place in the ranking, with what put it there."""
 
     rank: int
@@ -415,8 +413,7 @@ def timeline(findings: Findings) -> list[dict[str, Any]]:
     return rows
 
 
-@dataclass(frozen=True)
-class Assessment:
+class Assessment(NamedTuple):
     """Everything the summary says beyond the scores."""
 
     phenotypes: list[Consideration]

@@ -3,10 +3,11 @@
 Reading and checking the default dialog, or the drug knowledge, gives the same result
 every time for the same file and the same versions; building it costs milliseconds at
 every start, a cached copy a fraction of one. Each entry is named by a hash of the file's
-bytes and of every version that shapes what was built, so an edited file or an upgrade is
-never served a stale entry. Like the template cache: an optimisation only. If the folder
-cannot be written, or an entry cannot be read, triage builds as it would without it and
-says nothing.
+bytes, of every version that shapes what was built, and of the source of the modules whose
+code builds it and defines its classes: an edited file, an upgrade, or a module edited in a
+checkout between versions is never served a stale entry. Like the template cache: an
+optimisation only. If the folder cannot be written, or an entry cannot be read, triage
+builds as it would without it and says nothing.
 
 Entries are pickles, read back only from the user's own cache folder (mode 0700), which
 holds Jinja2's compiled templates with the same trust.
@@ -17,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -26,12 +27,15 @@ from triage import __version__
 T = TypeVar("T")
 
 
-def key_of(data: bytes, *versions: str) -> str:
+def key_of(data: bytes, *versions: str, code: Sequence[str] = ()) -> str:
     """The name of an entry built from `data`: its bytes, this triage's version, Python's,
-    and any other version the caller names (a library whose objects are kept)."""
+    any other version the caller names (a library whose objects are kept), and the source
+    files of the (imported) modules named in `code`."""
     digest = hashlib.sha256()
     for part in (__version__, sys.version, *versions):
         digest.update(part.encode("utf-8") + b"\0")
+    for module in code:
+        digest.update(Path(sys.modules[module].__file__ or module).read_bytes() + b"\0")
     digest.update(data)
     return digest.hexdigest()[:32]
 
@@ -63,11 +67,14 @@ def write(path: Path, data: bytes) -> None:
         pass
 
 
-def built(kind: str, data: bytes, build: Callable[[], T], *versions: str) -> T:
-    """What `build()` makes of `data`, from the cache when it was built before."""
+def built(
+    kind: str, data: bytes, build: Callable[[], T], *versions: str, code: Sequence[str] = ()
+) -> T:
+    """What `build()` makes of `data`, from the cache when it was built before (`versions`
+    and `code` as for key_of)."""
     import pickle  # here: the UI's first screen uses this module and no pickle
 
-    path = path_of(kind, key_of(data, *versions), ".pickle")
+    path = path_of(kind, key_of(data, *versions, code=code), ".pickle")
     kept = read(path)
     if kept is not None:
         try:

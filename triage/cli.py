@@ -575,14 +575,12 @@ def _delete(args: argparse.Namespace) -> int:
 
 
 def _list_operators() -> int:
-    from dataclasses import fields
-
     from triage.scores.operators import DEFAULT, VARIANTS
 
-    for f in fields(DEFAULT):
-        variant = VARIANTS.get(f.name)
+    for name, cutoff in zip(DEFAULT._fields, DEFAULT, strict=True):
+        variant = VARIANTS.get(name)
         extra = f"   (variant {variant[0]}: {variant[1]})" if variant else ""
-        print(f"{f.name:34} {getattr(DEFAULT, f.name)}{extra}")
+        print(f"{name:34} {cutoff}{extra}")
     return EXIT_OK
 
 

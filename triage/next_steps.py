@@ -8,10 +8,9 @@ biopsy move EuroSCAR? when to follow up? the patch-test window) live here, named
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from triage.assessment import Assessment
 from triage.findings import Findings
@@ -30,8 +29,7 @@ SCAR = ("agep", "dress", "sjs_ten")
 REACTION_NAMES = {"agep": "AGEP", "dress": "DRESS", "sjs_ten": "SJS/TEN"}
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """One recommendation rule from the data file."""
 
     id: str
@@ -41,8 +39,7 @@ class Rule:
     source: str
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """A recommendation that applies, with its reasons and source."""
 
     id: str

@@ -8,9 +8,8 @@ at a higher level is named as a question to ask now.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from triage.derived import eosinophils_absolute
 from triage.findings import Findings
@@ -47,8 +46,7 @@ def _ge(value: float | None, limit: float) -> Tri:
     return None if value is None else value >= limit
 
 
-@dataclass(frozen=True)
-class Trigger:
+class Trigger(NamedTuple):
     """A red flag: its level, wording, test, and the findings fields it reads."""
 
     id: str
@@ -225,8 +223,7 @@ TRIGGERS: tuple[Trigger, ...] = (
 _GETTERS = {p: attrgetter(p) for t in TRIGGERS for p in t.fields}
 
 
-@dataclass(frozen=True)
-class Assessment:
+class Assessment(NamedTuple):
     """The triage level with the flags that set it and the answers that could raise it."""
 
     level: str

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from triage import __version__
 from triage.derived import latency_days
@@ -18,8 +17,7 @@ RESULT_SCHEMA = "triage.result/1"
 RULES_VERSION = "clinical-rules.md as of 2026-11; spec findings.md triage.findings/1"
 
 
-@dataclass(frozen=True)
-class DrugResult:
+class DrugResult(NamedTuple):
     """One drug's causality scores and what the knowledge file says of it."""
 
     drug: Drug
@@ -66,8 +64,7 @@ def _knowledge_json(info: DrugInfo | None) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):
     """The scores, per-drug causality and triage level of one set of findings."""
 
     findings: Findings

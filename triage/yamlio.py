@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -27,8 +26,7 @@ MAX_DEPTH = 64
 _ANCHOR = re.compile(r"&[^\s,\[\]{}]")
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(NamedTuple):
     """A parsed YAML document with its composed node tree (for line numbers)."""
 
     source: str

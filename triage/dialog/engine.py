@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -30,8 +29,7 @@ class DialogError(Exception):
     """The dialog itself is broken (an expression fails at run time): a maintainer's error."""
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """One answer as entered, with its unit; what it means is recomputed from it."""
 
     question: str
@@ -51,8 +49,7 @@ class Answer:
         return values.is_unknown(self.raw)
 
 
-@dataclass(frozen=True)
-class FollowUp:
+class FollowUp(NamedTuple):
     """A finished session reopened on a later day: the presentation-day answers are kept as
     they were, so both days' results can be shown side by side."""
 
@@ -60,8 +57,7 @@ class FollowUp:
     presentation: tuple[Answer, ...]
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(NamedTuple):
     """A question to ask, with its repeat index when it belongs to a group."""
 
     question: Question
@@ -78,16 +74,14 @@ class Slot:
         return self.question.id if self.repeat is None else f"{self.question.id} #{self.repeat + 1}"
 
 
-@dataclass(frozen=True)
-class Note:
+class Note(NamedTuple):
     """Something the UI should say: an emergency, a derived value, a dropped answer."""
 
     kind: str  # emergency | derived | dropped | follow_up
     text: str
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """The result of an operation: accepted or refused (and why), and what it changed."""
 
     accepted: bool
@@ -96,8 +90,7 @@ class Outcome:
     notes: tuple[Note, ...] = ()
 
 
-@dataclass(frozen=True)
-class _State:
+class _State(NamedTuple):
     slots: tuple[Slot, ...]
     kept: dict[Key, Any]  # canonical value of every answer that applies
     findings: dict[str, Any]
@@ -379,7 +372,7 @@ class Engine:
         for key, answer in self._answers.items():
             new = moved(key)
             if new is not None:
-                answers[new] = replace(answer, repeat=new[1])
+                answers[new] = answer._replace(repeat=new[1])
         history = [m for m in (moved(k) for k in self._history) if m is not None]
         last = count - 2  # the new last entry, if any: nothing follows it
         more_key = (loaded.more.id, last)

@@ -165,7 +165,10 @@ def load_dialog(path: Path, source: str | None = None) -> LoadedDialog:
         fresh.append(from_document(parse(text, name)))
         return fresh[0].dialog, fresh[0].hash
 
-    dialog, digest = built_cache.built("dialog", text.encode("utf-8"), build, VERSION)
+    dialog, digest = built_cache.built(
+        "dialog", text.encode("utf-8"), build, VERSION,
+        code=("triage.dialog.model", "triage.dialog.loader"),
+    )
     return fresh[0] if fresh else LoadedDialog(dialog, name, digest)
 
 

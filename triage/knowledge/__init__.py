@@ -7,18 +7,16 @@ synonym, case-insensitive; a drug on no list is `unknown`, never guessed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 NOTORIETY_VALUES = ("strongly_associated", "associated", "suspected", "unknown", "not_suspected")
 AGEP_RISK_VALUES = ("strong", "moderate")
 EVIDENCE_VALUES = ("V", "R", "IMPL")
 
 
-@dataclass(frozen=True)
-class Fact:
+class Fact(NamedTuple):
     """One value from the knowledge file with where it comes from."""
 
     value: Any
@@ -28,8 +26,7 @@ class Fact:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class DrugInfo:
+class DrugInfo(NamedTuple):
     """What the knowledge file says about one drug."""
 
     name: str
@@ -39,7 +36,7 @@ class DrugInfo:
     agep_risk: Fact | None = None
     half_life: Fact | None = None
     biological: bool = False
-    synonyms: tuple[str, ...] = field(default=(), repr=False)
+    synonyms: tuple[str, ...] = ()
 
 
 _SPLIT = re.compile(r"[\s\-/+,&()]+|\band\b|\bwith\b")
@@ -82,8 +79,7 @@ def _fact(
     return Fact(value, sources[source], evidence, via, str(raw.get("note", "")))
 
 
-@dataclass(frozen=True)
-class Knowledge:
+class Knowledge(NamedTuple):
     """The parsed knowledge file: drugs by lookup key."""
 
     by_key: dict[str, DrugInfo]
@@ -184,7 +180,7 @@ def knowledge() -> Knowledge:
     def build() -> Knowledge:
         return parse_knowledge(parse(decode_text(raw, "drugs.yaml"), "drugs.yaml").data)
 
-    return built_cache.built("knowledge", raw, build)
+    return built_cache.built("knowledge", raw, build, code=(__name__,))
 
 
 def lookup(name: str) -> DrugInfo | None:

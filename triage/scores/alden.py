@@ -8,7 +8,7 @@ the reachable totals are enumerated over consistent pairs of answers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from triage.findings import Drug, Findings
 from triage.knowledge import lookup
@@ -68,8 +68,7 @@ def delay_points(delay: int, reacted_before: bool) -> tuple[int, str]:
     return -1, "unlikely (> 56 days)"
 
 
-@dataclass(frozen=True)
-class Intermediate:
+class Intermediate(NamedTuple):
     """A drug's criteria 1-5 and every intermediate total still reachable."""
 
     drug: Drug

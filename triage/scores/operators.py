@@ -6,13 +6,12 @@ A summary names a decision wherever the variant would have given a different num
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from typing import NamedTuple
 
 from triage.scores.base import Cutoff
 
 
-@dataclass(frozen=True)
-class Operators:
+class Operators(NamedTuple):
     """Every threshold a score compares against; the defaults are spec §5."""
 
     eurosar_fever_c: Cutoff = Cutoff(">=", 38.0)
@@ -32,18 +31,18 @@ class Operators:
     def with_changes(self, **changes: str | Cutoff) -> Operators:
         """A copy with some thresholds replaced ('>38.75' or a Cutoff)."""
         parsed = {k: v if isinstance(v, Cutoff) else Cutoff.parse(v) for k, v in changes.items()}
-        unknown = set(parsed) - {f.name for f in fields(self)}
+        unknown = set(parsed) - set(self._fields)
         if unknown:
             raise ValueError(f"unknown threshold(s): {', '.join(sorted(unknown))}")
-        return replace(self, **parsed)
+        return self._replace(**parsed)
 
     def changed(self) -> dict[str, str]:
         """The thresholds that differ from the defaults, as text."""
         default = Operators()
         return {
-            f.name: str(getattr(self, f.name))
-            for f in fields(self)
-            if getattr(self, f.name) != getattr(default, f.name)
+            name: str(mine)
+            for name, mine, default_value in zip(self._fields, self, default, strict=True)
+            if mine != default_value
         }
 
 
