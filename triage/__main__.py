@@ -1,7 +1,5 @@
 """`python -m triage` runs the command line."""
 
-import sys
+from triage.cli import entry
 
-from triage.cli import main
-
-sys.exit(main())
+entry()

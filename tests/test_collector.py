@@ -1,0 +1,69 @@
+"""The garbage collector is paused while a headless command starts, and only then."""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+import textwrap
+
+from tests.conftest import ROOT
+
+SEED = ROOT / "examples" / "seed-agep-ivig.findings.yaml"
+TRANSCRIPT = ROOT / "examples" / "seed-agep-ivig.transcript.yaml"
+
+
+def _after_main(args: list[str], tmp_store: str) -> list[str]:
+    """gc.isenabled() when the work began (None if it never did), gc.isenabled() after
+    main, and whether anything was frozen, for main(args) as the process's entry point."""
+    code = textwrap.dedent(f"""
+        import contextlib, gc, io, sys
+        from triage import cli, collector
+        seen = []
+        original = collector.started
+        def started():
+            original()
+            seen.append(gc.isenabled())
+        collector.started = started
+        with contextlib.redirect_stdout(io.StringIO()):
+            status = cli.main({args!r}, own_process=True)
+        assert status == 0, status
+        print(seen[0] if seen else None, gc.isenabled(), gc.get_freeze_count() > 0)
+    """)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False,
+        env={"TRIAGE_STORE": tmp_store, "PATH": "/usr/bin:/bin",
+             "TRIAGE_CACHE_DIR": tmp_store + "-cache"},
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_score_collects_again_once_started_and_freezes_before_exit(tmp_path) -> None:
+    assert _after_main(["score", str(SEED)], str(tmp_path / "s.db")) == ["True", "True", "True"]
+
+
+def test_replay_collects_again_once_the_dialog_is_loaded(tmp_path) -> None:
+    assert _after_main(["replay", str(TRANSCRIPT)], str(tmp_path / "s.db")) == [
+        "True", "True", "True"
+    ]
+
+
+def test_check_starts_and_ends_without_a_collection(tmp_path) -> None:
+    # Nothing after start-up worth collecting: the collector stays paused to the end.
+    assert _after_main(["check"], str(tmp_path / "s.db")) == ["None", "False", "True"]
+
+
+def test_other_commands_keep_the_collector_running(tmp_path) -> None:
+    # `sessions` stands for the long-lived ones (run, serve, resume): never paused.
+    assert _after_main(["sessions"], str(tmp_path / "s.db")) == ["None", "True", "True"]
+
+
+def test_a_program_calling_main_keeps_its_collector_as_it_was(capsys) -> None:
+    from triage.cli import main
+
+    frozen = gc.get_freeze_count()
+    assert main(["score", str(SEED), "--format", "json"]) == 0
+    assert '"total": 11' in capsys.readouterr().out
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen
