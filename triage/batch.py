@@ -1,16 +1,21 @@
 """Scoring many findings files at once: every file checked before anything is printed.
 
 Large batches are split over the machine's cores (fork, after the imports are paid once);
-the output order is the order of the files either way.
+the output order is the order of the files either way. For JSON lines, each worker writes
+its part to a file of its own and the parent copies the parts out in order: sending 26 KB
+of JSON per result back through the pool's pipes cost a fifth of a 2,000-file batch.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, Protocol
 
 from triage import findings as findings_mod
 from triage.errors import InputError, Problem
@@ -23,6 +28,11 @@ PARALLEL_FROM = 64
 
 Outcome = tuple[str, Any, list[Problem]]
 Encode = Callable[[dict[str, Any]], Any]
+EncodeLine = Callable[[dict[str, Any]], bytes]
+
+
+class _Writes(Protocol):
+    def write(self, data: bytes, /) -> object: ...
 
 
 def _same(result: dict[str, Any]) -> dict[str, Any]:
@@ -44,31 +54,135 @@ def score_one(
     return name, encode(summarize(data, operators)), []
 
 
-def _chunk(args: tuple[Sequence[str], Operators, Encode]) -> list[Outcome]:
-    names, operators, encode = args
-    return [score_one(n, operators, encode=encode) for n in names]
+def _workers(names: Sequence[str]) -> int:
+    """How many processes to score `names` with (1: in this one)."""
+    if len(names) < PARALLEL_FROM or "-" in names or sys.platform != "linux":
+        return 1
+    return min(len(os.sched_getaffinity(0)), 8)
 
 
-def score_files(
-    names: Sequence[str], operators: Operators, encode: Encode = _same
-) -> list[Outcome]:
-    """Score every file (`-` is stdin), in order; parallel for large batches.
+def _parts(names: Sequence[str], workers: int) -> list[Sequence[str]]:
+    size = -(-len(names) // workers)
+    return [names[i : i + size] for i in range(0, len(names), size)]
 
-    `encode` turns each result into what the caller prints (in the worker, so that a
-    batch sends text back rather than large dictionaries)."""
-    workers = min(len(os.sched_getaffinity(0)) if sys.platform == "linux" else 1, 8)
-    if len(names) < PARALLEL_FROM or workers < 2 or "-" in names:
-        stdin = sys.stdin.buffer.read() if "-" in names else None
-        return [
-            score_one("<stdin>", operators, stdin, encode)
-            if n == "-"
-            else score_one(n, operators, encode=encode)
-            for n in names
-        ]
+
+def _pool(workers: int) -> Any:
     import multiprocessing
 
-    size = -(-len(names) // workers)
-    chunks = [(names[i : i + size], operators, encode) for i in range(0, len(names), size)]
     # fork: the workers inherit the imported modules instead of importing them again.
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        return [outcome for part in pool.map(_chunk, chunks) for outcome in part]
+    return multiprocessing.get_context("fork").Pool(workers)
+
+
+def _serial(names: Sequence[str], operators: Operators, encode: Encode) -> list[Outcome]:
+    stdin = sys.stdin.buffer.read() if "-" in names else None
+    return [
+        score_one("<stdin>", operators, stdin, encode)
+        if n == "-"
+        else score_one(n, operators, encode=encode)
+        for n in names
+    ]
+
+
+def _part(args: tuple[Sequence[str], Operators]) -> list[Outcome]:
+    names, operators = args
+    return _serial(names, operators, _same)
+
+
+def score_files(names: Sequence[str], operators: Operators) -> list[Outcome]:
+    """Score every file (`-` is stdin), in order, each to its JSON result or its problems;
+    parallel for large batches."""
+    workers = _workers(names)
+    if workers < 2:
+        return _serial(names, operators, _same)
+    with _pool(workers) as pool:
+        parts = pool.map(_part, [(p, operators) for p in _parts(names, workers)])
+    return [outcome for part in parts for outcome in part]
+
+
+def _lines_to(
+    names: Sequence[str], operators: Operators, encode: EncodeLine, out: _Writes
+) -> list[Problem]:
+    """Write the lines of `names` to `out` in order; the problems of those that fail."""
+    problems: list[Problem] = []
+    for _, line, found in _serial(names, operators, encode):
+        if found:
+            problems.extend(found)
+        elif not problems:  # once a file fails, its part is never printed: stop writing
+            out.write(line)
+    return problems
+
+
+def _part_to_file(
+    args: tuple[Sequence[str], Operators, EncodeLine, str],
+) -> list[Problem]:
+    names, operators, encode, path = args
+    with open(path, "wb") as out:
+        return _lines_to(names, operators, encode, out)
+
+
+def write_lines(
+    names: Sequence[str], operators: Operators, encode: EncodeLine, out: BinaryIO
+) -> list[Problem]:
+    """Score every file and write one encoded line per file to `out`, in the order of
+    `names`; when any file has a problem, write nothing and return every problem."""
+    workers = _workers(names)
+    folder = None
+    if workers >= 2:
+        # No folder for the workers' parts (an unwritable TMPDIR): score in this process.
+        with contextlib.suppress(OSError):
+            folder = tempfile.mkdtemp(prefix="triage-batch-")
+    if folder is None:
+        return _in_process(names, operators, encode, out)
+    try:
+        jobs = [(part, operators, encode, os.path.join(folder, f"{k:03}.jsonl"))
+                for k, part in enumerate(_parts(names, workers))]
+        try:
+            with _pool(workers) as pool:
+                found = pool.map(_part_to_file, jobs)
+        except OSError:  # a part could not be written (a full disk): nothing printed yet
+            return _in_process(names, operators, encode, out)
+        problems = [p for part in found for p in part]
+        if not problems:
+            out.flush()
+            for *_, path in jobs:
+                _copy(path, out)
+        return problems
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _in_process(
+    names: Sequence[str], operators: Operators, encode: EncodeLine, out: BinaryIO
+) -> list[Problem]:
+    problems = _lines_to(names, operators, encode, buffer := _Buffer())
+    if not problems:
+        out.write(b"".join(buffer.lines))
+    return problems
+
+
+class _Buffer:
+    """The lines of a small batch, kept until every file has been checked."""
+
+    def __init__(self) -> None:
+        self.lines: list[bytes] = []
+
+    def write(self, line: bytes) -> None:
+        self.lines.append(line)
+
+
+def _copy(path: str, out: BinaryIO) -> None:
+    """Copy a worker's part to `out`: by the kernel when `out` is a descriptor that
+    sendfile accepts, else through this process."""
+    with open(path, "rb") as part:
+        size = os.fstat(part.fileno()).st_size
+        offset = 0
+        try:
+            target = out.fileno()
+            while offset < size:
+                sent = os.sendfile(target, part.fileno(), offset, size - offset)
+                if sent == 0:
+                    break
+                offset += sent
+        except (AttributeError, OSError, ValueError):  # captured output, or no sendfile
+            part.seek(offset)
+            shutil.copyfileobj(part, out, 1 << 20)

@@ -186,7 +186,7 @@ def _operators(pairs: Sequence[str]) -> object:
 
 
 def _score(args: argparse.Namespace) -> int:
-    from triage.batch import score_files
+    from triage.batch import score_files, write_lines
     from triage.render import json_line, render
 
     collector.started()
@@ -195,16 +195,16 @@ def _score(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"triage score: {exc}", file=sys.stderr)
         return EXIT_INPUT
-    lines = args.format == "json" and len(args.files) > 1
-    outcomes = score_files(args.files, operators, json_line if lines else lambda r: r)  # type: ignore[arg-type]
+    # Never a partial result: with any invalid file nothing is printed on stdout.
+    if args.format == "json" and len(args.files) > 1:
+        sys.stdout.flush()
+        problems = write_lines(args.files, operators, json_line, sys.stdout.buffer)  # type: ignore[arg-type]
+        return _refuse(problems) if problems else EXIT_OK
+    outcomes = score_files(args.files, operators)  # type: ignore[arg-type]
     problems = [p for _, _, found in outcomes for p in found]
     if problems:
-        # Never a partial result: with any invalid file nothing is printed on stdout.
         return _refuse(problems)
-    if lines:
-        sys.stdout.write("".join(line for _, line, _ in outcomes))
-    else:
-        sys.stdout.write(render([(name, data) for name, data, _ in outcomes], args.format))
+    sys.stdout.write(render([(name, data) for name, data, _ in outcomes], args.format))
     return EXIT_OK
 
 

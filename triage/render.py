@@ -168,11 +168,11 @@ def environment(autoescape: bool) -> Any:
     return env
 
 
-def json_line(result: dict[str, Any]) -> str:
-    """One result as one line of JSON (the several-files form of `triage score`)."""
+def json_line(result: dict[str, Any]) -> bytes:
+    """One result as one line of JSON, UTF-8 (the several-files form of `triage score`)."""
     import orjson
 
-    return orjson.dumps(result).decode("utf-8") + "\n"
+    return orjson.dumps(result) + b"\n"
 
 
 def render(results: Sequence[tuple[str, dict[str, Any]]], fmt: str) -> str:

@@ -1,0 +1,131 @@
+"""Large batches: scored in worker processes, printed in file order, or not at all."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from triage import batch
+from triage.cli import main
+
+SEED = ROOT / "examples" / "seed-agep-ivig.findings.yaml"
+FULL = ROOT / "examples" / "example-full.findings.yaml"
+COUNT = batch.PARALLEL_FROM + 7  # enough for the worker processes
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> list[str]:
+    names = []
+    for i in range(COUNT):
+        path = tmp_path / f"case-{i:03}.yaml"
+        shutil.copy(SEED if i % 3 else FULL, path)
+        names.append(str(path))
+    return names
+
+
+def _one_by_one(names: list[str], capsys: pytest.CaptureFixture[str]) -> list[dict]:
+    results = []
+    for name in names:
+        assert main(["score", name, "--format", "json"]) == 0
+        results.append(json.loads(capsys.readouterr().out))
+    return results
+
+
+def test_a_large_batch_prints_every_result_in_file_order(files, capsys) -> None:
+    assert batch._workers(files) >= 2 or os.cpu_count() == 1
+    assert main(["score", *files]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert len(lines) == COUNT
+    assert [json.loads(line) for line in lines] == _one_by_one(files, capsys)
+
+
+def test_one_bad_file_in_a_large_batch_prints_nothing_and_names_it(files, capsys) -> None:
+    Path(files[40]).write_text("schema: triage.findings/1\npatient: {age_years: 300}\n")
+    Path(files[3]).write_text("schema: triage.findings/1\neruption: {pustlues: typical}\n")
+    assert main(["score", *files]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    problems = captured.err.splitlines()
+    # Every bad file is reported, in file order, whichever worker read it.
+    assert len(problems) == 2
+    assert problems[0].startswith(files[3]) and "pustlues" in problems[0]
+    assert problems[1].startswith(files[40]) and "300" in problems[1]
+
+
+def test_the_same_lines_whether_parallel_or_not(files, capsys, monkeypatch) -> None:
+    assert main(["score", *files]) == 0
+    parallel = capsys.readouterr().out
+    monkeypatch.setattr(batch, "PARALLEL_FROM", 10**6)
+    assert batch._workers(files) == 1
+    assert main(["score", *files]) == 0
+    assert capsys.readouterr().out == parallel
+
+
+def test_a_batch_written_to_a_file_is_copied_out_by_the_kernel(files, tmp_path) -> None:
+    # stdout is a real file here, so the workers' parts go out through sendfile.
+    target = tmp_path / "out.jsonl"
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    with target.open("wb") as out:
+        done = subprocess.run(
+            [sys.executable, "-m", "triage", "score", *files],
+            stdout=out, stderr=subprocess.PIPE, check=False,
+            env={**os.environ, "TMPDIR": str(scratch)},
+        )
+    assert done.returncode == 0, done.stderr
+    lines = target.read_bytes().splitlines()
+    assert len(lines) == COUNT
+    totals = [json.loads(line)["scores"]["eurosar_agep"]["total"] for line in lines]
+    assert totals[1::3] == [11] * len(totals[1::3])  # the seed case, wherever it falls
+    assert [json.loads(line)["scores"]["eurosar_agep"]["total"] for line in lines[::3]] == [
+        totals[0]
+    ] * len(lines[::3])
+    assert list(scratch.iterdir()) == []  # the workers' parts are gone
+
+
+def test_an_unwritable_tmpdir_scores_the_batch_in_this_process(
+    files, tmp_path, capsys, monkeypatch
+) -> None:
+    import tempfile
+
+    assert main(["score", *files]) == 0
+    expected = capsys.readouterr().out
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no" / "such" / "folder"))
+    assert main(["score", *files]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == expected
+    assert captured.err == ""
+
+
+def test_a_part_that_cannot_be_written_means_scoring_in_this_process(
+    files, tmp_path, capsys, monkeypatch
+) -> None:
+    import tempfile
+
+    assert main(["score", *files]) == 0
+    expected = capsys.readouterr().out
+    not_a_folder = tmp_path / "not-a-folder"
+    not_a_folder.write_text("")  # the workers cannot open their parts in it (even as root)
+    monkeypatch.setattr(tempfile, "mkdtemp", lambda prefix: str(not_a_folder))
+    assert main(["score", *files]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == expected
+    assert captured.err == ""
+
+
+def test_a_part_is_copied_through_python_when_out_has_no_descriptor(tmp_path) -> None:
+    import io
+
+    part = tmp_path / "part.jsonl"
+    part.write_bytes(b"one\ntwo\n")
+    out = io.BytesIO()
+    batch._copy(str(part), out)  # type: ignore[arg-type]
+    assert out.getvalue() == b"one\ntwo\n"
