@@ -59,3 +59,31 @@ def test_any_text_parses_or_is_a_problem(text):
         findings.loads(text, "fuzz.yaml")
     except InputError as exc:
         assert exc.problems and all(str(p).startswith("fuzz.yaml") for p in exc.problems)
+
+
+def test_remembered_tags_and_numbers_keep_quoted_and_plain_apart():
+    # The same text, quoted and plain, read in either order: the memo never mixes them.
+    for text in ("a: '5'\nb: 5\nc: '2024-01-02'\nd: 2024-01-02\n",
+                 "d: 2024-01-02\nc: '2024-01-02'\nb: 5\na: '5'\n"):
+        data = parse(text, "t.yaml").data
+        assert data == yaml.safe_load(text)
+        assert data["a"] == "5" and data["b"] == 5 and data["c"] == "2024-01-02"
+
+
+def test_the_tag_memo_rests_on_the_safe_loader_having_no_path_resolvers():
+    from triage import yamlio
+
+    # A path resolver would make a tag depend on where the scalar is, not only its text.
+    assert not yamlio._StrictLoader.yaml_path_resolvers
+
+
+def test_the_memos_are_bounded(monkeypatch):
+    from triage import yamlio
+
+    monkeypatch.setattr(yamlio, "_RESOLVED", {})
+    monkeypatch.setattr(yamlio, "_CONSTRUCTED", {})
+    monkeypatch.setattr(yamlio, "_MEMO_SIZE", 5)
+    text = "".join(f"k{i}: {i}.5\n" for i in range(50)) + f"long: {'1' * 100}\n"
+    assert parse(text, "t.yaml").data == yaml.safe_load(text)
+    assert len(yamlio._RESOLVED) <= 5 and len(yamlio._CONSTRUCTED) <= 5
+    assert all(len(value) <= yamlio._MEMO_TEXT for _, value in yamlio._CONSTRUCTED)

@@ -69,6 +69,12 @@ def _parts(names: Sequence[str], workers: int) -> list[Sequence[str]]:
 def _pool(workers: int) -> Any:
     import multiprocessing
 
+    from triage import next_steps
+    from triage.knowledge import knowledge
+
+    # What every file needs, loaded once here: the workers inherit it.
+    knowledge()
+    next_steps.load()
     # fork: the workers inherit the imported modules instead of importing them again.
     return multiprocessing.get_context("fork").Pool(workers)
 

@@ -114,6 +114,12 @@ def _combined() -> Any:
     return template("".join(parts), finalize=_strip_separators)
 
 
+def load() -> None:
+    """Read and compile the rules now rather than on first use (before a batch forks its
+    workers, so that they inherit them instead of each doing it)."""
+    _combined()
+
+
 def histology_outcomes(findings: Findings, result: Result) -> dict[str, Any]:
     """Whether a histology result could move the EuroSCAR category: the category of the
     total with each histology option in place of the unknown one (other unknowns staying

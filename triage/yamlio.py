@@ -125,12 +125,42 @@ def decode_text(raw: bytes, source: str) -> str:
         ) from None
 
 
+#: Scalar tags remembered (text, implicit) -> tag; bounded in entries and text length.
+_RESOLVED: dict[tuple[str, Any], str] = {}
+_MEMO_SIZE = 20_000
+_MEMO_TEXT = 64
+#: Numbers and dates remembered (tag, text) -> value: a batch reads the same `11` or
+#: `38.5` in file after file, and PyYAML builds each in Python. Only immutable values.
+_CONSTRUCTED: dict[tuple[str, str], Any] = {}
+_IMMUTABLE = frozenset(
+    {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
+)
+_UNSEEN = object()
+
+
 class _StrictLoader(_Loader):  # type: ignore[misc, valid-type]
     """The safe loader, noting duplicate keys instead of letting the last one win."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.duplicates: list[tuple[str, yaml.Node, int]] = []
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        """The tag of a node; a plain scalar's from memory when its text was seen before.
+
+        The parser asks for every scalar, and answering runs the safe loader's regular
+        expressions; the same keys and short values (`typical`, `yes`, `38.5`) recur
+        across the files of a batch. Without path resolvers (the safe loader has none)
+        the tag depends on nothing but the text and how it was quoted."""
+        if kind is not yaml.ScalarNode or len(value) > _MEMO_TEXT:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = _RESOLVED.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(_RESOLVED) < _MEMO_SIZE:
+                _RESOLVED[key] = tag
+        return tag
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: dict[str, int] = {}
@@ -152,12 +182,20 @@ class _StrictLoader(_Loader):  # type: ignore[misc, valid-type]
                 return None
             if node.tag == _BOOL:
                 return self.bool_values[node.value.lower()]
+            key = (node.tag, node.value)
+            value = _CONSTRUCTED.get(key, _UNSEEN)
+            if value is not _UNSEEN:
+                return value
             try:
-                return self.construct_object(node, deep=True)
+                value = self.construct_object(node, deep=True)
             except (ValueError, OverflowError) as exc:  # e.g. a timestamp 2026-13-01
                 raise yaml.constructor.ConstructorError(
                     None, None, f"cannot read {node.value!r}: {exc}", node.start_mark
                 ) from None
+            if (node.tag in _IMMUTABLE and len(node.value) <= _MEMO_TEXT
+                    and len(_CONSTRUCTED) < _MEMO_SIZE):
+                _CONSTRUCTED[key] = value
+            return value
         if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
             return [self.construct_plain(child) for child in node.value]
         if isinstance(node, yaml.MappingNode) and node.tag == _MAP:

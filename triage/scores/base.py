@@ -33,13 +33,15 @@ class Cutoff:
     def __post_init__(self) -> None:
         if self.op not in _OPS:
             raise ValueError(f"operator {self.op!r} is not one of {', '.join(_OPS)}")
+        # Said once: rule texts quote a cutoff some twenty times per set of findings.
+        object.__setattr__(self, "_text", f"{self.op} {fmt_number(self.value)}")
 
     def test(self, x: float) -> bool:
         """Whether `x` meets the threshold."""
         return _OPS[self.op](x, self.value)
 
     def __str__(self) -> str:
-        return f"{self.op} {fmt_number(self.value)}"
+        return self._text  # type: ignore[attr-defined, no-any-return]
 
     @classmethod
     def parse(cls, text: str) -> Cutoff:
