@@ -244,6 +244,8 @@ def assess(findings: Findings) -> Assessment:
     flags, unknown = [], []
     for trigger in TRIGGERS:
         result = trigger.test(findings)
+        if result is False:
+            continue  # neither raised nor open: nothing to say about it
         answers = {p: answer_text(_GETTERS[p](findings)) for p in trigger.fields}
         entry = {
             "id": trigger.id,

@@ -152,14 +152,11 @@ class _StrictLoader(_Loader):  # type: ignore[misc, valid-type]
         expressions; the same keys and short values (`typical`, `yes`, `38.5`) recur
         across the files of a batch. Without path resolvers (the safe loader has none)
         the tag depends on nothing but the text and how it was quoted."""
-        if kind is not yaml.ScalarNode or len(value) > _MEMO_TEXT:
-            return super().resolve(kind, value, implicit)
-        key = (value, implicit)
-        tag = _RESOLVED.get(key)
+        tag = _RESOLVED.get((value, implicit)) if kind is _SCALAR else None
         if tag is None:
             tag = super().resolve(kind, value, implicit)
-            if len(_RESOLVED) < _MEMO_SIZE:
-                _RESOLVED[key] = tag
+            if kind is _SCALAR and len(value) <= _MEMO_TEXT and len(_RESOLVED) < _MEMO_SIZE:
+                _RESOLVED[(value, implicit)] = tag
         return tag
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
@@ -202,7 +199,11 @@ class _StrictLoader(_Loader):  # type: ignore[misc, valid-type]
             result: dict[Any, Any] = {}
             first_line: dict[Any, int] = {}
             for key_node, value_node in node.value:
-                key = self.construct_plain(key_node)
+                # Text keys and values (most of a file) are taken as they are, without a call.
+                if type(key_node) is _SCALAR and key_node.tag == _STR:
+                    key = key_node.value
+                else:
+                    key = self.construct_plain(key_node)
                 try:
                     seen = key in first_line
                 except TypeError:
@@ -216,11 +217,15 @@ class _StrictLoader(_Loader):  # type: ignore[misc, valid-type]
                     self.duplicates.append((str(key), key_node, first_line[key]))
                 else:
                     first_line[key] = key_node.start_mark.line + 1
-                result[key] = self.construct_plain(value_node)
+                if type(value_node) is _SCALAR and value_node.tag == _STR:
+                    result[key] = value_node.value
+                else:
+                    result[key] = self.construct_plain(value_node)
             return result
         return self.construct_object(node, deep=True)
 
 
+_SCALAR = yaml.ScalarNode
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
 _BOOL = "tag:yaml.org,2002:bool"
