@@ -67,6 +67,23 @@ def test_summary_at_the_end(snap_compare, scar, size):
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_summary_score_table_and_lists(snap_compare, scar, size):
+    """The EuroSCAR item table (one widget, columns wrapped to the width) and the bullet
+    lists around it (one widget each, items hanging from their bullets)."""
+
+    async def at_the_table(pilot) -> None:
+        await _steady(pilot)
+        await pilot.pause(0.3)
+        from triage.ui.widgets.summary import TableText
+
+        tables = list(pilot.app.query(TableText))
+        tables[1].scroll_visible(top=True, animate=False)  # the EuroSCAR items
+        await pilot.pause(0.3)
+
+    assert snap_compare(_app(scar, 999), terminal_size=size, run_before=at_the_table)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_drug_editor(snap_compare, scar, size):
     async def open_editor(pilot) -> None:
         await _steady(pilot)

@@ -652,9 +652,8 @@ class TriageApp(App[None]):
     def _finish(self) -> None:
         # Imported here: the Markdown widget (and markdown-it) cost 30 ms of start-up
         # before the first question, and are needed only at the end.
-        from textual.widgets import Markdown
-
         from triage.render import render
+        from triage.ui.widgets.summary import SummaryMarkdown
 
         self.chat.say("The interview is complete. The summary:", "note")
         # On screen the answers are the conversation just above: the summary leaves out its
@@ -664,7 +663,7 @@ class TriageApp(App[None]):
         markdown = render([("this interview", shown)], "md")
         # A follow-up visit ends with a new summary; the presentation day's goes.
         self.chat.query(".summary").remove()
-        summary = Markdown(markdown, classes="summary")
+        summary = SummaryMarkdown(markdown, classes="summary")
         self.chat.mount(summary)
         # Its top (the level, the red flags, the next steps) in view, not its provenance.
         self.call_after_refresh(summary.scroll_visible, top=True, animate=False)
