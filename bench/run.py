@@ -120,17 +120,19 @@ def run(runs: int) -> dict[str, object]:
         "goal": 1.5, "ratio": statistics.median(ui) / statistics.median(floor_ui),
         "measured": _summary(ui), "floor": _summary(floor_ui),
     }
-    done = subprocess.run([py, probe, "latency"], check=True, capture_output=True, text=True,
-                          env=ENV)
-    latency = json.loads(done.stdout)
+    # Each probe run gives the median of its samples at answer 5 and at answer 150; a few
+    # milliseconds each, so one run's ratio swings with the machine (0.8x to 1.35x on the
+    # shared development VM): several runs, and the ratio of their medians.
+    late, early = [], []
+    for _ in range(max(3, runs // 2)):
+        done = subprocess.run([py, probe, "latency"], check=True, capture_output=True,
+                              text=True, env=ENV)
+        latency = json.loads(done.stdout)
+        late.append(latency["answer_150_ms"] / 1000)
+        early.append(latency["answer_5_ms"] / 1000)
     figures["ui_latency_growth"] = {
-        "goal": 1.2, "ratio": latency["answer_150_ms"] / latency["answer_5_ms"],
-        "measured": {"median_s": latency["answer_150_ms"] / 1000,
-                     "min_s": latency["answer_150_ms"] / 1000,
-                     "max_s": latency["answer_150_ms"] / 1000},
-        "floor": {"median_s": latency["answer_5_ms"] / 1000,
-                  "min_s": latency["answer_5_ms"] / 1000,
-                  "max_s": latency["answer_5_ms"] / 1000},
+        "goal": 1.2, "ratio": statistics.median(late) / statistics.median(early),
+        "measured": _summary(late), "floor": _summary(early),
     }
 
     def peak(kind: str) -> float:
