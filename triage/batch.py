@@ -13,7 +13,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
@@ -79,14 +79,17 @@ def _pool(workers: int) -> Any:
     return multiprocessing.get_context("fork").Pool(workers)
 
 
-def _serial(names: Sequence[str], operators: Operators, encode: Encode) -> list[Outcome]:
+def _outcomes(names: Sequence[str], operators: Operators, encode: Encode) -> Iterator[Outcome]:
+    """Each file's outcome in turn, as it is scored (`-` reads stdin once)."""
     stdin = sys.stdin.buffer.read() if "-" in names else None
-    return [
-        score_one("<stdin>", operators, stdin, encode)
-        if n == "-"
-        else score_one(n, operators, encode=encode)
-        for n in names
-    ]
+    for n in names:
+        yield score_one("<stdin>", operators, stdin, encode) if n == "-" else score_one(
+            n, operators, encode=encode
+        )
+
+
+def _serial(names: Sequence[str], operators: Operators, encode: Encode) -> list[Outcome]:
+    return list(_outcomes(names, operators, encode))
 
 
 def _part(args: tuple[Sequence[str], Operators]) -> list[Outcome]:
@@ -110,7 +113,7 @@ def _lines_to(
 ) -> list[Problem]:
     """Write the lines of `names` to `out` in order; the problems of those that fail."""
     problems: list[Problem] = []
-    for _, line, found in _serial(names, operators, encode):
+    for _, line, found in _outcomes(names, operators, encode):  # written as they come
         if found:
             problems.extend(found)
         elif not problems:  # once a file fails, its part is never printed: stop writing
