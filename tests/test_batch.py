@@ -129,3 +129,28 @@ def test_a_part_is_copied_through_python_when_out_has_no_descriptor(tmp_path) ->
     out = io.BytesIO()
     batch._copy(str(part), out)  # type: ignore[arg-type]
     assert out.getvalue() == b"one\ntwo\n"
+
+
+def test_the_collector_is_paused_while_files_are_scored_and_restored_after(files) -> None:
+    import gc
+
+    from triage.scores.operators import DEFAULT
+
+    seen = []
+    outcomes = batch._outcomes(files[:3], DEFAULT, batch._same)
+    for _ in outcomes:
+        seen.append(gc.isenabled())
+    assert seen == [False, False, False]
+    assert gc.isenabled()
+
+
+def test_a_batch_abandoned_midway_gives_the_collector_back(files) -> None:
+    import gc
+
+    from triage.scores.operators import DEFAULT
+
+    outcomes = batch._outcomes(files[:3], DEFAULT, batch._same)
+    next(outcomes)
+    assert not gc.isenabled()
+    outcomes.close()
+    assert gc.isenabled()

@@ -9,6 +9,7 @@ of JSON per result back through the pool's pipes cost a fifth of a 2,000-file ba
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import shutil
 import sys
@@ -25,6 +26,8 @@ from triage.yamlio import decode_text, parse
 
 #: Below this many files a worker process costs more than it saves.
 PARALLEL_FROM = 64
+#: Files scored between two collections of the youngest objects (see _outcomes).
+COLLECT_EVERY = 250
 
 Outcome = tuple[str, Any, list[Problem]]
 Encode = Callable[[dict[str, Any]], Any]
@@ -80,12 +83,25 @@ def _pool(workers: int) -> Any:
 
 
 def _outcomes(names: Sequence[str], operators: Operators, encode: Encode) -> Iterator[Outcome]:
-    """Each file's outcome in turn, as it is scored (`-` reads stdin once)."""
+    """Each file's outcome in turn, as it is scored (`-` reads stdin once).
+
+    Scoring a file leaves no reference cycles (a collection after 1,000 files finds
+    nothing), so the collector's passes while a batch runs were pure cost: 5-10 % of it.
+    The collector is paused here and collects the youngest objects once every
+    COLLECT_EVERY files instead, in case some input ever does leave a cycle."""
     stdin = sys.stdin.buffer.read() if "-" in names else None
-    for n in names:
-        yield score_one("<stdin>", operators, stdin, encode) if n == "-" else score_one(
-            n, operators, encode=encode
-        )
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for count, n in enumerate(names, 1):
+            yield score_one("<stdin>", operators, stdin, encode) if n == "-" else score_one(
+                n, operators, encode=encode
+            )
+            if count % COLLECT_EVERY == 0:
+                gc.collect(0)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _serial(names: Sequence[str], operators: Operators, encode: Encode) -> list[Outcome]:
