@@ -203,7 +203,9 @@ def steps(
     for c in culprits:
         classes += [k for k in c["classes"] if k not in classes]
     context = {
-        "f": findings.model_dump(mode="json", by_alias=True),
+        # The model itself: its fields read as attributes, without a dump per file or the
+        # sandbox's failed attribute lookup before each dict key.
+        "f": findings,
         "r": result_json if result_json is not None else result.as_json(),
         "considered": considered,
         "scar": any(p in considered for p in SCAR),
