@@ -149,3 +149,32 @@ def test_the_key_covers_the_source_of_the_modules_that_build_it(
     assert built_cache.built("thing", b"data", lambda: "again", code=code) == "old"
     module_file.write_text("FIELDS = ('b', 'a')\n")  # the classes changed, the data did not
     assert built_cache.built("thing", b"data", lambda: "new", code=code) == "new"
+
+
+def test_an_entry_others_could_have_written_is_not_unpickled(cache: Path) -> None:
+    assert built_cache.built("thing", b"data", lambda: "mine") == "mine"
+    (entry,) = (cache / "thing").iterdir()
+    entry.chmod(0o666)  # anyone could have put a pickle of their choosing here
+    assert built_cache.built("thing", b"data", lambda: "rebuilt") == "rebuilt"
+    entry.chmod(0o600)
+    (cache / "thing").chmod(0o777)  # or replaced it, through the folder
+    assert built_cache.built("thing", b"data", lambda: "again") == "again"
+
+
+def test_an_entry_owned_by_someone_else_is_not_unpickled(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built_cache.built("thing", b"data", lambda: "mine")
+    monkeypatch.setattr(os, "getuid", lambda: os.stat(cache).st_uid + 1)
+    assert built_cache.built("thing", b"data", lambda: "rebuilt") == "rebuilt"
+
+
+def test_entries_are_written_for_this_user_alone_whatever_the_umask(cache: Path) -> None:
+    old = os.umask(0o002)  # user-private-group systems make files group-writable
+    try:
+        assert built_cache.built("thing", b"data", lambda: "first") == "first"
+    finally:
+        os.umask(old)
+    (entry,) = (cache / "thing").iterdir()
+    assert oct(entry.stat().st_mode & 0o777) == "0o600"
+    assert built_cache.built("thing", b"data", lambda: "again") == "first"  # read back

@@ -9,8 +9,10 @@ checkout between versions is never served a stale entry. Like the template cache
 optimisation only. If the folder cannot be written, or an entry cannot be read, triage
 builds as it would without it and says nothing.
 
-Entries are pickles, read back only from the user's own cache folder (mode 0700), which
-holds Jinja2's compiled templates with the same trust.
+Entries are pickles, and unpickling runs code: an entry is read back only when this user
+owns it and its folder, and neither can be written by anyone else (the folder is made
+0700), as for Jinja2's compiled templates beside it. `TRIAGE_CACHE_DIR` pointing at a
+shared folder therefore means building every time, not trusting another user's files.
 """
 
 from __future__ import annotations
@@ -61,10 +63,27 @@ def write(path: Path, data: bytes) -> None:
     try:
         path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
         temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(data)
+        # 0600 whatever the umask: an entry others could write is never read back.
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
         os.replace(temporary, path)
     except OSError:
         pass
+
+
+def _trusted(path: Path) -> bool:
+    """Whether an entry and its folder are this user's alone (see the module's note)."""
+    if not hasattr(os, "getuid"):
+        return True  # no owners to check (Windows): the user's profile folder
+    try:
+        for item in (path, path.parent):
+            status = os.stat(item)
+            if status.st_uid != os.getuid() or status.st_mode & 0o022:
+                return False
+    except OSError:
+        return False
+    return True
 
 
 def built(
@@ -75,7 +94,7 @@ def built(
     import pickle  # here: the UI's first screen uses this module and no pickle
 
     path = path_of(kind, key_of(data, *versions, code=code), ".pickle")
-    kept = read(path)
+    kept = read(path) if _trusted(path) else None
     if kept is not None:
         try:
             return pickle.loads(kept)  # our own entry, in the user's folder
