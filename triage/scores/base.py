@@ -12,6 +12,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -33,15 +34,18 @@ class Cutoff:
     def __post_init__(self) -> None:
         if self.op not in _OPS:
             raise ValueError(f"operator {self.op!r} is not one of {', '.join(_OPS)}")
-        # Said once: rule texts quote a cutoff some twenty times per set of findings.
-        object.__setattr__(self, "_text", f"{self.op} {fmt_number(self.value)}")
 
     def test(self, x: float) -> bool:
         """Whether `x` meets the threshold."""
         return _OPS[self.op](x, self.value)
 
+    @cached_property
+    def text(self) -> str:
+        """'>= 38' (said once: rule texts quote a cutoff some twenty times per file)."""
+        return f"{self.op} {fmt_number(self.value)}"
+
     def __str__(self) -> str:
-        return self._text  # type: ignore[attr-defined, no-any-return]
+        return self.text
 
     @classmethod
     def parse(cls, text: str) -> Cutoff:
