@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import io
 import os
 import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import Any, BinaryIO
 
 from triage import findings as findings_mod
 from triage.errors import InputError, Problem
@@ -32,10 +33,6 @@ COLLECT_EVERY = 250
 Outcome = tuple[str, Any, list[Problem]]
 Encode = Callable[[dict[str, Any]], Any]
 EncodeLine = Callable[[dict[str, Any]], bytes]
-
-
-class _Writes(Protocol):
-    def write(self, data: bytes, /) -> object: ...
 
 
 def _same(result: dict[str, Any]) -> dict[str, Any]:
@@ -125,7 +122,7 @@ def score_files(names: Sequence[str], operators: Operators) -> list[Outcome]:
 
 
 def _lines_to(
-    names: Sequence[str], operators: Operators, encode: EncodeLine, out: _Writes
+    names: Sequence[str], operators: Operators, encode: EncodeLine, out: BinaryIO
 ) -> list[Problem]:
     """Write the lines of `names` to `out` in order; the problems of those that fail."""
     problems: list[Problem] = []
@@ -179,20 +176,11 @@ def write_lines(
 def _in_process(
     names: Sequence[str], operators: Operators, encode: EncodeLine, out: BinaryIO
 ) -> list[Problem]:
-    problems = _lines_to(names, operators, encode, buffer := _Buffer())
+    # Kept until every file has been checked: nothing is printed if one fails.
+    problems = _lines_to(names, operators, encode, buffer := io.BytesIO())
     if not problems:
-        out.write(b"".join(buffer.lines))
+        out.write(buffer.getvalue())
     return problems
-
-
-class _Buffer:
-    """The lines of a small batch, kept until every file has been checked."""
-
-    def __init__(self) -> None:
-        self.lines: list[bytes] = []
-
-    def write(self, line: bytes) -> None:
-        self.lines.append(line)
 
 
 def _copy(path: str, out: BinaryIO) -> None:

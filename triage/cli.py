@@ -588,6 +588,12 @@ def _list_operators() -> int:
 
 #: Commands that start, work through their inputs and end (see triage.collector).
 HEADLESS = ("score", "replay", "check", "operators")
+COMMANDS: dict[str, Any] = {
+    "score": _score, "operators": lambda _: _list_operators(), "replay": _replay,
+    "check": _check, "run": _run, "sessions": _sessions, "resume": _resume,
+    "followup": _followup, "export": _export, "import": _import, "delete": _delete,
+    "serve": _serve,
+}
 
 
 def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> int:
@@ -601,21 +607,8 @@ def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> int
     if own_process and args.command in HEADLESS:
         collector.pause()
     try:
-        if args.command == "score":
-            return _score(args)
-        if args.command == "operators":
-            return _list_operators()
-        if args.command == "replay":
-            return _replay(args)
-        if args.command == "check":
-            return _check(args)
-        if args.command == "run":
-            return _run(args)
-        if args.command in ("sessions", "resume", "followup", "export", "import", "delete",
-                            "serve"):
-            return {"sessions": _sessions, "resume": _resume, "followup": _followup,
-                    "export": _export, "import": _import, "delete": _delete,
-                    "serve": _serve}[args.command](args)
+        if args.command is not None:
+            return COMMANDS[args.command](args)
         # No command: the assistant on the built-in dialog, in a terminal; help otherwise.
         if sys.stdin.isatty() and sys.stdout.isatty():
             return _run(None)

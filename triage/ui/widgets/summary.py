@@ -23,9 +23,7 @@ from textual.widgets._markdown import (  # the block classes Markdown builds its
     MarkdownListItem,
     MarkdownParagraph,
     MarkdownTable,
-    MarkdownTD,
     MarkdownTH,
-    MarkdownTR,
 )
 
 #: Between two columns: a space, a vertical rule, a space.
@@ -186,20 +184,14 @@ class OneWidgetTable(MarkdownTable):
     """A Markdown table block that composes one TableText instead of a widget per cell."""
 
     def compose(self):  # type: ignore[no-untyped-def, override]
-        headers: list[Content] = []
-        rows: list[list[Content]] = []
-        right: list[bool] = []
-        for block in _flatten(self):
-            if isinstance(block, MarkdownTH):
-                headers.append(block._content)
-                right.append("right" in str(block._token.attrs.get("style", "")))
-            elif isinstance(block, MarkdownTR):
-                rows.append([])
-            elif isinstance(block, MarkdownTD):
-                rows[-1].append(block._content)
-        rows = [row for row in rows if row]
-        self._headers, self._rows = headers, rows
-        yield TableText(headers, rows, right)
+        self._headers, self._rows = self._get_headers_and_rows()
+        # A column is right-aligned when its header cell says so (`---:` in the source).
+        right = [
+            "right" in str(block._token.attrs.get("style", ""))
+            for block in _flatten(self)
+            if isinstance(block, MarkdownTH)
+        ]
+        yield TableText(self._headers, self._rows, right)
 
 
 def _flatten(block: MarkdownBlock) -> Iterable[MarkdownBlock]:
