@@ -154,3 +154,11 @@ def test_a_batch_abandoned_midway_gives_the_collector_back(files) -> None:
     assert not gc.isenabled()
     outcomes.close()
     assert gc.isenabled()
+
+
+def test_workers_start_at_parallel_from_files_and_not_one_before(monkeypatch) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1, 2, 3})
+    names = [f"f{i}.yaml" for i in range(batch.PARALLEL_FROM)]
+    assert batch._workers(names[:-1]) == 1
+    assert batch._workers(names) == 4
+    assert batch._workers([*names[:-1], "-"]) == 1  # stdin is read in this process

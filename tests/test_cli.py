@@ -221,3 +221,13 @@ def test_a_missing_dialog_is_exit_2_with_its_name(capsys, argv):
     code, out, err = run(capsys, *argv)
     assert (code, out) == (2, "")
     assert err == "nope.yaml: no such file\n"
+
+
+def test_every_command_the_parser_knows_has_its_handler():
+    import argparse
+
+    from triage.cli import COMMANDS, _parser
+
+    (choices,) = [a.choices for a in _parser()._actions
+                  if isinstance(a, argparse._SubParsersAction)]
+    assert set(choices) == set(COMMANDS)

@@ -87,3 +87,14 @@ def test_the_memos_are_bounded(monkeypatch):
     assert parse(text, "t.yaml").data == yaml.safe_load(text)
     assert len(yamlio._RESOLVED) <= 5 and len(yamlio._CONSTRUCTED) <= 5
     assert all(len(value) <= yamlio._MEMO_TEXT for _, value in yamlio._CONSTRUCTED)
+
+
+def test_the_memos_keep_texts_up_to_their_limit_and_not_one_character_more(monkeypatch):
+    from triage import yamlio
+
+    monkeypatch.setattr(yamlio, "_RESOLVED", {})
+    monkeypatch.setattr(yamlio, "_CONSTRUCTED", {})
+    at, over = "1" * yamlio._MEMO_TEXT, "2" * (yamlio._MEMO_TEXT + 1)
+    assert parse(f"a: {at}\nb: {over}\n", "t.yaml").data == {"a": int(at), "b": int(over)}
+    assert {value for value, _ in yamlio._RESOLVED} == {"a", "b", at}
+    assert {value for _, value in yamlio._CONSTRUCTED} == {at}
