@@ -129,3 +129,82 @@ async def test_the_summary_markdown_mounts_one_widget_per_table_and_plain_list()
         from textual.widgets._markdown import MarkdownBullet
 
         assert len(app.query(MarkdownBullet)) == 1
+
+
+LISTS = """\
+# Lists
+
+1. first numbered, with **bold** text
+2. second
+3. third
+4. four
+5. five
+6. six
+7. seven
+8. eight
+9. nine
+10. ten
+
+- a bullet with `code` and a [link](https://example.org)
+- another
+
+> - quoted
+>   - nested in a quote
+
+3. numbered from three
+4. four
+
+- outer
+  - inner plain
+  - inner two
+"""
+
+
+def _screen_text(app: App[None]) -> list[str]:
+    return [strip.text.rstrip() for strip in app.screen._compositor.render_strips()]
+
+
+async def test_lists_read_as_the_stock_markdown_draws_them() -> None:
+    """Numbered lists (from any start, right-aligned numbers), bullets by nesting depth,
+    lists in quotes and in list items: the same text as Textual's own Markdown."""
+    from textual.widgets import Markdown
+
+    for width in (40, 80):
+        screens = []
+        for kind in (Markdown, SummaryMarkdown):
+            class Doc(App[None]):
+                def compose(self) -> ComposeResult:
+                    yield kind(LISTS)  # noqa: B023 (used before the loop moves on)
+
+            async with Doc().run_test(size=(width, 50)) as pilot:
+                await pilot.pause(0.2)
+                screens.append(_screen_text(pilot.app))
+        assert screens[0] == screens[1]
+        text = "\n".join(screens[1])
+        # Numbers right-aligned: "1." under the "0" of "10.".
+        assert text.index(" 1. first") - text.rindex("\n", 0, text.index(" 1. first")) == (
+            text.index("10. ten") - text.rindex("\n", 0, text.index("10. ten")))
+        assert "3. numbered from three" in text and "4. four" in text
+
+
+async def test_no_widget_is_made_for_a_table_cell_or_a_list_item(monkeypatch) -> None:
+    """Tables and plain lists are built from the parser's tokens: the cell, row and item
+    widgets the stock parser would make (and throw away) are never constructed."""
+    from textual.widgets import _markdown
+
+    made: list[str] = []
+    for name in ("MarkdownTD", "MarkdownTH", "MarkdownTR", "MarkdownUnorderedListItem",
+                 "MarkdownOrderedListItem"):
+        cls = getattr(_markdown, name)
+        monkeypatch.setattr(cls, "__init__", lambda self, *a, _n=name, _i=cls.__init__, **k:
+                            (made.append(_n), _i(self, *a, **k))[1])
+
+    class Doc(App[None]):
+        def compose(self) -> ComposeResult:
+            yield SummaryMarkdown(MARKDOWN.split("- outer")[0] + "1. one\n2. two\n")
+
+    async with Doc().run_test(size=(60, 20)) as pilot:
+        await pilot.pause(0.2)
+        assert len(pilot.app.query(TableText)) == 1
+        assert len(pilot.app.query(ListText)) == 2
+    assert made == []

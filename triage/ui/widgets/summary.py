@@ -2,28 +2,28 @@
 
 Textual's Markdown makes a widget per table cell and four per list item. A summary has
 six tables with some three hundred cells (every score item with its rule and source) and
-forty bullets: 520 widgets, and the summary cost 28 MB and a second to mount when the
-interview ended (drawn as here: 140 widgets, 15 MB, 0.6 s). Here a table is one widget
-that lays its columns out for the width it has, wraps each cell in its column, and draws
-the header in the theme's primary colour and the rules in a muted one, as the stock table
-does; a list of plain paragraphs is one widget that hangs each item from its bullet.
+fifty list items: 540 widgets made and 520 mounted, which cost 28 MB and a second when the
+interview ended. Here a table is one widget that lays its columns out for the width it
+has, wraps each cell in its column, and draws the header in the theme's primary colour
+and the rules in a muted one, as the stock table does; a list of plain paragraphs is one
+widget that hangs each item from its bullet or number. Both are built from markdown-it's
+tokens, so the summary makes 76 widgets (peak memory 10 MB over the interview's).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import ClassVar
 
+from markdown_it.token import Token
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Markdown
 from textual.widgets._markdown import (  # the block classes Markdown builds its widgets from
     MarkdownBlock,
-    MarkdownBulletList,
-    MarkdownListItem,
+    MarkdownList,
     MarkdownParagraph,
     MarkdownTable,
-    MarkdownTH,
 )
 
 #: Between two columns: a space, a vertical rule, a space.
@@ -180,48 +180,129 @@ class ListText(_Drawn):
         return lines
 
 
-class OneWidgetTable(MarkdownTable):
-    """A Markdown table block that composes one TableText instead of a widget per cell."""
+#: The token type a collapsed table or list travels as: the stock parser hands a type it
+#: does not know to `unhandled_token`, which adds the block where the token stood.
+COLLAPSED = "summary_one_widget_block"
+#: The tokens a plain list holds: items of paragraphs and nothing else.
+PLAIN_LIST = frozenset({"list_item_open", "list_item_close", "paragraph_open",
+                        "paragraph_close", "inline"})
+
+
+class TableBlock(MarkdownTable):
+    """A Markdown table drawn by one TableText."""
+
+    def __init__(self, markdown: Markdown, token: Token, headers: list[Content],
+                 rows: list[list[Content]], right: list[bool]) -> None:
+        super().__init__(markdown, token)
+        self._headers, self._rows, self._right = headers, rows, right
 
     def compose(self):  # type: ignore[no-untyped-def, override]
-        self._headers, self._rows = self._get_headers_and_rows()
-        # A column is right-aligned when its header cell says so (`---:` in the source).
-        right = [
-            "right" in str(block._token.attrs.get("style", ""))
-            for block in _flatten(self)
-            if isinstance(block, MarkdownTH)
-        ]
-        yield TableText(self._headers, self._rows, right)
+        yield TableText(self._headers, self._rows, self._right)
 
 
-def _flatten(block: MarkdownBlock) -> Iterable[MarkdownBlock]:
-    for child in block._blocks:
-        yield child
-        yield from _flatten(child)
+class ListBlock(MarkdownList):
+    """A bulleted or numbered list of plain paragraphs drawn by one ListText."""
 
+    DEFAULT_CSS = "ListBlock { margin: 0 0 1 0; padding: 0 0; }"  # as the stock lists
 
-class OneWidgetBulletList(MarkdownBulletList):
-    """A bulleted list whose items are paragraphs only, as one ListText; any other list
-    (a nested list, a code block in an item) is composed as Textual composes it."""
+    def __init__(self, markdown: Markdown, token: Token,
+                 items: list[tuple[str, list[Content]]]) -> None:
+        super().__init__(markdown, token)
+        self._items = items
 
     def compose(self):  # type: ignore[no-untyped-def, override]
-        items: list[tuple[str, list[Content]]] = []
-        for block in self._blocks:
-            if not isinstance(block, MarkdownListItem):
-                continue
-            if not all(type(child) is MarkdownParagraph for child in block._blocks):
-                yield from super().compose()
-                return
-            items.append((block.bullet, [child._content for child in block._blocks]))
-        self._blocks.clear()
-        yield ListText(items)
+        yield ListText(self._items)
+
+
+def _close_of(tokens: Sequence[Token], index: int) -> int:
+    """The index of the token that closes the one opened at `index`."""
+    opening = tokens[index]
+    closing = opening.type.replace("_open", "_close")
+    for end in range(index + 1, len(tokens)):
+        if tokens[end].type == closing and tokens[end].level == opening.level:
+            return end
+    return len(tokens) - 1  # markdown-it always closes what it opens
 
 
 class SummaryMarkdown(Markdown):
-    """The summary's Markdown: its tables and plain bulleted lists drawn one widget each."""
+    """The summary's Markdown: each table and each list of plain paragraphs is one widget.
 
-    BLOCKS: ClassVar[dict[str, type[MarkdownBlock]]] = {
-        **Markdown.BLOCKS,
-        "table_open": OneWidgetTable,
-        "bullet_list_open": OneWidgetBulletList,
-    }
+    They are built straight from markdown-it's tokens: the stock parser would first make a
+    widget for every cell, row and list item (four hundred for a summary) only for the
+    table to read their text back, which cost 5 MB at the end of an interview."""
+
+    def _parse_markdown(self, tokens: Iterable[Token]) -> Iterable[MarkdownBlock]:
+        return super()._parse_markdown(self._collapsed(list(tokens)))
+
+    def unhandled_token(self, token: Token) -> MarkdownBlock | None:
+        if token.type == COLLAPSED:
+            return token.meta["block"]
+        return super().unhandled_token(token)
+
+    def _collapsed(self, tokens: list[Token]) -> Iterator[Token]:
+        """The tokens, with each table and plain list replaced by one token carrying its
+        block; any other list (a nested list, a code block in an item) is left to the
+        stock parser, and the plain lists inside it are collapsed in turn."""
+        self._scratch: MarkdownBlock | None = None
+        bullets_open = 0  # the stock parser picks the bullet symbol by nesting depth
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            if token.type in ("table_open", "bullet_list_open", "ordered_list_open"):
+                end = _close_of(tokens, index)
+                inside = tokens[index + 1:end]
+                block = (self._table(token, inside) if token.type == "table_open"
+                         else self._list(token, inside, bullets_open))
+                if block is not None:
+                    yield Token(COLLAPSED, "", 0, level=token.level, meta={"block": block})
+                    index = end + 1
+                    continue
+            bullets_open += {"bullet_list_open": 1, "bullet_list_close": -1}.get(token.type, 0)
+            yield token
+            index += 1
+
+    def _content(self, inline: Token) -> Content:
+        """An inline token's text and styles, as the stock blocks convert it."""
+        if self._scratch is None:
+            self._scratch = MarkdownParagraph(self, inline)
+        return self._scratch._token_to_content(inline)
+
+    def _table(self, opening: Token, inside: list[Token]) -> TableBlock:
+        headers: list[Content] = []
+        rows: list[list[Content]] = []
+        right: list[bool] = []
+        cells = headers
+        for token in inside:
+            if token.type == "tbody_open":
+                cells = None  # type: ignore[assignment]
+            elif token.type == "tr_open" and cells is not headers:
+                rows.append([])
+                cells = rows[-1]
+            elif token.type == "th_open":
+                # A column is right-aligned when its header says so (`---:` in the source).
+                right.append("right" in str(token.attrs.get("style", "")))
+            if token.type in ("th_open", "td_open"):
+                cells.append(Content())
+            elif token.type == "inline":
+                cells[-1] = self._content(token)
+        return TableBlock(self, opening, headers, rows, right)
+
+    def _list(self, opening: Token, inside: list[Token], bullets_open: int) -> ListBlock | None:
+        if any(token.type not in PLAIN_LIST for token in inside):
+            return None
+        items: list[tuple[str, list[Content]]] = []
+        for token in inside:
+            if token.type == "list_item_open":
+                items.append((self.BULLETS[bullets_open % len(self.BULLETS)], []))
+            elif token.type == "inline":
+                items[-1][1].append(self._content(token))
+        if opening.type == "ordered_list_open" and items:
+            # Numbered from the first item's number, right-aligned with a space before the
+            # widest, as the stock list numbers them.
+            first = next(t.info for t in inside if t.type == "list_item_open")
+            start = int(first) if first.isdigit() else 1
+            numbers = [f"{n}. " for n in range(start, start + len(items))]
+            width = max(len(n) for n in numbers) + 1
+            items = [(n.rjust(width), paragraphs)
+                     for n, (_, paragraphs) in zip(numbers, items, strict=True)]
+        return ListBlock(self, opening, items)
