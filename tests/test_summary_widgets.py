@@ -208,3 +208,19 @@ async def test_no_widget_is_made_for_a_table_cell_or_a_list_item(monkeypatch) ->
         assert len(pilot.app.query(TableText)) == 1
         assert len(pilot.app.query(ListText)) == 2
     assert made == []
+
+
+def test_text_that_looks_like_a_web_address_stays_text() -> None:
+    """A typed drug name is shown as typed: no link is made of it (the stock parser's
+    linkify would), and tables still parse."""
+    from markdown_it import MarkdownIt
+
+    from triage.ui.widgets.summary import summary_parser
+
+    def kinds(parser: MarkdownIt) -> set[str]:
+        tokens = parser.parse("Suspect: www.example.org\n\n| A |\n|---|\n| 1 |\n")
+        return {t.type for t in tokens} | {c.type for t in tokens for c in t.children or []}
+
+    assert "link_open" in kinds(MarkdownIt("gfm-like"))
+    assert "link_open" not in kinds(summary_parser())
+    assert "table_open" in kinds(summary_parser())

@@ -13,8 +13,9 @@ tokens, so the summary makes 76 widgets (peak memory 10 MB over the interview's)
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from textual.content import Content
 from textual.widget import Widget
@@ -214,6 +215,14 @@ class ListBlock(MarkdownList):
         yield ListText(self._items)
 
 
+def summary_parser() -> MarkdownIt:
+    """CommonMark with tables and strikethrough: the stock "gfm-like" parser without its
+    linkify rule and raw HTML. The summary's Markdown is ours and holds neither; a typed
+    drug name that looks like a web address stays text instead of becoming a link, and
+    linkify's module and patterns (half a megabyte) are not loaded at the summary."""
+    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+
+
 def _close_of(tokens: Sequence[Token], index: int) -> int:
     """The index of the token that closes the one opened at `index`."""
     opening = tokens[index]
@@ -230,6 +239,10 @@ class SummaryMarkdown(Markdown):
     They are built straight from markdown-it's tokens: the stock parser would first make a
     widget for every cell, row and list item (four hundred for a summary) only for the
     table to read their text back, which cost 5 MB at the end of an interview."""
+
+    def __init__(self, markdown: str | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("parser_factory", summary_parser)
+        super().__init__(markdown, **kwargs)
 
     def _parse_markdown(self, tokens: Iterable[Token]) -> Iterable[MarkdownBlock]:
         return super()._parse_markdown(self._collapsed(list(tokens)))
