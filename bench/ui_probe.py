@@ -41,6 +41,7 @@ async def first(kind: str) -> None:
         return
     from argparse import Namespace
 
+    _as_the_command_line()
     from triage.cli import assistant
     from triage.ui.widgets.chat import Bubble
 
@@ -52,6 +53,15 @@ async def first(kind: str) -> None:
         assert any(b.kind == "question" for b in app.query(Bubble))
         assert app.engine.current().question.id == "detachment_any"
     print(f"{(app.first_question_at - START) * 1000:.1f}")
+
+
+def _as_the_command_line() -> None:
+    """What `triage.cli.main` does before any command: pydantic's plugin lookup off (its
+    loader alone imports importlib.metadata and email, 1.6 MB). The probes start the app
+    directly, and would otherwise measure a start-up no user gets."""
+    from triage.plugins_off import plugins_off
+
+    plugins_off()
 
 
 def _next_answer(engine, drugs: int) -> str:  # type: ignore[no-untyped-def]
@@ -77,6 +87,7 @@ async def latency() -> dict[str, float]:
     caches) does not fall on one side only."""
     from textual.widgets import Input
 
+    _as_the_command_line()
     from triage.dialog.loader import default_dialog_path, load_dialog
     from triage.ui.app import make_app
     from triage.ui.replay import type_answer
@@ -118,6 +129,7 @@ async def memory(kind: str) -> None:
     else:
         from pathlib import Path
 
+        _as_the_command_line()
         from triage import transcript
         from triage.dialog.loader import default_dialog_path, load_dialog
         from triage.ui.replay import replay_through_ui
