@@ -5,6 +5,8 @@
     python bench/ui_probe.py latency         # ms from Enter to the next question, at 5 and 150
     python bench/ui_probe.py memory triage   # peak RSS (kB) of the assistant at the summary
     python bench/ui_probe.py memory minimal  # peak RSS (kB) of the minimal app, shown
+    python bench/ui_probe.py memory libraries  # the same, in a process that has used the
+                                               # core's libraries (a second, informative floor)
 """
 
 from __future__ import annotations
@@ -29,6 +31,22 @@ def minimal_app() -> object:
             yield Input()
 
     return Minimal()
+
+
+def _use_the_libraries() -> None:
+    """Load what pydantic, Jinja2 and PyYAML load when they do any work at all: validate
+    one model, render one template, parse one document. (`import pydantic` alone is lazy:
+    its model machinery, some 7 MB, comes with the first model.)"""
+    import jinja2
+    import pydantic
+    import yaml
+
+    class One(pydantic.BaseModel):
+        value: int
+
+    One.model_validate({"value": 1})
+    jinja2.Environment(autoescape=True).from_string("{{ value }}").render(value=1)
+    yaml.load("value: 1", Loader=yaml.CSafeLoader)
 
 
 async def first(kind: str) -> None:
@@ -120,9 +138,9 @@ async def latency() -> dict[str, float]:
 async def memory(kind: str) -> None:
     """Peak resident memory of the process: the minimal app once shown, or the assistant
     after the whole seed interview typed into it, at its summary."""
-    import resource
-
-    if kind == "minimal":
+    if kind in ("minimal", "libraries"):
+        if kind == "libraries":
+            _use_the_libraries()
         app: object = minimal_app()
         async with app.run_test(size=(120, 40)) as pilot:  # type: ignore[attr-defined]
             await pilot.pause()
@@ -137,8 +155,24 @@ async def memory(kind: str) -> None:
         seed = Path(__file__).resolve().parents[1] / "examples" / "seed-agep-ivig.transcript.yaml"
         script, _ = transcript.load(seed)
         await replay_through_ui(script, load_dialog(default_dialog_path()))
-    # Linux reports kilobytes.
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    print(_peak_kb())
+
+
+def _peak_kb() -> int:
+    """This program's peak resident memory, in kB: the kernel's high-water mark of its
+    address space. Not getrusage's ru_maxrss, which survives exec: a probe started from a
+    larger process (pytest, 57 MB) reported its parent's peak instead of its own."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    import resource  # not Linux: the closest figure there is (macOS counts it in bytes)
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak // 1024 if sys.platform == "darwin" else peak
 
 
 if __name__ == "__main__":

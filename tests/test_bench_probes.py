@@ -1,0 +1,27 @@
+"""The benchmark's probes run and report what bench/run.py reads (a number on the last
+line): a probe that broke would only show up when someone next runs the bench."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+PROBE = Path(__file__).resolve().parents[1] / "bench" / "ui_probe.py"
+
+
+def _last_number(*args: str) -> float:
+    done = subprocess.run([sys.executable, str(PROBE), *args], capture_output=True,
+                          text=True, timeout=120, check=True)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def test_the_libraries_floor_holds_more_than_the_bare_app() -> None:
+    bare = _last_number("memory", "minimal")
+    libraries = _last_number("memory", "libraries")
+    # pydantic's model machinery, Jinja2 and PyYAML: some 13 MB on Linux (kilobytes here).
+    assert libraries - bare > 5_000
+
+
+def test_the_first_question_probe_reports_milliseconds() -> None:
+    assert 0 < _last_number("first", "triage") < 60_000
