@@ -1,7 +1,8 @@
 """Conditions and conversions in dialogs: Jinja2 expressions compiled in a sandbox.
 
 No eval and no parser of our own: `jinja2.sandbox.ImmutableSandboxedEnvironment`
-compiles each expression once; it cannot reach Python internals or change its inputs.
+(`triage/dialog/sandbox.py`) compiles each expression once; it cannot reach Python
+internals or change its inputs.
 """
 
 from __future__ import annotations
@@ -22,14 +23,14 @@ def environment(finalize: Callable[[Any], Any] | None = None) -> Any:
     """The sandboxed environment (built on first use: importing Jinja2 costs start-up);
     `finalize`, if given, filters every value a template prints (one environment each)."""
     from jinja2 import ChainableUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+    from triage.dialog.sandbox import Sandbox
     from triage.jinja_cache import QuietBytecodeCache, SourceLoader
     from triage.scores.base import fmt_number
 
     # Chainable: `findings.labs.leukocytes_per_mm3` is undefined, not an error, while
     # the labs are unknown; an undefined value compares unequal to everything.
-    env = ImmutableSandboxedEnvironment(
+    env = Sandbox(
         undefined=ChainableUndefined,
         loader=SourceLoader(),
         bytecode_cache=QuietBytecodeCache(),
