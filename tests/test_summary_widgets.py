@@ -224,3 +224,29 @@ def test_text_that_looks_like_a_web_address_stays_text() -> None:
     assert "link_open" in kinds(MarkdownIt("gfm-like"))
     assert "link_open" not in kinds(summary_parser())
     assert "table_open" in kinds(summary_parser())
+
+
+async def test_table_cells_keep_their_text_styles_and_a_short_row_is_padded() -> None:
+    source = """\
+| Item | Points |
+|---|--:|
+| **Fever** | +1 |
+| Histology |
+
+| Only | A header |
+|---|---|
+"""
+
+    class Doc(App[None]):
+        def compose(self) -> ComposeResult:
+            yield SummaryMarkdown(source)
+
+    async with Doc().run_test(size=(60, 20)) as pilot:
+        await pilot.pause(0.2)
+        full, header_only = list(pilot.app.query(TableText))
+    assert [h.plain for h in full.headers] == ["Item", "Points"]
+    assert [[c.plain for c in row] for row in full.rows] == [["Fever", "+1"], ["Histology", ""]]
+    assert full.right == [False, True]
+    assert any(span.style == ".strong" for span in full.rows[0][0].spans)  # **Fever**
+    assert [h.plain for h in header_only.headers] == ["Only", "A header"]
+    assert header_only.rows == []

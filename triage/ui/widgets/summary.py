@@ -7,7 +7,7 @@ interview ended. Here a table is one widget that lays its columns out for the wi
 has, wraps each cell in its column, and draws the header in the theme's primary colour
 and the rules in a muted one, as the stock table does; a list of plain paragraphs is one
 widget that hangs each item from its bullet or number. Both are built from markdown-it's
-tokens, so the summary makes 76 widgets (peak memory 10 MB over the interview's).
+tokens, so the summary makes 76 widgets (peak memory 9 MB over the interview's).
 """
 
 from __future__ import annotations
@@ -238,11 +238,13 @@ class SummaryMarkdown(Markdown):
 
     They are built straight from markdown-it's tokens: the stock parser would first make a
     widget for every cell, row and list item (four hundred for a summary) only for the
-    table to read their text back, which cost 5 MB at the end of an interview."""
+    table to read their text back, which cost 6 MB at the end of an interview."""
 
     def __init__(self, markdown: str | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("parser_factory", summary_parser)
         super().__init__(markdown, **kwargs)
+        #: One block that converts every inline token (made on first use).
+        self._scratch: MarkdownBlock | None = None
 
     def _parse_markdown(self, tokens: Iterable[Token]) -> Iterable[MarkdownBlock]:
         return super()._parse_markdown(self._collapsed(list(tokens)))
@@ -256,7 +258,6 @@ class SummaryMarkdown(Markdown):
         """The tokens, with each table and plain list replaced by one token carrying its
         block; any other list (a nested list, a code block in an item) is left to the
         stock parser, and the plain lists inside it are collapsed in turn."""
-        self._scratch: MarkdownBlock | None = None
         bullets_open = 0  # the stock parser picks the bullet symbol by nesting depth
         index = 0
         while index < len(tokens):
@@ -284,20 +285,21 @@ class SummaryMarkdown(Markdown):
         headers: list[Content] = []
         rows: list[list[Content]] = []
         right: list[bool] = []
-        cells = headers
+        in_body = False
         for token in inside:
-            if token.type == "tbody_open":
-                cells = None  # type: ignore[assignment]
-            elif token.type == "tr_open" and cells is not headers:
+            kind = token.type
+            if kind == "tbody_open":
+                in_body = True
+            elif kind == "tr_open" and in_body:
                 rows.append([])
-                cells = rows[-1]
-            elif token.type == "th_open":
+            elif kind == "th_open":
+                headers.append(Content())
                 # A column is right-aligned when its header says so (`---:` in the source).
                 right.append("right" in str(token.attrs.get("style", "")))
-            if token.type in ("th_open", "td_open"):
-                cells.append(Content())
-            elif token.type == "inline":
-                cells[-1] = self._content(token)
+            elif kind == "td_open":
+                rows[-1].append(Content())
+            elif kind == "inline":
+                (rows[-1] if in_body else headers)[-1] = self._content(token)
         return TableBlock(self, opening, headers, rows, right)
 
     def _list(self, opening: Token, inside: list[Token], bullets_open: int) -> ListBlock | None:
