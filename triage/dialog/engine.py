@@ -567,6 +567,8 @@ class Engine:
                 item[q.id] = shown
 
         def enabled(q: Question, **context: Any) -> bool:
+            if q.enable_when is None:  # most questions: no call, no context to build
+                return True
             try:
                 return self._memo.holds(
                     q.enable_when, answers=context_answers, findings=previous,
