@@ -567,7 +567,7 @@ class Engine:
                 item[q.id] = shown
 
         def enabled(q: Question, **context: Any) -> bool:
-            if q.enable_when is None:  # most questions: no call, no context to build
+            if q.enable_when is None:  # half the questions: no call, no context to build
                 return True
             try:
                 return self._memo.holds(
