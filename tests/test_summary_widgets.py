@@ -193,17 +193,38 @@ async def test_no_widget_is_made_for_a_table_cell_or_a_list_item(monkeypatch) ->
     from textual.widgets import _markdown
 
     made: list[str] = []
+
+    def counting(cls: type) -> object:
+        stock = cls.__init__
+
+        def init(self: object, *args: object, **kwargs: object) -> None:
+            made.append(cls.__name__)
+            stock(self, *args, **kwargs)
+
+        return init
+
     for name in ("MarkdownTD", "MarkdownTH", "MarkdownTR", "MarkdownUnorderedListItem",
                  "MarkdownOrderedListItem"):
         cls = getattr(_markdown, name)
-        monkeypatch.setattr(cls, "__init__", lambda self, *a, _n=name, _i=cls.__init__, **k:
-                            (made.append(_n), _i(self, *a, **k))[1])
+        monkeypatch.setattr(cls, "__init__", counting(cls))
+
+    source = MARKDOWN.split("- outer")[0] + "1. one\n2. two\n"
 
     class Doc(App[None]):
-        def compose(self) -> ComposeResult:
-            yield SummaryMarkdown(MARKDOWN.split("- outer")[0] + "1. one\n2. two\n")
+        def __init__(self, kind: type) -> None:
+            super().__init__()
+            self.kind = kind
 
-    async with Doc().run_test(size=(60, 20)) as pilot:
+        def compose(self) -> ComposeResult:
+            yield self.kind(source)
+
+    from textual.widgets import Markdown
+
+    async with Doc(Markdown).run_test(size=(60, 20)) as pilot:  # the count sees them
+        await pilot.pause(0.2)
+    assert {"MarkdownTD", "MarkdownUnorderedListItem", "MarkdownOrderedListItem"} <= set(made)
+    made.clear()
+    async with Doc(SummaryMarkdown).run_test(size=(60, 20)) as pilot:
         await pilot.pause(0.2)
         assert len(pilot.app.query(TableText)) == 1
         assert len(pilot.app.query(ListText)) == 2
