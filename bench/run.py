@@ -14,6 +14,9 @@ Figures (goals from the issues):
 - UI peak memory: peak RSS of the assistant at the summary of the seed interview vs the
   minimal Textual app (<= 1.5x); also shown, without a goal, against the minimal app in
   a process that has used pydantic, Jinja2 and PyYAML.
+
+Also reported: the CPU time other programs used while the bench ran, and what the
+hypervisor took. A figure from a busy machine is not a figure of triage.
 """
 
 from __future__ import annotations
@@ -62,6 +65,52 @@ def _pair(cmd: list[str], floor: list[str], runs: int, **kwargs: object):
     return measured, floors
 
 
+def _cpu_seconds() -> tuple[float, float] | None:
+    """(CPU seconds the whole machine has been busy, seconds stolen by the hypervisor)
+    from /proc/stat; None where there is no /proc."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = [int(v) for v in stat.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    hz = os.sysconf("SC_CLK_TCK")
+    return (user + nice + system + irq + softirq) / hz, steal / hz
+
+
+def _own_cpu_seconds() -> float:
+    """CPU seconds this bench and the processes it ran (waited for) have used."""
+    import resource
+
+    mine, theirs = (resource.getrusage(w) for w in (resource.RUSAGE_SELF,
+                                                   resource.RUSAGE_CHILDREN))
+    return mine.ru_utime + mine.ru_stime + theirs.ru_utime + theirs.ru_stime
+
+
+class Quiet:
+    """How quiet the machine stayed while the bench ran: the CPU time that other programs
+    used meanwhile, and what the hypervisor took. The batch uses both cores and its floor
+    one, so another busy program moves the batch figure most."""
+
+    def __init__(self) -> None:
+        self.start = _cpu_seconds()
+        self.own = _own_cpu_seconds()
+        self.clock = time.perf_counter()
+
+    def report(self) -> dict[str, float] | None:
+        end = _cpu_seconds()
+        if self.start is None or end is None:
+            return None
+        wall = time.perf_counter() - self.clock
+        others = max((end[0] - self.start[0]) - (_own_cpu_seconds() - self.own), 0.0)
+        return {
+            "wall_s": wall,
+            "others_cpu_s": others,
+            "others_share_of_one_core": others / wall,
+            "stolen_s": end[1] - self.start[1],
+        }
+
+
 def _summary(times: list[float]) -> dict[str, float]:
     return {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times)}
 
@@ -85,6 +134,7 @@ def _make_files(folder: Path, count: int) -> list[Path]:
 def run(runs: int) -> dict[str, object]:
     py = sys.executable
     figures: dict[str, object] = {}
+    quiet = Quiet()
 
     cold, floor = _pair(
         [py, "-m", "triage", "score", str(SEED), "--format", "json"],
@@ -184,6 +234,7 @@ def run(runs: int) -> dict[str, object]:
         "machine": f"{platform.machine()}, {platform.processor() or 'unknown cpu'}, "
         f"Python {platform.python_version()}",
         "figures": figures,
+        "others_on_the_machine": quiet.report(),
     }
 
 
@@ -197,6 +248,11 @@ def main() -> int:
         print(json.dumps(report, indent=2))
         return 0
     print(f"machine: {report['machine']}")
+    others = report["others_on_the_machine"]
+    if isinstance(others, dict):
+        print(f"other programs used {others['others_cpu_s']:.1f} CPU s over the "
+              f"{others['wall_s']:.0f} s run ({others['others_share_of_one_core']:.0%} of one "
+              f"core); the hypervisor took {others['stolen_s']:.1f} s")
     print(f"{'figure':28} {'ratio':>7} {'goal':>6}  measured (median, min-max) vs floor")
     for name, f in report["figures"].items():  # type: ignore[union-attr]
         m, fl = f["measured"], f["floor"]
