@@ -49,14 +49,6 @@ def path_of(kind: str, key: str, suffix: str) -> Path:
     return cache_dir() / kind / f"{key}{suffix}"
 
 
-def read(path: Path) -> bytes | None:
-    """The bytes of an entry, or None when there is none (or it cannot be read)."""
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
-
-
 def write(path: Path, data: bytes) -> None:
     """Keep an entry: written whole under another name, then renamed into place, so that a
     reader never sees half of one; silent when the folder cannot be made or written."""
@@ -94,11 +86,10 @@ def built(
     import pickle  # here: the UI's first screen uses this module and no pickle
 
     path = path_of(kind, key_of(data, *versions, code=code), ".pickle")
-    kept = read(path) if _trusted(path) else None
-    if kept is not None:
+    if _trusted(path):  # false too when there is no entry
         try:
-            return pickle.loads(kept)  # our own entry, in the user's folder
-        except Exception:  # a damaged entry, or one of a class since renamed: build again
+            return pickle.loads(path.read_bytes())  # our own entry, in the user's folder
+        except Exception:  # unreadable, damaged, or of a class since renamed: build again
             pass
     value = build()
     write(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))

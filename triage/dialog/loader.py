@@ -10,6 +10,7 @@ from pathlib import Path
 from triage import validation
 from triage.dialog.model import Dialog, Question, Section
 from triage.errors import InputError, Problem
+from triage.paths import default_dialog_path as default_dialog_path  # for callers
 from triage.yamlio import Document, parse, read_text
 
 
@@ -175,10 +176,3 @@ def load_dialog(path: Path, source: str | None = None) -> LoadedDialog:
 def loads_dialog(text: str, source: str = "<dialog>") -> LoadedDialog:
     """Read and check a dialog from text."""
     return from_document(parse(text, source))
-
-
-def default_dialog_path() -> Path:
-    """The built-in interview, dialogs/scar.yaml."""
-    from triage import paths
-
-    return paths.default_dialog_path()
