@@ -67,3 +67,30 @@ def test_a_program_calling_main_keeps_its_collector_as_it_was(capsys) -> None:
     assert '"total": 11' in capsys.readouterr().out
     assert gc.isenabled()
     assert gc.get_freeze_count() == frozen
+
+
+def test_score_freezes_the_drug_knowledge_and_the_rules_with_start_up(tmp_path) -> None:
+    # The batch's workers fork after start-up's freeze: what every file needs must be
+    # loaded by then, or the workers inherit it unfrozen (triage.collector's docstring).
+    code = textwrap.dedent(f"""
+        import contextlib, io
+        from triage import cli, collector, next_steps
+        from triage.knowledge import knowledge
+        loaded = []
+        original = collector.started
+        def started():
+            loaded.append((knowledge.cache_info().currsize,
+                           next_steps._combined.cache_info().currsize))
+            original()
+        collector.started = started
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert cli.main(["score", {str(SEED)!r}], own_process=True) == 0
+        print(loaded)
+    """)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False,
+        env={"TRIAGE_STORE": str(tmp_path / "s.db"), "PATH": "/usr/bin:/bin",
+             "TRIAGE_CACHE_DIR": str(tmp_path / "cache")},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[(1, 1)]"

@@ -66,15 +66,21 @@ def _parts(names: Sequence[str], workers: int) -> list[Sequence[str]]:
     return [names[i : i + size] for i in range(0, len(names), size)]
 
 
-def _pool(workers: int) -> Any:
-    import multiprocessing
-
+def prepare() -> None:
+    """Load what scoring any file needs (the drug knowledge, the next-step rules) now, as
+    part of start-up rather than with the first file: the batch's workers then inherit it,
+    and the command freezes it with the rest of start-up (see triage.collector)."""
     from triage import next_steps
     from triage.knowledge import knowledge
 
-    # What every file needs, loaded once here: the workers inherit it.
     knowledge()
     next_steps.load()
+
+
+def _pool(workers: int) -> Any:
+    import multiprocessing
+
+    prepare()  # loaded once here, whoever calls: the workers inherit it
     # fork: the workers inherit the imported modules instead of importing them again.
     return multiprocessing.get_context("fork").Pool(workers)
 

@@ -186,9 +186,10 @@ def _operators(pairs: Sequence[str]) -> object:
 
 
 def _score(args: argparse.Namespace) -> int:
-    from triage.batch import score_files, write_lines
+    from triage.batch import prepare, score_files, write_lines
     from triage.render import json_line, render
 
+    prepare()
     collector.started()
     try:
         operators = _operators(args.operator)

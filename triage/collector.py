@@ -7,8 +7,10 @@ while they are made, and once more at exit, and frees nothing: about 35 ms of a 
 what start-up made before it works on its inputs (`gc.freeze`: the collector never walks
 those objects again); it collects as usual during that work, and freezes again before exit.
 
-Freezing before the batch forks its workers is also what the gc documentation advises: the
-workers then do not copy the parent's memory pages by touching the frozen objects.
+`triage score` loads the drug knowledge and the next-step rules as part of start-up, so
+they are frozen with it: the batch's workers fork after that, which is what the gc
+documentation advises (the workers then do not copy the parent's memory pages by touching
+the frozen objects).
 
 Only the process's own entry point (`triage`, `python -m triage`) does this: a program
 that calls `triage.cli.main` keeps its collector as it was.
