@@ -525,8 +525,8 @@ def _export(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from triage import events_file
     from triage.errors import InputError
-    from triage.session import engine_from_events, listing
-    from triage.store import Session, Store, StoreError
+    from triage.session import Recording, engine_from_events, listing
+    from triage.store import Store, StoreError
     from triage.summary import summarize_interview
 
     try:
@@ -535,8 +535,8 @@ def _import(args: argparse.Namespace) -> int:
         head = found.header
         ref = (head.dialog.id, head.dialog.version, head.dialog.hash)
         # Checked before anything is written: events that do not replay are not imported.
-        probe = Session("-", "", "", head.today, *ref, head.patient_ref, "open", None, None, 0)
-        engine = engine_from_events(dialog, probe, found.events, args.file)  # type: ignore[arg-type]
+        recorded = Recording(head.today, *ref)
+        engine = engine_from_events(dialog, recorded, found.events, args.file)  # type: ignore[arg-type]
     except InputError as exc:
         return _refuse(exc.problems)
     try:

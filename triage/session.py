@@ -11,12 +11,35 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from triage.dialog.engine import Engine, Outcome
 from triage.dialog.loader import LoadedDialog
 from triage.errors import InputError, Problem
-from triage.store import Event, FallbackLog, Session, Store, StoreError, fallback_path
+from triage.store import Event, FallbackLog, Store, StoreError, fallback_path
+
+
+class Recorded(Protocol):
+    """What a session's events were recorded against: its day and its dialog (a stored
+    `Session` is one)."""
+
+    @property
+    def today(self) -> dt.date: ...
+    @property
+    def dialog_id(self) -> str: ...
+    @property
+    def dialog_version(self) -> str: ...
+    @property
+    def dialog_hash(self) -> str: ...
+
+
+class Recording(NamedTuple):
+    """The same, for events not in the store (an events file being imported)."""
+
+    today: dt.date
+    dialog_id: str
+    dialog_version: str
+    dialog_hash: str
 
 
 def apply(engine: Engine, event: Event) -> Outcome:
@@ -40,7 +63,7 @@ def apply(engine: Engine, event: Event) -> Outcome:
 
 
 def engine_from_events(
-    dialog: LoadedDialog, session: Session, events: list[Event], source: str
+    dialog: LoadedDialog, session: Recorded, events: list[Event], source: str
 ) -> Engine:
     """The interview a session's events make; an event that no longer applies (the dialog
     changed) is a problem naming the event, never a partial interview."""
