@@ -74,12 +74,15 @@ async def first(kind: str) -> None:
 
 
 def _as_the_command_line() -> None:
-    """What `triage.cli.main` does before any command: pydantic's plugin lookup off (its
-    loader alone imports importlib.metadata and email, 1.6 MB). The probes start the app
+    """What `triage.cli.main` does before `triage run`: pydantic's plugin lookup off (its
+    loader alone imports importlib.metadata and email, 1.6 MB), and the collector paused
+    until the interview is on screen (triage.collector). The probes start the app
     directly, and would otherwise measure a start-up no user gets."""
+    from triage import collector
     from triage.plugins_off import plugins_off
 
     plugins_off()
+    collector.pause()
 
 
 def _next_answer(engine, drugs: int) -> str:  # type: ignore[no-untyped-def]
@@ -106,6 +109,7 @@ async def latency() -> dict[str, float]:
     from textual.widgets import Input
 
     _as_the_command_line()
+    from triage import collector
     from triage.dialog.loader import default_dialog_path, load_dialog
     from triage.ui.app import make_app
     from triage.ui.replay import type_answer
@@ -113,6 +117,7 @@ async def latency() -> dict[str, float]:
     dialog = load_dialog(default_dialog_path())
     samples: dict[int, list[float]] = {5: [], 150: []}
     for target in (5, 150, 5):
+        collector.pause()  # each round's app starts as its own `triage run` would
         app = make_app(dialog, dt.date(2026, 11, 25))
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()

@@ -55,7 +55,7 @@ def test_check_starts_and_ends_without_a_collection(tmp_path) -> None:
 
 
 def test_other_commands_keep_the_collector_running(tmp_path) -> None:
-    # `sessions` stands for the long-lived ones (run, serve, resume): never paused.
+    # `sessions` stands for the rest (serve, export, import, delete...): never paused.
     assert _after_main(["sessions"], str(tmp_path / "s.db")) == ["None", "True", "True"]
 
 
@@ -94,3 +94,66 @@ def test_score_freezes_the_drug_knowledge_and_the_rules_with_start_up(tmp_path) 
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[(1, 1)]"
+
+
+def _assistant_code(start: str) -> str:
+    """A process that opens the assistant as `triage run` does (collector paused by main),
+    with `start` building it; prints gc.isenabled() while the interview is being built
+    and, once it is on screen, gc.isenabled() and whether anything was frozen."""
+    return textwrap.dedent(f"""
+        import asyncio, gc
+        from argparse import Namespace
+        from triage import collector
+        from triage.cli import assistant
+        from triage.ui.app import TriageApp
+        collector.pause()  # what main(own_process=True) does for `run`
+        seen = []
+
+        async def go():
+            app = {start}
+            async with app.run_test(size=(100, 30)) as pilot:
+                seen.append(gc.isenabled())
+                while not app.loaded:
+                    await pilot.pause()
+                await pilot.pause()
+                seen.append(gc.isenabled())
+                seen.append(gc.get_freeze_count() > 0)
+
+        asyncio.run(go())
+        print(*seen)
+    """)
+
+
+def _run_code(code: str, tmp_path) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False,
+        env={"TRIAGE_STORE": str(tmp_path / "s.db"), "PATH": "/usr/bin:/bin",
+             "TRIAGE_CACHE_DIR": str(tmp_path / "cache")},
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_the_assistant_freezes_start_up_once_the_interview_is_on_screen(tmp_path) -> None:
+    # The built-in dialog: the opening is painted first and the interview built after it.
+    start = ("assistant(Namespace(dialog=None, patient=None, no_store=True, store=None))")
+    assert _run_code(_assistant_code(start), tmp_path) == ["False", "True", "True"]
+
+
+def test_a_resumed_assistant_freezes_start_up_too(tmp_path) -> None:
+    # `resume` and `followup` hand the app an interview already built.
+    start = ("TriageApp(assistant(Namespace(dialog=" + repr(str(ROOT / "dialogs" / "scar.yaml"))
+             + ", patient=None, no_store=True, store=None)).engine)")
+    assert _run_code(_assistant_code(start), tmp_path) == ["True", "True", "True"]
+
+
+def test_assistant_commands_pause_the_collector_until_the_app_runs(tmp_path) -> None:
+    code = textwrap.dedent("""
+        import gc
+        from triage import cli
+        seen = []
+        cli._run_app = lambda app: seen.append(gc.isenabled()) or 0
+        assert cli.main(["run", "--no-store"], own_process=True) == 0
+        print(*seen)
+    """)
+    assert _run_code(code, tmp_path) == ["False"]

@@ -589,6 +589,9 @@ def _list_operators() -> int:
 
 #: Commands that start, work through their inputs and end (see triage.collector).
 HEADLESS = ("score", "replay", "check", "operators")
+#: Commands that open the assistant (None: no command, in a terminal): its start-up ends
+#: when the interview is on screen (see triage.collector).
+ASSISTANT = (None, "run", "resume", "followup")
 COMMANDS: dict[str, Any] = {
     "score": _score, "operators": lambda _: _list_operators(), "replay": _replay,
     "check": _check, "run": _run, "sessions": _sessions, "resume": _resume,
@@ -605,7 +608,7 @@ def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> int
     plugins_off()
     parser = _parser()
     args = parser.parse_args(argv)
-    if own_process and args.command in HEADLESS:
+    if own_process and (args.command in HEADLESS or args.command in ASSISTANT):
         collector.pause()
     try:
         if args.command is not None:

@@ -21,6 +21,7 @@ from textual.containers import Horizontal, Vertical
 from textual.theme import Theme
 from textual.widgets import Footer, Input, Select, Static
 
+from triage import collector
 from triage.scores.base import fmt_number
 from triage.store import Event
 from triage.ui.widgets.chat import Bubble, ChatLog, Said
@@ -196,8 +197,16 @@ class TriageApp(App[None]):
             self.call_after_refresh(self._load)
             return
         self._start()
+        self._begun()
+
+    def _begun(self) -> None:
+        """The interview is on screen: record from here, and start-up is over."""
         if self.recorder is not None:
             self.recorder.begin()
+        # What start-up made (Textual, pydantic's schemas, the dialog) lives as long as the
+        # app: frozen, the collector's full passes (nine over the seed interview) no longer
+        # walk it. Only when `triage` is the process itself (see triage.collector).
+        collector.started()
 
     @property
     def loaded(self) -> bool:
@@ -224,8 +233,7 @@ class TriageApp(App[None]):
         else:
             self.chat.clear()
             self._start()
-        if self.recorder is not None:
-            self.recorder.begin()
+        self._begun()
         pending, self._pending = self._pending, []
         for text in pending:
             self._submit(text)
