@@ -237,6 +237,40 @@ async def test_edit_an_earlier_answer_says_what_changed_and_goes_on(scar):
         assert app.engine.current().question.id == "onset_date"
 
 
+async def test_an_edit_summarizes_twice_and_a_take_back_redraws_the_panel_after(
+    scar, monkeypatch
+):
+    # The summary is the costly part of a change at the side panel (every score, each drug):
+    # an edit needs the one before and the one after, and the panel is drawn from the
+    # latter; taking back draws the question first and the panel a frame later.
+    import triage.summary
+
+    app = make_app(scar, TODAY)
+    async with app.run_test(size=(100, 40)) as pilot:
+        for _ in range(6):
+            await type_answer(pilot, "2")
+        await type_answer(pilot, "88")
+        made = []
+        real = triage.summary.summarize_interview
+        monkeypatch.setattr(triage.summary, "summarize_interview",
+                            lambda engine: made.append(1) or real(engine))
+        shown = []
+        panel = app.query_one("#panel")
+        painted_first = []
+        monkeypatch.setattr(panel, "show", lambda summary, progress: shown.append(
+            summary["scores"]["scorten"]["total"]) or painted_first.append(
+            app.question_painted_at is not None))
+        app.start_edit(("heart_rate", None))
+        await type_answer(pilot, "130")
+        assert len(made) == 2 and shown == [1]  # heart rate > 120: one SCORTEN point
+        app.question_painted_at = None
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert app.engine.current().question.id == "heart_rate"  # the last one given
+        assert len(made) == 3 and shown == [1, 0]  # and with it its SCORTEN point
+        assert painted_first[-1]  # the question was on screen before the panel redrew
+
+
 async def test_an_edit_that_enables_a_question_continues_from_there(scar):
     app = make_app(scar, TODAY)
     async with app.run_test(size=(100, 40)) as pilot:

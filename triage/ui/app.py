@@ -527,13 +527,14 @@ class TriageApp(App[None]):
         self.chat.say(f"{key[0]}: {text}", "answer", key)
         for note in outcome.notes:
             self.chat.say(note.text, "emergency" if note.kind == "emergency" else "note")
-        said = changes(before, self.summary())
+        after = self.summary()
+        said = changes(before, after)
         self.chat.say(
             "What changed: "
             + ("; ".join(said) if said else "nothing in the scores, the level or the next steps"),
             "note",
         )
-        self._refresh()
+        self._refresh(after)
         self._section = None
         self._ask()
 
@@ -587,14 +588,15 @@ class TriageApp(App[None]):
             self.chat.say(f"Not changed: {outcome.message}", "refused")
             return
         self._record(event)
-        said = changes(before, self.summary())
+        after = self.summary()
+        said = changes(before, after)
         self.chat.say(
             ("Another drug follows. " if action == "add" else f"Removed drug {value + 1}. ")
             + "What changed: "
             + ("; ".join(said) if said else "nothing yet"),
             "note",
         )
-        self._refresh()
+        self._refresh(after)
         self._section = None
         self._ask()
 
@@ -606,9 +608,9 @@ class TriageApp(App[None]):
             return
         self._record(Event("back", taken.question, taken.repeat, previous=taken.raw))
         self.chat.say(f"Took back {taken.question}: {taken.raw}", "note")
-        self._refresh()
         self._section = None
         self._ask()
+        self._refresh_soon()
 
     def _after(self, outcome: Outcome) -> None:
         if not outcome.accepted:
@@ -634,11 +636,12 @@ class TriageApp(App[None]):
             self._panel_due = True
             self.call_after_refresh(self._refresh)
 
-    def _refresh(self) -> None:
+    def _refresh(self, summary: dict | None = None) -> None:
+        """Redraw the side panel (from `summary` when the caller has just made it)."""
         from triage.session import listing
 
         self._panel_due = False
-        summary = self.summary()
+        summary = summary if summary is not None else self.summary()
         self.query_one("#panel", SidePanel).show(
             summary,
             [(section.title, done, total) for section, done, total in self.engine.progress()],
