@@ -174,3 +174,29 @@ def test_an_events_file_over_the_size_limit_is_refused_and_one_at_it_is_read(
         events_file.read(fallback, "f")
     assert [str(p) for p in caught.value.problems] == [
         f"f: file is {size:,} bytes; the limit for an events file is {size - 1:,} bytes"]
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (lambda p: p.mkdir(), "is a directory, not a file"),
+        (lambda p: p.write_bytes(b'{"schema": 1}\x00\n'),
+         "is not a text file (it contains NUL bytes)"),
+        (lambda p: p.write_bytes(b"\xff\xfe{}\n"), "is not UTF-8 text (byte 0xff at offset 0)"),
+    ],
+)
+def test_an_events_file_that_is_not_text_is_refused_as_a_findings_file_would_be(
+    tmp_path, make, said
+):
+    target = tmp_path / "events.jsonl"
+    make(target)
+    with pytest.raises(InputError) as caught:
+        events_file.read(target, "f")
+    assert [str(p) for p in caught.value.problems] == [f"f: {said}"]
+
+
+def test_an_events_file_saved_with_a_byte_order_mark_is_read(tmp_path, fallback) -> None:
+    # Editors on Windows add one; JSON lines after it are the same events.
+    marked = tmp_path / "marked.jsonl"
+    marked.write_bytes(b"\xef\xbb\xbf" + fallback.read_bytes())
+    assert events_file.read(marked).events == events_file.read(fallback).events

@@ -21,6 +21,7 @@ from triage.errors import InputError, Problem
 from triage.store import Event
 from triage.transcript import DialogRef
 from triage.validation import path_text
+from triage.yamlio import read_text
 
 SCHEMA = "triage.events/1"
 #: Larger than any real session (a few hundred events) by far; refused before reading.
@@ -68,18 +69,8 @@ class EventsFile:
 def read(path: Path, source: str | None = None) -> EventsFile:
     """Read and check an events file; every problem is named with its line."""
     source = source if source is not None else str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError([Problem(source, f"file is {size:,} bytes; the limit for an "
-                                      f"events file is {MAX_BYTES:,} bytes")])
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError([Problem(source, "no such file")]) from None
-    except UnicodeDecodeError:
-        raise InputError([Problem(source, "is not text (UTF-8)")]) from None
-    except OSError as exc:
-        raise InputError([Problem(source, str(exc.strerror or exc))]) from None
+    # The same refusals, in the same words, as for a findings file or a transcript.
+    text = read_text(path, source, MAX_BYTES, "an events file")
     lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
     cut_line = None
     if len(lines) > 1 and not text.endswith("\n") and not _is_json(lines[-1][1]):

@@ -85,16 +85,18 @@ def _child(node: yaml.Node | None, part: str | int) -> yaml.Node | None:
     return None
 
 
-def read_text(path: Path, source: str) -> str:
-    """Read a UTF-8 text file, refusing huge, binary or undecodable files with a Problem."""
+def read_text(path: Path, source: str, limit: int = MAX_BYTES, kind: str = "") -> str:
+    """Read a UTF-8 text file, refusing huge, binary or undecodable files with a Problem;
+    `kind` names the file in the size limit's message ("an events file")."""
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES:
+        if size > limit:
+            of = f" for {kind}" if kind else ""
             raise InputError(
-                [Problem(source, f"file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes")]
+                [Problem(source, f"file is {size:,} bytes; the limit{of} is {limit:,} bytes")]
             )
         with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+            raw = handle.read(limit + 1)
     except FileNotFoundError:
         raise InputError([Problem(source, "no such file")]) from None
     except IsADirectoryError:
@@ -103,8 +105,8 @@ def read_text(path: Path, source: str) -> str:
         raise InputError([Problem(source, "cannot be read (permission denied)")]) from None
     except OSError as exc:
         raise InputError([Problem(source, f"cannot be read ({exc.strerror})")]) from None
-    if len(raw) > MAX_BYTES:
-        raise InputError([Problem(source, f"file is larger than {MAX_BYTES:,} bytes")])
+    if len(raw) > limit:  # it grew after stat
+        raise InputError([Problem(source, f"file is larger than {limit:,} bytes")])
     return decode_text(raw, source)
 
 
