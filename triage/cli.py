@@ -73,7 +73,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Open the assistant. Every answer is saved the moment it is given, as a "
         "new session in the store (see `triage sessions`).",
     )
-    run.add_argument("dialog", nargs="?", metavar="DIALOG")
+    run.add_argument("dialog", nargs="?", metavar="DIALOG",
+                     help="a dialog file (default: the built-in one)")
     run.add_argument("--patient", metavar="REF",
                      help="initials or a record number (optional; can be left out of exports)")
     run.add_argument("--no-store", action="store_true",
@@ -95,14 +96,14 @@ def _parser() -> argparse.ArgumentParser:
         "the summary sets the presentation day and the follow-up side by side. A session "
         "already at follow-up opens where its visit stopped.",
     )
-    followup.add_argument("session", metavar="ID")
+    followup.add_argument("session", metavar="ID", help="the session id, or its first characters")
     followup.add_argument("--date", metavar="YYYY-MM-DD",
                           help="the day of the visit (default: today)")
 
     export = commands.add_parser(
         "export", help="print a saved session: its summary, transcript or event log"
     )
-    export.add_argument("session", metavar="ID")
+    export.add_argument("session", metavar="ID", help="the session id, or its first characters")
     export.add_argument(
         "--format", choices=("md", "text", "html", "json", "transcript", "events"),
         default="md",
@@ -121,10 +122,10 @@ def _parser() -> argparse.ArgumentParser:
         "another machine. The events are checked by replaying them, then saved as a new "
         "session with their own times. The file is left as it is.",
     )
-    import_.add_argument("file", metavar="FILE")
+    import_.add_argument("file", metavar="FILE", help="an events file (JSON lines)")
 
     delete = commands.add_parser("delete", help="delete a saved session and its events")
-    delete.add_argument("session", metavar="ID")
+    delete.add_argument("session", metavar="ID", help="the session id, or its first characters")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
     serve = commands.add_parser(
@@ -156,7 +157,8 @@ def _parser() -> argparse.ArgumentParser:
         "findings fields they reach. Exit 0 when clean, 2 on errors; with --strict, 1 on "
         "warnings alone.",
     )
-    check.add_argument("dialogs", nargs="*", metavar="DIALOG")
+    check.add_argument("dialogs", nargs="*", metavar="DIALOG",
+                       help="dialog files (default: the built-in one)")
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings")
     check.add_argument(
         "--coverage", action="store_true", help="print which questions reach each findings field"
