@@ -130,6 +130,14 @@ def test_delete_removes_the_session_and_its_events(tmp_path, scar):
     assert store.sessions() == [] and store.events(sid) == []
 
 
+def test_a_folder_given_as_the_store_is_said_to_be_one(tmp_path):
+    # --store or TRIAGE_STORE naming a folder: sqlite says only "unable to open".
+    with pytest.raises(StoreError) as caught:
+        Store(tmp_path)
+    assert str(caught.value) == (f"session store {tmp_path}: is a folder; the store is a file "
+                                 f"(e.g. {tmp_path / 'sessions.sqlite3'})")
+
+
 def test_a_corrupt_store_is_refused_in_one_sentence_and_left_as_it_is(tmp_path):
     path = tmp_path / "s.db"
     path.write_bytes(b"this is not sqlite" * 100)

@@ -134,7 +134,9 @@ def default_path() -> Path:
 
 def _explain(path: Path, exc: sqlite3.Error) -> StoreError:
     text = str(exc)
-    if "not a database" in text or "malformed" in text:
+    if path.is_dir():  # sqlite says only "unable to open database file"
+        why = f"is a folder; the store is a file (e.g. {path / 'sessions.sqlite3'})"
+    elif "not a database" in text or "malformed" in text:
         why = "the file is not a triage store or is damaged (it is left as it is)"
     elif "locked" in text or "busy" in text:
         why = "another program holds it locked"
