@@ -88,7 +88,13 @@ def test_unknown_keys_are_errors_never_dropped(text, expected):
         ("eruption: 5\n", "eruption: 5 is not a mapping"),
         ("drugs: {name: x}\n", "drugs: {'name': 'x'} is not a list"),
         ("drugs:\n  - name: 12\n", "drugs[0].name: 12 is not text"),
-        ("drugs:\n  - name: x\n    start_day: 2024-01-03\n", "is not a whole number"),
+        # YAML reads an unquoted date as a date: shown as written, and for a day field with
+        # what a day number is.
+        ("drugs:\n  - name: x\n    start_day: 2024-01-03\n",
+         "drugs[0].start_day: 2024-01-03 is a date; a start_day is a day number counted from "
+         "the onset (day 0): -9 for nine days before it, 14 for two weeks after (line 4)"),
+        ("patient: {age_years: 2024-01-03}\n",
+         "patient.age_years: 2024-01-03 is not a whole number"),
     ],
 )
 def test_wrong_types(text, expected):

@@ -3,6 +3,7 @@ and the line in the file."""
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import typing
 from typing import Any
@@ -41,6 +42,8 @@ def show(value: Any) -> str:
         return "true" if value else "false"
     if value is None:
         return "null"
+    if isinstance(value, dt.date):  # YAML reads an unquoted 2026-11-20 as a date
+        return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     text = repr(value)
@@ -119,6 +122,9 @@ def message(error: Any, root: type[BaseModel], missing: dict[tuple[str, ...], st
     if kind == "string_pattern_mismatch":
         return f"{show(given)} must match {ctx.get('pattern')}"
     if kind in _TYPE_WORDS:
+        if isinstance(given, dt.date) and str(loc[-1]).endswith("_day"):
+            return (f"{show(given)} is a date; a {loc[-1]} is a day number counted from the "
+                    "onset (day 0): -9 for nine days before it, 14 for two weeks after")
         return f"{show(given)} is not {_TYPE_WORDS[kind]}"
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
