@@ -111,6 +111,8 @@ def test_a_browser_visit_is_a_session_and_its_answer_is_saved(served, tmp_path):
         try:
             page = browser.new_page(viewport={"width": 1200, "height": 800})
             page.add_init_script(CAPTURE)
+            requested: list[str] = []
+            page.on("request", lambda request: requested.append(request.url))
             page.goto(url)
 
             def screen() -> str:
@@ -140,3 +142,7 @@ def test_a_browser_visit_is_a_session_and_its_answer_is_saved(served, tmp_path):
     assert [(e.kind, e.question, e.value) for e in events] == [
         ("answer", "detachment_any", "no")
     ]
+    # A visit asks nothing of anyone but this server (no Google Fonts): the typeface too.
+    elsewhere = [u for u in requested if not u.startswith((url, url.replace("http", "ws", 1)))]
+    assert elsewhere == []
+    assert any("/static/fonts/RobotoMono" in u for u in requested), requested

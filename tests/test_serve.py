@@ -75,3 +75,23 @@ def test_listening_beyond_this_machine_is_warned_about(tmp_path):
     assert done.returncode == 2  # the port is taken, so nothing listens; the warning came first
     assert done.stderr.startswith("triage serve: warning: listening on 0.0.0.0, not this "
                                   "machine only. The assistant has no login")
+
+
+def test_the_page_takes_its_typeface_from_this_server_not_google_fonts():
+    import re
+
+    import textual_serve
+
+    from triage.serve import page_template
+
+    original = (Path(textual_serve.__file__).parent / "templates" / "app_index.html").read_text()
+    assert "fonts.googleapis.com" in original  # if textual-serve drops it, so can we
+    page = page_template(original)
+    assert "googleapis" not in page
+    # Every address the page loads (href, src, url()) is one of this server's static files.
+    loaded = re.findall(r'(?:href|src)="([^"]*)"|url\("?([^")]*)"?\)', page)
+    addresses = [a or b for a, b in loaded]
+    assert addresses and all(a.startswith("{{ config.static.url }}") for a in addresses), addresses
+    for font in ("RobotoMono-VariableFont_wght.ttf", "RobotoMono-Italic-VariableFont_wght.ttf"):
+        assert f'url("{{{{ config.static.url }}}}fonts/{font}")' in page
+        assert (Path(textual_serve.__file__).parent / "static" / "fonts" / font).is_file()

@@ -7,6 +7,7 @@ belongs behind a reverse proxy that authenticates (README, "In a browser").
 
 from __future__ import annotations
 
+import re
 import shlex
 import sys
 from pathlib import Path
@@ -46,6 +47,44 @@ def public_url_of(host: str, port: int, public_url: str | None) -> str:
     return f"http://{shown}:{port}"
 
 
+#: textual-serve's page asks Google Fonts for its typeface: every visit would tell a third
+#: party that someone opened the assistant. textual-serve ships the same font.
+_GOOGLE_FONTS = re.compile(
+    r'<link\s+rel="stylesheet"\s+href="https://fonts\.googleapis\.com/[^"]*"\s*/?>'
+)
+_LOCAL_FONTS = """<style>
+      @font-face {
+        font-family: "Roboto Mono";
+        src: url("{{ config.static.url }}fonts/RobotoMono-VariableFont_wght.ttf");
+        font-style: normal;
+        font-weight: 100 700;
+      }
+      @font-face {
+        font-family: "Roboto Mono";
+        src: url("{{ config.static.url }}fonts/RobotoMono-Italic-VariableFont_wght.ttf");
+        font-style: italic;
+        font-weight: 100 700;
+      }
+    </style>"""
+
+
+def page_template(original: str) -> str:
+    """textual-serve's page with its typeface taken from textual-serve's own static files
+    instead of Google Fonts, so that a visit makes no request beyond this server."""
+    return _GOOGLE_FONTS.sub(lambda _: _LOCAL_FONTS, original)
+
+
+def _page_templates(folder: Path) -> Path:
+    """A templates folder for textual-serve holding its page, with the fonts made local."""
+    import textual_serve
+
+    original = Path(textual_serve.__file__).parent / "templates" / "app_index.html"
+    (folder / "app_index.html").write_text(
+        page_template(original.read_text(encoding="utf-8")), encoding="utf-8"
+    )
+    return folder
+
+
 def serve(
     store: Path,
     host: str = DEFAULT_HOST,
@@ -54,13 +93,17 @@ def serve(
     dialog: str | None = None,
 ) -> None:
     """Serve the assistant until interrupted (Ctrl+C or SIGTERM)."""
+    import tempfile
+
     from textual_serve.server import Server
 
-    server = Server(
-        app_command(store, dialog),
-        host=host,
-        port=port,
-        title="triage",
-        public_url=public_url_of(host, port, public_url),
-    )
-    server.serve()
+    with tempfile.TemporaryDirectory(prefix="triage-serve-") as folder:
+        server = Server(
+            app_command(store, dialog),
+            host=host,
+            port=port,
+            title="triage",
+            public_url=public_url_of(host, port, public_url),
+            templates_path=_page_templates(Path(folder)),
+        )
+        server.serve()
