@@ -175,7 +175,9 @@ def test_drugs_and_consistency(text, expected):
 
 
 def test_stop_day_equal_to_start_day_is_fine():
-    findings.loads(HEAD + "drugs:\n  - {name: x, start_day: -3, stop_day: -3}\n")
+    # One day's intake: the boundary of "stop_day is before start_day", accepted as given.
+    drug = findings.loads(HEAD + "drugs:\n  - {name: x, start_day: -3, stop_day: -3}\n").drugs[0]
+    assert (drug.start_day, drug.stop_day) == (-3, -3)
 
 
 @pytest.mark.parametrize(
