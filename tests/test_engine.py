@@ -256,9 +256,9 @@ def test_answering_a_named_question_that_does_not_apply(engine):
     ],
 )
 def test_memoized_conditions_know_everything_they_read(expression, plan):
-    from triage.dialog.conditions import _plan
+    from triage.dialog.conditions import plan_of
 
-    assert _plan(expression) == plan
+    assert plan_of(expression) == plan
 
 
 def _three_drugs(engine):

@@ -119,7 +119,7 @@ _PLAIN_WORDS = {
 
 
 @cache
-def _plan(expression: str) -> tuple[tuple[str, str], ...] | None:
+def plan_of(expression: str) -> tuple[tuple[str, str], ...] | None:
     """The (name, attribute) pairs a condition reads, when that is all it reads; None when
     it reads anything else (findings, a whole name, a call), so its result is not memoized.
 
@@ -155,7 +155,7 @@ class Memo:
         """Like `holds`, answered from memory when the inputs are the same."""
         if expression is None:
             return True
-        plan = _plan(expression)
+        plan = plan_of(expression)
         if plan is None:
             return holds(expression, **context)
         key = (expression, *(_frozen(context.get(n, {}).get(a)) for n, a in plan))
@@ -167,8 +167,8 @@ class Memo:
 
 def reads(expression: str) -> frozenset[tuple[str, str]]:
     """The (name, attribute) pairs an expression reads: read off its text when it is plain
-    (see _plan), else from Jinja2's parse, which costs a millisecond per expression."""
-    plan = _plan(expression)
+    (see plan_of), else from Jinja2's parse, which costs a millisecond per expression."""
+    plan = plan_of(expression)
     return frozenset(plan) if plan else references(expression)[1]
 
 

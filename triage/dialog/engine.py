@@ -2,7 +2,10 @@
 
 The engine keeps the answers as entered; everything else (which questions apply, the
 canonical values, the findings) is recomputed from them, so the same answers always give
-the same findings, byte for byte, and an edit can never leave a stale value behind.
+the same findings, byte for byte, and an edit can never leave a stale value behind. The
+one shortcut: an entry of a group (a drug) whose every input is the same as in the last
+pass (its answers, the earlier answers its conditions name, the onset) is taken from that
+pass rather than worked out again; `_entry_reads` says when its inputs can be told.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from pydantic import ValidationError
 
 from triage import findings as findings_mod
 from triage.dialog import values
-from triage.dialog.conditions import ExpressionError, Memo, evaluate, holds
+from triage.dialog.conditions import ExpressionError, Memo, evaluate, holds, plan_of
 from triage.dialog.loader import LoadedDialog
 from triage.dialog.model import Question, Section
 from triage.findings import SCHEMA, Findings
@@ -98,6 +101,35 @@ class _State(NamedTuple):
     derived: dict[str, Any]
 
 
+class _Entry(NamedTuple):
+    """One entry of a group (a drug) as a pass worked it out, for the next pass to reuse
+    when everything it read is the same (see Engine._entry_reads)."""
+
+    slots: tuple[Slot, ...]
+    kept: tuple[tuple[Key, Any], ...]
+    invalid: tuple[tuple[Key, str], ...]
+    entry: dict[str, Any]
+    more: Any  # the "another one?" answer, which decides whether another entry follows
+
+
+#: What an entry of a group reads besides its own answers: the members' question ids, and
+#: the earlier answers and the visit facts its conditions name.
+_Reads = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+
+
+def _copy(value: Any) -> Any:
+    """A copy of plain data (dicts and lists) that shares nothing mutable with `value`."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
 def _set(target: dict[str, Any], path: str, value: Any) -> None:
     parts = path.split(".")
     for part in parts[:-1]:
@@ -115,6 +147,10 @@ class Engine:
         self._history: list[Key] = []
         self._cursor: str | None = None
         self._memo = Memo()
+        #: Per group: what its entries read, or None when that cannot be told.
+        self._reads: dict[str, _Reads | None] = {}
+        #: The group entries the last pass worked out, by everything they read.
+        self._entries: dict[tuple[Any, ...], _Entry] = {}
         self._visit = {"follow_up": False}
         self.follow_up_visit: FollowUp | None = None
         #: At follow-up: the answers given (or confirmed) at this visit, in order, and what
@@ -577,6 +613,38 @@ class Engine:
             except ExpressionError as exc:
                 raise DialogError(f"{q.id}: enable_when: {exc}") from None
 
+        def entry_of(q: Question, section: Section, repeat: int) -> _Entry:
+            """Work out one entry of group `q`, adding its slots and values to the pass."""
+            assert q.questions is not None and q.more is not None
+            first = len(slots)
+            item: dict[str, Any] = {}
+            entry: dict[str, Any] = {}
+            # What the knowledge file says of the entry named first (the drug).
+            name = answers.get((q.questions[0].id, repeat))
+            info = lookup(name.raw) if name and not name.unknown else None
+            drug_info = {
+                "known": info is not None,
+                "biological": bool(info and info.biological),
+            }
+            for child in q.questions:
+                if not enabled(child, item=item, repeat=repeat, drug_info=drug_info):
+                    continue
+                slot = Slot(child, repeat, section, q)
+                slots.append(slot)
+                record(slot, item, entry)
+            more_slot = Slot(self.dialog.more_question(q), repeat, section, q)
+            slots.append(more_slot)
+            record(more_slot, item, None)
+            made = tuple(slots[first:])
+            return _Entry(
+                made,
+                tuple((s.key, _copy(kept[s.key])) for s in made if s.key in kept),
+                tuple((s.key, invalid[s.key]) for s in made if s.key in invalid),
+                _copy(entry),
+                item.get(q.more.id),
+            )
+
+        reused: dict[tuple[Any, ...], _Entry] = {}
         for section in self.dialog.dialog.sections:
             for q in section.questions:
                 if not enabled(q):
@@ -588,34 +656,30 @@ class Engine:
                     continue
                 assert q.questions is not None and q.more is not None and q.field
                 entries: list[dict[str, Any]] = []
+                reads = self._entry_reads(q)
                 repeat = 0
                 while True:
-                    item: dict[str, Any] = {}
-                    entry: dict[str, Any] = {}
-                    # What the knowledge file says of the entry named first (the drug).
-                    name = answers.get((q.questions[0].id, repeat))
-                    info = lookup(name.raw) if name and not name.unknown else None
-                    drug_info = {
-                        "known": info is not None,
-                        "biological": bool(info and info.biological),
-                    }
-                    for child in q.questions:
-                        if not enabled(child, item=item, repeat=repeat, drug_info=drug_info):
-                            continue
-                        slot = Slot(child, repeat, section, q)
-                        slots.append(slot)
-                        record(slot, item, entry)
-                    more_slot = Slot(self.dialog.more_question(q), repeat, section, q)
-                    slots.append(more_slot)
-                    record(more_slot, item, None)
-                    if "name" in entry:
-                        entries.append(entry)
-                    if item.get(q.more.id) != "yes" or repeat >= 499:
+                    key = None if reads is None else self._entry_key(
+                        q, repeat, reads, answers, kept_keys, context_answers, onset
+                    )
+                    done = None if key is None else self._entries.get(key)
+                    if done is None:
+                        done = entry_of(q, section, repeat)
+                    else:  # the same inputs as last time: the same entry
+                        slots.extend(done.slots)
+                        kept.update(_copy(dict(done.kept)))
+                        invalid.update(done.invalid)
+                    if key is not None:
+                        reused[key] = done
+                    if "name" in done.entry:
+                        entries.append(_copy(done.entry))
+                    if done.more != "yes" or repeat >= 499:
                         break
                     repeat += 1
                 if entries or values.lookup(findings, q.field) is None:
                     _set(findings, q.field, entries) if entries else None
 
+        self._entries = reused  # what this pass worked out; older entries are not kept
         derived: dict[str, Any] = {}
         for rule in self.dialog.dialog.derive:
             try:
@@ -628,6 +692,64 @@ class Engine:
             if value is not None:
                 _set(findings, rule.field, value)
         return _State(tuple(slots), kept, findings, invalid, derived)
+
+    def _entry_reads(self, group: Question) -> _Reads | None:
+        """What an entry of `group` reads besides its own answers, when its text says so:
+        the earlier answers and the visit facts its conditions name. None (every pass works
+        its entries out again) when a condition reads more than that (the findings, a
+        call), when a unit's conversion reads the findings, or when a member is the onset,
+        which later answers read."""
+        if group.id in self._reads:
+            return self._reads[group.id]
+        assert group.questions is not None
+        members = [*group.questions, self.dialog.more_question(group)]
+        earlier: set[str] = set()
+        visit: set[str] = set()
+        reads: _Reads | None = None
+        for member in members:
+            if member.role == "onset" or any(
+                unit.needs or "findings" in unit.to_canonical for unit in member.units or ()
+            ):
+                break
+            # The members write into their entry; the "another one?" question, written
+            # into the findings themselves, would have to say nothing.
+            if member is members[-1] and (member.field or member.on_yes or member.on_no):
+                break
+            plan = () if member.enable_when is None else plan_of(member.enable_when)
+            if plan is None:
+                break
+            earlier.update(attr for name, attr in plan if name == "answers")
+            visit.update(attr for name, attr in plan if name == "visit")
+        else:
+            reads = (tuple(m.id for m in members), tuple(sorted(earlier)), tuple(sorted(visit)))
+        self._reads[group.id] = reads
+        return reads
+
+    def _entry_key(
+        self,
+        group: Question,
+        repeat: int,
+        reads: _Reads,
+        answers: dict[Key, Answer],
+        kept_keys: set[Key],
+        context_answers: dict[str, Any],
+        onset: str | None,
+    ) -> tuple[Any, ...]:
+        """Everything an entry's working out reads (see _entry_reads), as one key: its
+        members' answers and whether each still applies, the earlier answers and visit facts
+        its conditions name, the onset its dates count from, and the day."""
+        ids, earlier, visit = reads
+        keys = [(i, repeat) for i in ids]
+        return (
+            group.id,
+            repeat,
+            tuple(answers.get(k) for k in keys),
+            tuple(k in kept_keys for k in keys),
+            tuple(_hashable(context_answers.get(a)) for a in earlier),
+            tuple(self._visit.get(v) for v in visit),
+            onset,
+            self.today,
+        )
 
     def iter_answers(self) -> Iterator[tuple[Slot, Answer]]:
         """(slot, answer) in interview order."""
