@@ -465,6 +465,38 @@ async def test_a_long_conversation_keeps_a_bounded_number_of_bubbles(scar, monke
         assert chat.folded > 0
 
 
+async def test_the_chat_folds_after_the_new_message_is_painted(scar, monkeypatch):
+    # Folding removes widgets above the view (30-40 ms): the answer it falls on must not
+    # wait for it. And the fold line is written again only when its count changes: each
+    # update lays the conversation out again.
+    from triage.ui.widgets.chat import ChatLog, Fold
+
+    monkeypatch.setattr(ChatLog, "SHOWN", 8)
+    monkeypatch.setattr(ChatLog, "FOLD_STEP", 4)
+    app = make_app(scar, TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        chat = app.query_one(ChatLog)
+        written = []
+        fold = app.query_one(Fold)
+        real = fold.update
+        monkeypatch.setattr(fold, "update", lambda text: written.append(text) or real(text))
+        while len(app.query(Bubble)) < 11:
+            chat.say("a note", "note")
+        await pilot.pause()
+        assert chat.folded == 0  # 11 < SHOWN + FOLD_STEP: nothing to fold yet
+        chat.say("the twelfth", "note")
+        assert chat.folded == 0 and len(app.query(Bubble)) == 12  # not while it is said
+        await pilot.pause()
+        assert chat.folded == 4 and len(app.query(Bubble)) == 8
+        assert chat.scroll_y == chat.max_scroll_y  # the newest message still in view
+        for _ in range(3):  # said, painted, folded: nothing new to fold, the line unchanged
+            chat.say("another", "note")
+            await pilot.pause()
+        assert written == ["▲ 4 earlier messages folded: click to show them "
+                           "(or 'Show the whole conversation' in ctrl+p)"]
+
+
 def test_a_number_question_gives_an_example_in_its_own_second_unit(scar):
     from triage.dialog.engine import Slot
     from triage.ui.app import question_text

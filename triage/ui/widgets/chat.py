@@ -102,6 +102,8 @@ class ChatLog(VerticalScroll):
         super().__init__(id=id)
         self._folded: list[Said] = []  # kept as data only (oldest first)
         self._shown: list[Bubble] = []  # mounted (oldest first)
+        self._fold_due = False
+        self._fold_label: str | None = None  # what the fold line says now
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Fold(id="fold")
@@ -116,9 +118,18 @@ class ChatLog(VerticalScroll):
         bubble = Bubble(text, kind, key)
         self.mount(bubble)
         self._shown.append(bubble)
-        self._fold_overflow()
+        # Folded once the new message is on screen: the removal is out of sight (above the
+        # view) and took 30-40 ms, which the answer it fell on waited for.
+        if not self._fold_due:
+            self._fold_due = True
+            self.call_after_refresh(self._fold_later)
         self.scroll_end(animate=False)
         return bubble
+
+    def _fold_later(self) -> None:
+        self._fold_due = False
+        self._fold_overflow()
+        self.scroll_end(animate=False)
 
     def say_many(self, said: list[Said]) -> None:
         """Add many messages at once (a resumed conversation): only the newest are mounted."""
@@ -141,14 +152,16 @@ class ChatLog(VerticalScroll):
         self._label_fold()
 
     def _label_fold(self) -> None:
-        fold = self.query_one(Fold)
         count = self.folded
+        label = (f"▲ {count} earlier message{'s' if count != 1 else ''} folded: click to "
+                 "show them (or 'Show the whole conversation' in ctrl+p)") if count else ""
+        if label == self._fold_label:  # an update lays the conversation out again
+            return
+        self._fold_label = label
+        fold = self.query_one(Fold)
         fold.set_class(count > 0, "shown")
         if count:
-            fold.update(
-                f"▲ {count} earlier message{'s' if count != 1 else ''} folded: click to show "
-                "them (or 'Show the whole conversation' in ctrl+p)"
-            )
+            fold.update(label)
 
     def unfold(self) -> None:
         """Lay out the whole conversation (until the next message folds it again)."""
