@@ -85,6 +85,10 @@ def _as_the_command_line() -> None:
     collector.pause()
 
 
+#: Enter presses timed per round (rounds at 5, 150 and 5 answers).
+SAMPLES = 15
+
+
 def _next_answer(engine, drugs: int) -> str:  # type: ignore[no-untyped-def]
     """An answer that keeps the interview going through a long drug list."""
     q = engine.current().question
@@ -105,7 +109,15 @@ async def latency() -> dict[str, float]:
 
     The earlier answers are typed into the app, so the conversation holds all of them as
     it would for a resident; rounds go 5, 150, 5 so that the first app's warm-up (CSS,
-    caches) does not fall on one side only."""
+    caches) does not fall on one side only.
+
+    Textual paints on a fixed 60-per-second grid, so the time includes the wait for the
+    next frame, up to 16.7 ms. Pilot's key presses fall on that grid at a phase of their
+    own, which made whole runs fast or slow by a frame. A resident's key press falls
+    anywhere in a frame: each Enter here waits a random part of one (seeded) first, so
+    the median is the work plus the typical wait, whatever the phase."""
+    import random
+
     from textual.widgets import Input
 
     _as_the_command_line()
@@ -116,6 +128,7 @@ async def latency() -> dict[str, float]:
 
     dialog = load_dialog(default_dialog_path())
     samples: dict[int, list[float]] = {5: [], 150: []}
+    phase = random.Random(150)
     for target in (5, 150, 5):
         collector.pause()  # each round's app starts as its own `triage run` would
         app = make_app(dialog, dt.date(2026, 11, 25))
@@ -127,8 +140,9 @@ async def latency() -> dict[str, float]:
                 raw = _next_answer(app.engine, drugs)
                 drugs += app.engine.current().question.id == "drug_name"
                 await type_answer(pilot, raw)
-            for _ in range(9):
+            for _ in range(SAMPLES):
                 await pilot.press(*"unknown")
+                await asyncio.sleep(phase.uniform(0, 1 / 60))
                 app.question_painted_at = None
                 start = time.perf_counter()
                 await pilot.press("enter")
