@@ -94,6 +94,16 @@ def _script(scar, answers: str, version: str | None = None, hash_: str | None = 
     )
 
 
+_to_the_drugs = "".join(
+    f"  - {{q: {q}, value: \"{v}\"}}\n" for q, v in [
+        ("detachment_any", "no"), ("nikolsky", "no"), ("blisters", "no"),
+        ("atypical_targets", "no"), ("mucosa_any", "no"), ("skin_pain", "no"),
+        ("heart_rate", "unknown"), ("onset_date", "2026-11-20"), ("assessment_date", "today"),
+        ("acute_onset", "yes"), ("drugs_any", "yes"),
+    ]
+)
+
+
 def refusal(scar, text: str) -> str:
     with pytest.raises(InputError) as caught:
         script, doc = transcript.loads(text, "t.yaml")
@@ -122,6 +132,10 @@ def refusal(scar, text: str) -> str:
          "step 1 (heart_rate): '400' refused: 400 /min = 400 /min is outside the plausible"),
         ("  - {q: drug_name, repeat: 0, value: \"x\"}\n",
          "step 1 (drug_name #1): not reachable at this point"),
+        # The drugs have begun, but not this one: which one is missing, and how it begins.
+        (_to_the_drugs + "  - {q: drug_name, repeat: 1, value: \"x\"}\n",
+         "step 12 (drug_name #2): there is no drug #2 at this point (1 begun; the next one "
+         "begins with a yes to drug_more)"),
     ],
 )
 def test_a_transcript_that_does_not_fit_is_refused_with_step_question_and_reason(

@@ -263,6 +263,14 @@ def _steps(
             raise refuse("this question is not in a group: it takes no repeat")
         slot = engine.slot(entry.q, entry.repeat)
         if slot is None:
+            group = dialog.group_of.get(entry.q)
+            started = engine.repeats(group.id) if group is not None else 0
+            if started and entry.repeat is not None and entry.repeat >= started:
+                item = group.item_label or group.id
+                raise refuse(
+                    f"there is no {item} #{entry.repeat + 1} at this point ({started} begun; "
+                    f"the next one begins with a yes to {group.more.id if group.more else 'more'})"
+                )
             raise refuse(
                 "not reachable at this point: its condition is false with the answers before it"
                 if dialog.questions.get(entry.q) is not None
