@@ -128,6 +128,8 @@ class ChatLog(VerticalScroll):
 
     def _fold_later(self) -> None:
         self._fold_due = False
+        if not self.is_attached:  # the app closed right after the message
+            return
         self._fold_overflow()
         self.scroll_end(animate=False)
 
