@@ -190,16 +190,18 @@ class Engine:
     def current(self) -> Slot | None:
         """The next question to ask, or None when the interview is finished. At follow-up:
         each follow-up item not yet answered at this visit, and any question left open."""
-        open_slots = [s for s in self._state.slots if self.asks(s)]
-        if not open_slots:
-            return None
-        if self._cursor is not None:
-            order = [s.id for s in self.dialog.dialog.sections]
-            start = order.index(self._cursor)
-            for slot in open_slots:
-                if order.index(slot.section.id) >= start:
-                    return slot
-        return open_slots[0]
+        # The first open question from the cursor's section on, else the first open one.
+        order = self.dialog.section_index
+        start = 0 if self._cursor is None else order[self._cursor]
+        first = None
+        for slot in self._state.slots:
+            if not self.asks(slot):
+                continue
+            if order[slot.section.id] >= start:
+                return slot
+            if first is None:
+                first = slot
+        return first
 
     @property
     def finished(self) -> bool:

@@ -50,6 +50,9 @@ class LoadedDialog:
         object.__setattr__(self, "questions", questions)
         object.__setattr__(self, "section_of", section_of)
         object.__setattr__(self, "group_of", group_of)
+        object.__setattr__(
+            self, "section_index", {s.id: i for i, s in enumerate(self.dialog.sections)}
+        )
         onset = [q.id for q in questions.values() if q.role == "onset"]
         object.__setattr__(self, "onset_id", onset[0] if onset else None)
         object.__setattr__(self, "_more", {})
@@ -57,6 +60,8 @@ class LoadedDialog:
     questions: dict[str, Question] = field(init=False, repr=False)
     section_of: dict[str, Section] = field(init=False, repr=False)
     group_of: dict[str, Question] = field(init=False, repr=False)
+    #: Each section's place in the interview, by id.
+    section_index: dict[str, int] = field(init=False, repr=False)
     onset_id: str | None = field(init=False)
     _more: dict[str, Question] = field(init=False, repr=False)
 
