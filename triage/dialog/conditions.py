@@ -140,7 +140,8 @@ def plan_of(expression: str) -> tuple[tuple[str, str], ...] | None:
     return tuple(sorted(reads))
 
 
-def _frozen(value: Any) -> Any:
+def hashable(value: Any) -> Any:
+    """An answer as part of a memo key: a multiple choice's list as a tuple."""
     return tuple(value) if isinstance(value, list) else value
 
 
@@ -158,7 +159,7 @@ class Memo:
         plan = plan_of(expression)
         if plan is None:
             return holds(expression, **context)
-        key = (expression, *(_frozen(context.get(n, {}).get(a)) for n, a in plan))
+        key = (expression, *(hashable(context.get(n, {}).get(a)) for n, a in plan))
         result = self._results.get(key)
         if result is None:
             result = self._results[key] = holds(expression, **context)

@@ -18,7 +18,14 @@ from pydantic import ValidationError
 
 from triage import findings as findings_mod
 from triage.dialog import values
-from triage.dialog.conditions import ExpressionError, Memo, evaluate, holds, plan_of
+from triage.dialog.conditions import (
+    ExpressionError,
+    Memo,
+    evaluate,
+    hashable,
+    holds,
+    plan_of,
+)
 from triage.dialog.loader import LoadedDialog
 from triage.dialog.model import Question, Section
 from triage.findings import SCHEMA, Findings
@@ -124,10 +131,6 @@ def _copy(value: Any) -> Any:
     if isinstance(value, list):
         return [_copy(v) for v in value]
     return value
-
-
-def _hashable(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
 
 
 def _set(target: dict[str, Any], path: str, value: Any) -> None:
@@ -747,7 +750,7 @@ class Engine:
             repeat,
             tuple(answers.get(k) for k in keys),
             tuple(k in kept_keys for k in keys),
-            tuple(_hashable(context_answers.get(a)) for a in earlier),
+            tuple(hashable(context_answers.get(a)) for a in earlier),
             tuple(self._visit.get(v) for v in visit),
             onset,
             self.today,
