@@ -618,8 +618,9 @@ class Engine:
             except ExpressionError as exc:
                 raise DialogError(f"{q.id}: enable_when: {exc}") from None
 
-        def entry_of(q: Question, section: Section, repeat: int) -> _Entry:
-            """Work out one entry of group `q`, adding its slots and values to the pass."""
+        def entry_of(q: Question, section: Section, repeat: int) -> tuple[_Entry, dict[str, Any]]:
+            """Work out one entry of group `q`, adding its slots and values to the pass: what
+            a later pass may reuse (a copy), and the entry's findings for this pass."""
             assert q.questions is not None and q.more is not None
             first = len(slots)
             item: dict[str, Any] = {}
@@ -647,7 +648,7 @@ class Engine:
                 tuple((s.key, invalid[s.key]) for s in made if s.key in invalid),
                 _copy(entry),
                 item.get(q.more.id),
-            )
+            ), entry
 
         reused: dict[tuple[Any, ...], _Entry] = {}
         for section in self.dialog.dialog.sections:
@@ -669,15 +670,16 @@ class Engine:
                     )
                     done = None if key is None else self._entries.get(key)
                     if done is None:
-                        done = entry_of(q, section, repeat)
+                        done, entry = entry_of(q, section, repeat)
                     else:  # the same inputs as last time: the same entry
                         slots.extend(done.slots)
                         kept.update(_copy(dict(done.kept)))
                         invalid.update(done.invalid)
+                        entry = _copy(done.entry)
                     if key is not None:
                         reused[key] = done
-                    if "name" in done.entry:
-                        entries.append(_copy(done.entry))
+                    if "name" in entry:
+                        entries.append(entry)
                     if done.more != "yes" or repeat >= 499:
                         break
                     repeat += 1
