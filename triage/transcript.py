@@ -266,10 +266,11 @@ def _steps(
             group = dialog.group_of.get(entry.q)
             started = engine.repeats(group.id) if group is not None else 0
             if started and entry.repeat is not None and entry.repeat >= started:
-                item = group.item_label or group.id
+                assert group is not None and group.more is not None  # started: a group
                 raise refuse(
-                    f"there is no {item} #{entry.repeat + 1} at this point ({started} begun; "
-                    f"the next one begins with a yes to {group.more.id if group.more else 'more'})"
+                    f"there is no {group.item_label or group.id} #{entry.repeat + 1} at this "
+                    f"point ({started} begun; the next one begins with a yes to "
+                    f"{group.more.id})"
                 )
             raise refuse(
                 "not reachable at this point: its condition is false with the answers before it"
