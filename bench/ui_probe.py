@@ -3,6 +3,7 @@
     python bench/ui_probe.py first triage    # ms until the assistant shows its first question
     python bench/ui_probe.py first minimal   # ms until a minimal app (Static, Input) shows
     python bench/ui_probe.py latency         # ms from Enter to the next question, at 5 and 150
+    python bench/ui_probe.py hold N          # one end of `latency` (reads waits on stdin)
     python bench/ui_probe.py memory triage   # peak RSS (kB) of the assistant at the summary
     python bench/ui_probe.py memory minimal  # peak RSS (kB) of the minimal app, shown
     python bench/ui_probe.py memory libraries  # the same, in a process that has used the
@@ -85,8 +86,9 @@ def _as_the_command_line() -> None:
     collector.pause()
 
 
-#: Enter presses timed per round (rounds at 5, 150 and 5 answers).
-SAMPLES = 15
+#: Enter presses timed at each end, interleaved (after WARM_UP untimed ones at each end).
+SAMPLES = 30
+WARM_UP = 3
 
 
 def _next_answer(engine, drugs: int) -> str:  # type: ignore[no-untyped-def]
@@ -103,55 +105,94 @@ def _next_answer(engine, drugs: int) -> str:  # type: ignore[no-untyped-def]
     return q.options[0].value if q.options else "no"
 
 
-async def latency() -> dict[str, float]:
-    """Enter-to-next-question time after 5 answers and after 150 (a long drug list):
-    from the key press until the screen has been refreshed with the next question.
+def latency() -> dict[str, float]:
+    """Enter-to-next-question time after 5 answers and after 150 (a long drug list): from
+    the key press until the screen has been refreshed with the next question.
 
-    The earlier answers are typed into the app, so the conversation holds all of them as
-    it would for a resident; rounds go 5, 150, 5 so that the first app's warm-up (CSS,
-    caches) does not fall on one side only.
+    Each end is an assistant of its own, in a process of its own (`hold 5`, `hold 150`),
+    with the earlier answers typed into it so that the conversation holds all of them as
+    it would for a resident. Their samples are taken in turn, one at 5 then one at 150
+    (the first of each pair alternating), so that both ends see the same machine.
 
-    Textual paints on a fixed 60-per-second grid, so the time includes the wait for the
-    next frame, up to 16.7 ms. Pilot's key presses fall on that grid at a phase of their
-    own, which made whole runs fast or slow by a frame. A resident's key press falls
-    anywhere in a frame: each Enter here waits a random part of one (seeded) first, so
-    the median is the work plus the typical wait, whatever the phase."""
+    Why interleaved: the development VM's speed shifts in windows of tens of seconds (a
+    fixed loop of Python took 13.7 ms for a while, then 22-26 ms for half a minute, then
+    13.7 again). Rounds taken one after the other (5, then 150, then 5, as this probe did)
+    landed in different windows: whole rounds came out at 12 ms or at 20 ms whatever the
+    answer count, and one run's ratio went from 0.92x to 1.38x. The windows belong to
+    each virtual CPU (a loop pinned to one CPU, then the other, showed each switching
+    between 13.5 and 25 ms on its own), so both ends are pinned to the same one as well.
+
+    Each Enter first waits a random part of a frame (seeded, the same wait at both ends of
+    a pair): Textual paints on a fixed 60-per-second grid, and a resident's key press
+    falls anywhere in a frame."""
+    import os
     import random
+    import subprocess
 
+    ends = {
+        n: subprocess.Popen([sys.executable, __file__, "hold", str(n)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+        for n in (5, 150)
+    }
+    try:
+        for proc in ends.values():  # both built (in parallel), neither timed yet
+            if proc.stdout.readline().strip() != "ready":  # type: ignore[union-attr]
+                raise RuntimeError("a latency probe did not start")
+        if hasattr(os, "sched_setaffinity"):  # both ends on one CPU: see above
+            cpu = {min(os.sched_getaffinity(0))}
+            for proc in ends.values():
+                os.sched_setaffinity(proc.pid, cpu)
+        phase = random.Random(150)
+        samples: dict[int, list[float]] = {5: [], 150: []}
+        for i in range(WARM_UP + SAMPLES):
+            wait = phase.uniform(0, 1 / 60)
+            for n in (5, 150) if i % 2 == 0 else (150, 5):
+                proc = ends[n]
+                proc.stdin.write(f"{wait}\n")  # type: ignore[union-attr]
+                proc.stdin.flush()  # type: ignore[union-attr]
+                took = float(proc.stdout.readline())  # type: ignore[union-attr]
+                if i >= WARM_UP:
+                    samples[n].append(took)
+    finally:
+        for proc in ends.values():
+            proc.stdin.close()  # type: ignore[union-attr]
+            proc.wait(timeout=60)
+    return {f"answer_{n}_ms": statistics.median(t) * 1000 for n, t in samples.items()}
+
+
+async def hold(target: int) -> None:
+    """One end of `latency`: the assistant after `target` answers, then one timed Enter
+    (an "unknown", taken back afterwards) for each wait read from stdin, its seconds
+    written to stdout. Ends at the end of stdin."""
     from textual.widgets import Input
 
     _as_the_command_line()
-    from triage import collector
     from triage.dialog.loader import default_dialog_path, load_dialog
     from triage.ui.app import make_app
     from triage.ui.replay import type_answer
 
-    dialog = load_dialog(default_dialog_path())
-    samples: dict[int, list[float]] = {5: [], 150: []}
-    phase = random.Random(150)
-    for target in (5, 150, 5):
-        collector.pause()  # each round's app starts as its own `triage run` would
-        app = make_app(dialog, dt.date(2026, 11, 25))
-        async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause()
-            app.query_one("#answer", Input).cursor_blink = False
-            drugs = 0
-            while len(app.engine.answers) < target:
-                raw = _next_answer(app.engine, drugs)
-                drugs += app.engine.current().question.id == "drug_name"
-                await type_answer(pilot, raw)
-            for _ in range(SAMPLES):
-                await pilot.press(*"unknown")
-                await asyncio.sleep(phase.uniform(0, 1 / 60))
-                app.question_painted_at = None
-                start = time.perf_counter()
-                await pilot.press("enter")
-                while app.question_painted_at is None:
-                    await pilot.pause()
-                # Until the next question is on screen, not until Pilot sees the app idle.
-                samples[target].append(app.question_painted_at - start)
-                await pilot.press("ctrl+z")
-    return {f"answer_{n}_ms": statistics.median(t) * 1000 for n, t in samples.items()}
+    app = make_app(load_dialog(default_dialog_path()), dt.date(2026, 11, 25))
+    loop = asyncio.get_running_loop()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.query_one("#answer", Input).cursor_blink = False
+        drugs = 0
+        while len(app.engine.answers) < target:
+            raw = _next_answer(app.engine, drugs)
+            drugs += app.engine.current().question.id == "drug_name"
+            await type_answer(pilot, raw)
+        print("ready", flush=True)
+        while line := await loop.run_in_executor(None, sys.stdin.readline):
+            await pilot.press(*"unknown")
+            await asyncio.sleep(float(line))
+            app.question_painted_at = None
+            start = time.perf_counter()
+            await pilot.press("enter")
+            while app.question_painted_at is None:
+                await pilot.pause()
+            # Until the next question is on screen, not until Pilot sees the app idle.
+            print(app.question_painted_at - start, flush=True)
+            await pilot.press("ctrl+z")
 
 
 async def memory(kind: str) -> None:
@@ -199,7 +240,9 @@ if __name__ == "__main__":
         asyncio.run(first(sys.argv[2]))
     elif sys.argv[1] == "memory":
         asyncio.run(memory(sys.argv[2]))
+    elif sys.argv[1] == "hold":
+        asyncio.run(hold(int(sys.argv[2])))
     else:
         import json
 
-        print(json.dumps(asyncio.run(latency())))
+        print(json.dumps(latency()))

@@ -25,3 +25,13 @@ def test_the_libraries_floor_holds_more_than_the_bare_app() -> None:
 
 def test_the_first_question_probe_reports_milliseconds() -> None:
     assert 0 < _last_number("first", "triage") < 60_000
+
+
+def test_one_end_of_the_latency_probe_answers_each_wait_with_a_time() -> None:
+    """`latency` drives two of these (at 5 and at 150 answers) in turn through stdin."""
+    done = subprocess.run([sys.executable, str(PROBE), "hold", "5"], input="0.001\n0.01\n",
+                          capture_output=True, text=True, timeout=120, check=True)
+    lines = done.stdout.split()
+    assert lines[0] == "ready"
+    times = [float(line) for line in lines[1:]]
+    assert len(times) == 2 and all(0 < t < 5 for t in times)  # seconds, one per wait
