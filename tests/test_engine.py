@@ -183,10 +183,14 @@ def test_an_invalid_edit_is_refused_and_nothing_changes(engine):
 
 
 def test_jump_to_a_section(engine):
+    first = engine.current()  # asked before the jump, as the assistant does
+    assert first.section.id != "labs"
     assert engine.jump("labs")
     assert engine.current().question.id == "leukocytes"
     engine.answer("9000")
     assert engine.current().question.id == "neutrophils"
+    assert engine.jump(first.section.id)  # and back to where the interview began
+    assert engine.current() == first
     assert not engine.jump("nowhere")
 
 

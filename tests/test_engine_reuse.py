@@ -30,6 +30,9 @@ def _same(reusing: Engine, fresh: Engine) -> None:
     assert reusing._answers == fresh._answers and reusing._history == fresh._history
     assert reusing.findings == fresh.findings
     assert reusing.current() == fresh.current()
+    # current() is remembered between operations: it must be what a scan finds now.
+    assert reusing.current() == reusing._first_open()
+    assert fresh.current() == fresh._first_open()
 
 
 @st.composite
