@@ -162,3 +162,13 @@ def test_workers_start_at_parallel_from_files_and_not_one_before(monkeypatch) ->
     assert batch._workers(names[:-1]) == 1
     assert batch._workers(names) == 4
     assert batch._workers([*names[:-1], "-"]) == 1  # stdin is read in this process
+
+
+def test_a_batch_is_cut_into_several_parts_per_worker_each_file_once_in_order() -> None:
+    """A worker that finishes its part takes the next, so a slower core does fewer."""
+    names = [f"f{i}.yaml" for i in range(2000)]
+    parts = batch._parts(names, 2)
+    assert len(parts) == 2 * batch.PARTS_PER_WORKER
+    assert [n for part in parts for n in part] == names
+    small = batch._parts(names[:5], 2)  # fewer files than parts: one file each
+    assert [list(p) for p in small] == [[n] for n in names[:5]]

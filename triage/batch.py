@@ -61,8 +61,14 @@ def _workers(names: Sequence[str]) -> int:
     return min(len(os.sched_getaffinity(0)), 8)
 
 
+#: Parts per worker. A worker that finishes its part takes the next one, so a worker on a
+#: slower core (another program on it, or a shared VM's slow spell) does fewer of them:
+#: with one half per worker, the batch waited for the slower half.
+PARTS_PER_WORKER = 8
+
+
 def _parts(names: Sequence[str], workers: int) -> list[Sequence[str]]:
-    size = -(-len(names) // workers)
+    size = -(-len(names) // (workers * PARTS_PER_WORKER))
     return [names[i : i + size] for i in range(0, len(names), size)]
 
 
@@ -123,7 +129,7 @@ def score_files(names: Sequence[str], operators: Operators) -> list[Outcome]:
     if workers < 2:
         return _serial(names, operators, _same)
     with _pool(workers) as pool:
-        parts = pool.map(_part, [(p, operators) for p in _parts(names, workers)])
+        parts = pool.map(_part, [(p, operators) for p in _parts(names, workers)], chunksize=1)
     return [outcome for part in parts for outcome in part]
 
 
@@ -166,7 +172,7 @@ def write_lines(
                 for k, part in enumerate(_parts(names, workers))]
         try:
             with _pool(workers) as pool:
-                found = pool.map(_part_to_file, jobs)
+                found = pool.map(_part_to_file, jobs, chunksize=1)
         except OSError:  # a part could not be written (a full disk): nothing printed yet
             return _in_process(names, operators, encode, out)
         problems = [p for part in found for p in part]
