@@ -3,6 +3,7 @@
     python bench/ui_probe.py first triage    # ms until the assistant shows its first question
     python bench/ui_probe.py first minimal   # ms until a minimal app (Static, Input) shows
     python bench/ui_probe.py latency         # ms from Enter to the next question, at 5 and 150
+                                             # (and every sample, as JSON)
     python bench/ui_probe.py hold N          # one end of `latency` (reads waits on stdin)
     python bench/ui_probe.py memory triage   # peak RSS (kB) of the assistant at the summary
     python bench/ui_probe.py memory minimal  # peak RSS (kB) of the minimal app, shown
@@ -129,8 +130,11 @@ def latency() -> dict[str, float]:
     (fast typing is 100 ms and more between keys). Textual paints on a fixed 60-per-second
     grid: an Enter within a frame of the last paint waits for the next frame, which put
     Pilot's back-to-back presses a frame fast or slow by chance. After such a pause, an
-    answer runs slower on this VM than one straight after another (about 17 ms against 12
-    at answer 5), at both ends alike."""
+    answer runs slower on this VM than one straight after another (about 15 ms against 12
+    at answer 5), at both ends alike.
+
+    Each end's figure is the mean of the middle of its samples (see _middle_mean); the
+    samples themselves are returned too, for a look at a run by hand."""
     import os
     import random
     import subprocess
@@ -200,14 +204,14 @@ async def hold(target: int) -> None:
     loop = asyncio.get_running_loop()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        app.query_one("#answer", Input).cursor_blink = False
+        answer = app.query_one("#answer", Input)
+        answer.cursor_blink = False
         drugs = 0
         while len(app.engine.answers) < target:
             raw = _next_answer(app.engine, drugs)
             drugs += app.engine.current().question.id == "drug_name"
             await type_answer(pilot, raw)
         print("ready", flush=True)
-        answer = app.query_one("#answer", Input)
         while line := await loop.run_in_executor(None, sys.stdin.readline):
             answer.value = "unknown"  # as if typed (a key press per letter took 0.3 s)
             await pilot.pause()
