@@ -86,11 +86,27 @@ def derived_answer(drug: Drug, question: str) -> tuple[Answer | None, str | None
     return None, None
 
 
+#: Each question with its label, rule and source as the result shows them, written once:
+#: they are the same for every drug of every file.
+_ITEMS = tuple(
+    (
+        qid,
+        yes,
+        no,
+        dont_know,
+        f"Q{number}. {question}",
+        f"yes {signed(yes)}, no {signed(no)}, don't know {signed(dont_know)}",
+        f"{TABLE}, question {number}",
+    )
+    for number, (qid, question, yes, no, dont_know) in enumerate(QUESTIONS, start=1)
+)
+
+
 def score(drug: Drug, index: int) -> ScoreResult:
     """Score Naranjo for one drug from its explicit or derived answers."""
     explicit = drug.naranjo
     items: list[Item] = []
-    for number, (qid, question, yes, no, dont_know) in enumerate(QUESTIONS, start=1):
+    for qid, yes, no, dont_know, label, rule, source in _ITEMS:
         answer: Answer | None = getattr(explicit, qid) if explicit else None
         fields = [f"drugs[{index}].naranjo.{qid}"]
         derived = None
@@ -105,11 +121,11 @@ def score(drug: Drug, index: int) -> ScoreResult:
         items.append(
             item(
                 qid,
-                f"Q{number}. {question}",
+                label,
                 answer or "unknown",
-                [points] if known else [yes, no, dont_know],
-                f"yes {signed(yes)}, no {signed(no)}, don't know {signed(dont_know)}",
-                f"{TABLE}, question {number}",
+                (points,) if known else (yes, no, dont_know),
+                rule,
+                source,
                 points=points,
                 decision=derived,
                 fields=fields,
