@@ -42,7 +42,9 @@ class Operators(NamedTuple):
         return {
             name: str(mine)
             for name, mine, default_value in zip(self._fields, self, default, strict=True)
-            if mine != default_value
+            # Identity first: an unchanged threshold is the default's own Cutoff, and the
+            # dataclass comparison costs a batch 4 us a file for the thirteen.
+            if mine is not default_value and mine != default_value
         }
 
 
