@@ -157,3 +157,66 @@ def test_assistant_commands_pause_the_collector_until_the_app_runs(tmp_path) -> 
         print(*seen)
     """)
     assert _run_code(code, tmp_path) == ["False"]
+
+
+def test_a_full_pass_waits_for_a_question_and_runs_there_once_due(tmp_path) -> None:
+    code = textwrap.dedent("""
+        import gc
+        from triage import collector
+        full = []
+        gc.callbacks.append(
+            lambda phase, info: phase == "stop" and info["generation"] == 2 and full.append(1))
+        collector.pause()
+        collector.started(between_questions=True)
+        gc.disable()  # no automatic pass may move the counts while this looks at them
+        due = gc.get_threshold()[2]
+        gc.collect()
+        before = len(full)
+        for _ in range(due - 1):
+            gc.collect(1)  # each younger pass counts towards the full one
+        collector.question_shown()
+        seen = [len(full) - before, gc.get_threshold()[2] // due]
+        gc.collect(1)
+        collector.question_shown()
+        seen += [len(full) - before, gc.get_count()[2]]
+        collector.questions_over()
+        seen.append(gc.get_threshold()[2] // due)
+        print(*seen)
+    """)
+    # One short of due: no pass, automatic ones wait for three times the count; due: one
+    # pass, its count starts again; after the questions: Python's own threshold.
+    assert _run_code(code, tmp_path) == ["0", "3", "1", "0", "1"]
+
+
+def test_without_the_assistant_a_question_changes_nothing(tmp_path) -> None:
+    code = textwrap.dedent("""
+        import gc
+        from triage import collector
+        threshold = gc.get_threshold()
+        collector.started(between_questions=True)  # not paused: not triage's own process
+        gc.collect()
+        for _ in range(threshold[2]):
+            gc.collect(1)
+        collector.question_shown()
+        print(gc.get_count()[2] == threshold[2], gc.get_threshold() == threshold)
+        collector.pause()
+        collector.started()  # a headless command: its collector as Python runs it
+        gc.collect()
+        for _ in range(threshold[2]):
+            gc.collect(1)
+        collector.question_shown()
+        print(gc.get_count()[2] == threshold[2], gc.get_threshold() == threshold)
+    """)
+    assert _run_code(code, tmp_path) == ["True", "True", "True", "True"]
+
+
+def test_the_assistant_lets_full_passes_wait_for_its_questions(tmp_path) -> None:
+    start = ("assistant(Namespace(dialog=None, patient=None, no_store=True, store=None))")
+    # Once the first question is painted, automatic full passes wait for three times
+    # Python's count (the rest is the test above).
+    code = _assistant_code(start).replace(
+        "seen.append(gc.get_freeze_count() > 0)",
+        "seen.append(gc.get_freeze_count() > 0); "
+        "seen.append(gc.get_threshold()[2] // collector._full_pass_due)",
+    )
+    assert _run_code(code, tmp_path) == ["False", "True", "True", "3"]

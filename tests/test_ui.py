@@ -623,3 +623,38 @@ def test_an_unwritable_cache_folder_only_costs_the_quick_opening(tmp_path, monke
     monkeypatch.setenv("TRIAGE_CACHE_DIR", str(blocked))
     first_screen.save("k", [Said(Text("Q?"), "question")])  # silently not saved
     assert first_screen.load("k") is None
+
+
+async def test_full_passes_follow_each_painted_question_and_python_again_at_the_summary(
+    scar, monkeypatch
+):
+    # triage.collector: a due full pass runs once a question is on screen, never before it
+    # is painted; at the summary, Python's own threshold is back (the peak memory).
+    from triage import collector, transcript
+    from triage.ui.replay import replay_through_ui
+    from triage.ui.widgets.summary import SummaryMarkdown
+
+    calls: list[str] = []
+    apps: list = []
+    original = make_app
+
+    def recording_app(*args, **kwargs):
+        apps.append(original(*args, **kwargs))
+        return apps[-1]
+
+    def shown() -> None:
+        app = apps[0]
+        calls.append("painted" if app.question_painted_at is not None else "not yet painted")
+        app.question_painted_at = None  # each question must set it again
+
+    def over() -> None:
+        calls.append("summary there" if apps[0].query(SummaryMarkdown) else "over")
+
+    monkeypatch.setattr("triage.ui.replay.make_app", recording_app)
+    monkeypatch.setattr(collector, "question_shown", shown)
+    monkeypatch.setattr(collector, "questions_over", over)
+    script, _ = transcript.load(ROOT / "examples" / "sjs-ten-red-flags.transcript.yaml")
+    await replay_through_ui(script, scar)
+    assert calls[-1] == "over"
+    assert set(calls[:-1]) == {"painted"}
+    assert len(calls) - 1 == len(script.answers)  # one question painted per answer given

@@ -205,8 +205,9 @@ class TriageApp(App[None]):
             self.recorder.begin()
         # What start-up made (Textual, pydantic's schemas, the dialog) lives as long as the
         # app: frozen, the collector's full passes (nine over the seed interview) no longer
-        # walk it. Only when `triage` is the process itself (see triage.collector).
-        collector.started()
+        # walk it; and its full passes wait for a question on screen (_painted). Only when
+        # `triage` is the process itself (see triage.collector).
+        collector.started(between_questions=True)
 
     @property
     def loaded(self) -> bool:
@@ -362,6 +363,8 @@ class TriageApp(App[None]):
     def _painted(self) -> None:
         self.question_painted_at = time.perf_counter()
         self._first_painted()
+        # The question is on screen and the resident reads it: the time for a full pass.
+        collector.question_shown()
 
     def _first_painted(self) -> None:
         if self.first_question_at is None:
@@ -665,6 +668,8 @@ class TriageApp(App[None]):
         # before the first question, and are needed only at the end.
         from triage.render import render
         from triage.ui.widgets.summary import SummaryMarkdown
+
+        collector.questions_over()
 
         self.chat.say("The interview is complete. The summary:", "note")
         # On screen the answers are the conversation just above: the summary leaves out its
