@@ -62,8 +62,10 @@ def started(*, between_questions: bool = False) -> None:
     global _paused, _full_pass_due
     if _paused:
         gc.freeze()
-        if between_questions:
-            _full_pass_due = max(gc.get_threshold()[2], 1)
+        # Python 3.14's incremental collector has no third threshold (it reads 0) and no
+        # long full passes to move: there the collector is left as it is.
+        if between_questions and gc.get_threshold()[2] > 0:
+            _full_pass_due = gc.get_threshold()[2]
         gc.enable()
         _paused = False
 
