@@ -182,8 +182,9 @@ def _middle_mean(times: list[float]) -> float:
     and the paint itself take about half as long again), in proportions that vary from
     run to run. With both near half, a median lands in either cluster by chance (one
     run's ratio: 0.97x, the next 1.22x); a mean moves with the proportion. The top and
-    bottom tenth are left out, as the median left them out: the collector's rare full
-    passes (20-90 ms), which are not what an answer costs."""
+    bottom tenth are left out, as the median left them out. The top tenth was where the
+    collector's full passes fell (20-95 ms), until they waited for the question to be
+    painted (triage.collector); bench/run.py reports each run's slowest answer apart."""
     ordered = sorted(times)
     cut = len(ordered) // 10
     return statistics.fmean(ordered[cut:len(ordered) - cut])
