@@ -21,7 +21,7 @@ interview itself made.
 
 The assistant's full passes also wait for a question on screen. A full pass walks what
 the interview has made and Textual's render caches (seven small caches per cached line):
-at answer 150 about 95,000 objects, 40-60 ms a pass and up to 95, against about 15-25 at
+at answer 150 about 95,000 objects, 40-60 ms a pass and up to 95, against about 15-30 at
 answer 5. Python starts one when an allocation crosses its threshold, so up to one answer
 in ten waited for one between its Enter and the next question. So while questions are
 asked, the automatic passes need three times as many younger passes as Python's own
