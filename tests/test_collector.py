@@ -220,3 +220,6 @@ def test_the_assistant_lets_full_passes_wait_for_its_questions(tmp_path) -> None
         "seen.append(gc.get_threshold()[2] // collector._full_pass_due)",
     )
     assert _run_code(code, tmp_path) == ["False", "True", "True", "3"]
+    # Started again: the opening the first start saved is shown before the interview is
+    # built, and its question counts as shown once the collector is the assistant's.
+    assert _run_code(code, tmp_path) == ["False", "True", "True", "3"]
