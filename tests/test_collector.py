@@ -166,10 +166,10 @@ def test_a_full_pass_waits_for_a_question_and_runs_there_once_due(tmp_path) -> N
         full = []
         gc.callbacks.append(
             lambda phase, info: phase == "stop" and info["generation"] == 2 and full.append(1))
+        due = gc.get_threshold()[2]  # Python's own, before the assistant raises it
         collector.pause()
         collector.started(between_questions=True)
         gc.disable()  # no automatic pass may move the counts while this looks at them
-        due = gc.get_threshold()[2]
         gc.collect()
         before = len(full)
         for _ in range(due - 1):

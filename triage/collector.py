@@ -57,8 +57,8 @@ def pause() -> None:
 
 def started(*, between_questions: bool = False) -> None:
     """Start-up is over: keep what it made for good, and collect what the work makes. Does
-    nothing unless `pause` was called. `between_questions` (the assistant): full passes
-    wait for `question_shown` until `questions_over`."""
+    nothing unless `pause` was called. `between_questions` (the assistant): from now on
+    full passes wait for `question_shown` until `questions_over`."""
     global _paused, _full_pass_due
     if _paused:
         gc.freeze()
@@ -66,6 +66,8 @@ def started(*, between_questions: bool = False) -> None:
         # long full passes to move: there the collector is left as it is.
         if between_questions and gc.get_threshold()[2] > 0:
             _full_pass_due = gc.get_threshold()[2]
+            # The assistant asks questions from now on (one may be on screen already).
+            _third_threshold(BACKSTOP * _full_pass_due)
         gc.enable()
         _paused = False
 

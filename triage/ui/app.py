@@ -225,8 +225,7 @@ class TriageApp(App[None]):
             self.recorder.warn = lambda text: self.chat.say(text, "refused")
         from triage.ui import first_screen
 
-        kept = self._shown is not None and first_screen.same(self._shown, self._opening())
-        if kept:
+        if self._shown is not None and first_screen.same(self._shown, self._opening()):
             slot = self.engine.current()
             assert slot is not None
             self._section = slot.section.id
@@ -236,8 +235,6 @@ class TriageApp(App[None]):
             self.chat.clear()
             self._start()
         self._begun()
-        if kept:  # its question was painted before the collector was the assistant's
-            collector.question_shown()
         pending, self._pending = self._pending, []
         for text in pending:
             self._submit(text)
