@@ -15,10 +15,14 @@ from triage.scores.operators import DEFAULT, Operators
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Compiled templates go to a folder of the test session, never the developer's cache.
-os.environ["TRIAGE_CACHE_DIR"] = tempfile.mkdtemp(prefix="triage-cache-")
-# Sessions too: no test ever writes the developer's own session store.
-os.environ["TRIAGE_STORE"] = str(Path(tempfile.mkdtemp(prefix="triage-store-")) / "s.sqlite3")
+# Compiled templates go to a folder of the test session, never the developer's cache; and
+# sessions too: no test ever writes the developer's own session store. The folder goes when
+# the process ends (each xdist worker has its own), so runs leave nothing behind in /tmp.
+_SCRATCH = tempfile.TemporaryDirectory(prefix="triage-tests-")
+for _part in ("cache", "store"):
+    (Path(_SCRATCH.name) / _part).mkdir()
+os.environ["TRIAGE_CACHE_DIR"] = str(Path(_SCRATCH.name) / "cache")
+os.environ["TRIAGE_STORE"] = str(Path(_SCRATCH.name) / "store" / "s.sqlite3")
 
 
 def shared_dir() -> Path:
