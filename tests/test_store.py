@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -19,7 +20,7 @@ from triage import transcript
 from triage.dialog.engine import Engine
 from triage.render import render
 from triage.session import Recorder, engine_from_events, header_of
-from triage.store import Event, Store, StoreError
+from triage.store import Event, Store, StoreError, _explain
 from triage.summary import summarize_interview
 
 TODAY = dt.date(2026, 11, 25)
@@ -144,6 +145,56 @@ def test_a_corrupt_store_is_refused_in_one_sentence_and_left_as_it_is(tmp_path):
     with pytest.raises(StoreError, match="not a triage store or is damaged"):
         Store(path)
     assert path.read_bytes() == b"this is not sqlite" * 100
+
+
+def _sqlite_error(tmp_path, case: str) -> sqlite3.Error:
+    """A real error from SQLite itself, as the store would meet it."""
+    path = tmp_path / "s.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("CREATE TABLE t (x)")
+    try:
+        if case == "locked":  # another program mid-write; no waiting here
+            db.execute("BEGIN EXCLUSIVE")
+            sqlite3.connect(path, timeout=0, isolation_level=None).execute("BEGIN IMMEDIATE")
+        elif case == "read-only":
+            sqlite3.connect(f"file:{path}?mode=ro", uri=True).execute("INSERT INTO t VALUES (1)")
+        elif case == "deleted while open":  # an extended code: SQLITE_READONLY_DBMOVED
+            path.unlink()
+            db.execute("INSERT INTO t VALUES (1)")
+        elif case == "cannot open":
+            sqlite3.connect(f"file:{tmp_path / 'none' / 'x.db'}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        return exc
+    raise AssertionError(f"{case}: SQLite raised nothing")
+
+
+@pytest.mark.parametrize(("case", "why"), [
+    ("locked", "another program holds it locked"),
+    ("read-only", "it cannot be written here (permissions, a full disk or a missing folder)"),
+    ("deleted while open",
+     "it cannot be written here (permissions, a full disk or a missing folder)"),
+    ("cannot open", "it cannot be written here (permissions, a full disk or a missing folder)"),
+])
+def test_sqlite_failures_are_told_by_their_result_code(tmp_path, case, why):
+    exc = _sqlite_error(tmp_path, case)
+    assert str(_explain(tmp_path / "s.db", exc)) == f"session store {tmp_path / 's.db'}: {why}"
+
+
+def test_a_failure_without_a_result_code_is_told_in_its_own_words(tmp_path):
+    # The store's own refusals (no WAL, a newer schema) carry no SQLite code.
+    exc = sqlite3.OperationalError("cannot use WAL mode (got delete)")
+    assert str(_explain(tmp_path / "s.db", exc)) == (
+        f"session store {tmp_path / 's.db'}: cannot use WAL mode (got delete)")
+
+
+def test_a_failure_with_a_code_it_does_not_know_keeps_sqlites_words(tmp_path):
+    db = sqlite3.connect(tmp_path / "s.db")
+    db.execute("CREATE TABLE t (x UNIQUE)")
+    db.execute("INSERT INTO t VALUES (1)")
+    with pytest.raises(sqlite3.IntegrityError) as caught:  # SQLITE_CONSTRAINT_UNIQUE
+        db.execute("INSERT INTO t VALUES (1)")
+    assert str(_explain(tmp_path / "s.db", caught.value)).endswith(
+        ": UNIQUE constraint failed: t.x")
 
 
 def test_an_unwritable_folder_is_said(tmp_path):

@@ -132,18 +132,32 @@ def default_path() -> Path:
     return Path(user_data_dir("triage", appauthor=False)) / "sessions.sqlite3"
 
 
+#: SQLite's primary result codes (https://sqlite.org/rescode.html) -> what to tell the user.
+#: Read from the error's code, not its message: the wording is SQLite's to change.
+_DAMAGED = "the file is not a triage store or is damaged (it is left as it is)"
+_LOCKED = "another program holds it locked"
+_UNWRITABLE = "it cannot be written here (permissions, a full disk or a missing folder)"
+_WHY_BY_CODE = {
+    26: _DAMAGED,  # SQLITE_NOTADB
+    11: _DAMAGED,  # SQLITE_CORRUPT
+    5: _LOCKED,  # SQLITE_BUSY
+    6: _LOCKED,  # SQLITE_LOCKED
+    8: _UNWRITABLE,  # SQLITE_READONLY
+    14: _UNWRITABLE,  # SQLITE_CANTOPEN
+    10: _UNWRITABLE,  # SQLITE_IOERR
+    13: _UNWRITABLE,  # SQLITE_FULL
+    3: _UNWRITABLE,  # SQLITE_PERM
+}
+
+
 def _explain(path: Path, exc: sqlite3.Error) -> StoreError:
-    text = str(exc)
+    """One sentence for a failed store: what is wrong, in the user's terms."""
     if path.is_dir():  # sqlite says only "unable to open database file"
         why = f"is a folder; the store is a file (e.g. {path / 'sessions.sqlite3'})"
-    elif "not a database" in text or "malformed" in text:
-        why = "the file is not a triage store or is damaged (it is left as it is)"
-    elif "locked" in text or "busy" in text:
-        why = "another program holds it locked"
-    elif "readonly" in text or "unable to open" in text or "disk I/O" in text:
-        why = "it cannot be written here (permissions, a full disk or a missing folder)"
     else:
-        why = text
+        code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+; None on our own errors
+        # Extended codes (SQLITE_IOERR_WRITE, ...) carry the primary one in their low byte.
+        why = _WHY_BY_CODE.get(code & 0xFF, str(exc)) if code is not None else str(exc)
     return StoreError(f"session store {path}: {why}")
 
 
