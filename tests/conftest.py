@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Compiled templates go to a folder of the test session, never the developer's cache; and
 # sessions too: no test ever writes the developer's own session store. The folder goes when
 # the process ends (each xdist worker has its own), so runs leave nothing behind in /tmp.
-_SCRATCH = tempfile.TemporaryDirectory(prefix="triage-tests-")
+_SCRATCH = tempfile.TemporaryDirectory(prefix="triage-tests-", ignore_cleanup_errors=True)
 for _part in ("cache", "store"):
     (Path(_SCRATCH.name) / _part).mkdir()
 os.environ["TRIAGE_CACHE_DIR"] = str(Path(_SCRATCH.name) / "cache")
