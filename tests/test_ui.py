@@ -465,6 +465,15 @@ async def test_a_long_conversation_keeps_a_bounded_number_of_bubbles(scar, monke
         assert chat.folded > 0
 
 
+def test_a_chosen_answer_is_sent_up_the_way_textual_sends_messages():
+    # Message.bubble is Textual's flag for travelling up to the parents; the chosen bubble
+    # has a name of its own, so the flag stays True rather than a widget that is truthy.
+    bubble = Bubble("no", "answer", ("detachment_any", None))
+    message = Bubble.Selected(bubble)
+    assert message.bubble is True
+    assert message.chosen is bubble and message.control is bubble
+
+
 async def test_the_chat_folds_after_the_new_message_is_painted(scar, monkeypatch):
     # Folding removes widgets above the view (30-40 ms): the answer it falls on must not
     # wait for it. And the fold line is written again only when its count changes: each

@@ -486,8 +486,8 @@ class TriageApp(App[None]):
     # --- editing an earlier answer ------------------------------------------------------
 
     def on_bubble_selected(self, event: Bubble.Selected) -> None:
-        if event.bubble.key is not None:
-            self.start_edit(event.bubble.key)
+        if event.chosen.key is not None:
+            self.start_edit(event.chosen.key)
 
     def start_edit(self, key: tuple[str, int | None]) -> None:
         """Ask again for an earlier answer; the next Enter replaces it."""

@@ -38,11 +38,13 @@ class Bubble(Static):
 
         def __init__(self, bubble: Bubble) -> None:
             super().__init__()
-            self.bubble = bubble
+            # Not `self.bubble`: Message.bubble is Textual's flag for whether a message
+            # travels up to the parents, and a widget there only worked by being truthy.
+            self.chosen = bubble
 
         @property
         def control(self) -> Bubble:
-            return self.bubble
+            return self.chosen
 
     def __init__(
         self, text: str | Text, kind: str, key: tuple[str, int | None] | None = None
