@@ -43,6 +43,20 @@ async def test_answers_by_number_keys_unknown_and_back(scar):
         assert any("Took back nikolsky" in n for n in bubbles(app, "note"))
 
 
+async def test_textuals_own_back_action_closes_a_screen_and_takes_no_answer_back(scar):
+    # "back" is Textual's action for closing the top screen; ctrl+z is take_back.
+    app = make_app(scar, TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_answer(pilot, "2")
+        await pilot.press("f1")
+        await pilot.pause()
+        assert len(app.screen_stack) == 2
+        await app.run_action("back")
+        await pilot.pause()
+        assert len(app.screen_stack) == 1
+        assert [a.question for a in app.engine.answers] == ["detachment_any"]
+
+
 async def test_a_refused_value_asks_again(scar):
     app = make_app(scar, TODAY)
     async with app.run_test(size=(100, 30)) as pilot:

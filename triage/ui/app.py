@@ -122,7 +122,7 @@ class TriageApp(App[None]):
     """
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("ctrl+n", "unknown", "Unknown"),
-        Binding("ctrl+z", "back", "Back"),
+        Binding("ctrl+z", "take_back", "Back"),
         Binding("ctrl+s", "save", "Save transcript"),
         Binding("ctrl+o", "export", "Export summary"),
         Binding("ctrl+y", "copy", "Copy summary", show=False),
@@ -603,7 +603,9 @@ class TriageApp(App[None]):
         self._section = None
         self._ask()
 
-    def action_back(self) -> None:
+    # Not `action_back`: that is Textual's own action (close the top screen), which a
+    # binding of Textual's or a later release may use; it must never take an answer back.
+    def action_take_back(self) -> None:
         taken = self.engine.last_given()
         outcome = self.engine.back()
         if not outcome.accepted or taken is None:
@@ -694,7 +696,7 @@ class TriageApp(App[None]):
         yield SystemCommand(
             "Unknown", "Answer the current question with unknown", self.action_unknown
         )
-        yield SystemCommand("Back", "Take the last answer back", self.action_back)
+        yield SystemCommand("Back", "Take the last answer back", self.action_take_back)
         yield SystemCommand("Save transcript", "Write the answers to a file", self.action_save)
         yield SystemCommand(
             "Export summary", "Write the summary (Markdown) to a file", self.action_export
