@@ -1,4 +1,4 @@
-"""The built wheel works from any directory, and the code is ruff-clean."""
+"""The built wheel works from any directory, and the code is ruff-clean and type-checks."""
 
 from __future__ import annotations
 
@@ -75,4 +75,11 @@ def test_ruff_is_clean():
         pytest.fail("ruff is not installed; it is part of the test extra")
     done = subprocess.run([ruff, "check", "triage", "tests", "bench"], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_mypy_is_clean(tmp_path):
+    # Its cache goes to the test's folder: nothing is written into the checkout.
+    done = subprocess.run([sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=240)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -491,22 +491,22 @@ def _export(args: argparse.Namespace) -> int:
     if isinstance(saved, int):
         return saved
     store, session, engine = saved
-    sid = session.id  # type: ignore[attr-defined]
+    sid = session.id
     if args.format == "events":
         head = {"schema": "triage.events/1", "session": sid,
-                "dialog": {"id": session.dialog_id, "version": session.dialog_version,  # type: ignore[attr-defined]
-                           "hash": session.dialog_hash},  # type: ignore[attr-defined]
-                "today": session.today.isoformat()}  # type: ignore[attr-defined]
-        if not args.no_patient and session.patient_ref:  # type: ignore[attr-defined]
-            head["patient_ref"] = session.patient_ref  # type: ignore[attr-defined]
-        lines = [head] + [e.as_json() for e in store.events(sid)]  # type: ignore[attr-defined]
+                "dialog": {"id": session.dialog_id, "version": session.dialog_version,
+                           "hash": session.dialog_hash},
+                "today": session.today.isoformat()}
+        if not args.no_patient and session.patient_ref:
+            head["patient_ref"] = session.patient_ref
+        lines = [head] + [e.as_json() for e in store.events(sid)]
         text = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines)
     elif args.format == "transcript":
-        text = transcript.dumps(transcript.from_engine(engine))  # type: ignore[arg-type]
+        text = transcript.dumps(transcript.from_engine(engine))
     else:
         name = f"session {sid}"
-        if not args.no_patient and session.patient_ref:  # type: ignore[attr-defined]
-            name += f" (patient {session.patient_ref})"  # type: ignore[attr-defined]
+        if not args.no_patient and session.patient_ref:
+            name += f" (patient {session.patient_ref})"
         text = render([(name, summarize_interview(engine))], args.format)
     if args.output is None:
         sys.stdout.write(text)

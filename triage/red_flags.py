@@ -7,7 +7,7 @@ at a higher level is named as a question to ask now.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -70,7 +70,7 @@ def _mucosa(f: Findings) -> Tri:
     return None if sites is None else bool(sites)
 
 
-def _organs(f: Findings, test: Callable[[list[str]], bool]) -> Tri:
+def _organs(f: Findings, test: Callable[[Sequence[str]], bool]) -> Tri:
     organs = f.systemic.organ_involvement
     return None if organs is None else test(organs)
 
@@ -241,7 +241,8 @@ class Assessment(NamedTuple):
 
 def assess(findings: Findings) -> Assessment:
     """Decide the triage level of `findings` (spec §5)."""
-    flags, unknown = [], []
+    flags: list[dict[str, Any]] = []
+    unknown: list[dict[str, Any]] = []
     for trigger in TRIGGERS:
         result = trigger.test(findings)
         if result is False:

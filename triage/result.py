@@ -21,7 +21,7 @@ class DrugResult(NamedTuple):
     """One drug's causality scores and what the knowledge file says of it."""
 
     drug: Drug
-    index: int
+    index: int  # type: ignore[assignment]  # the drug's place; shadows tuple.index
     info: DrugInfo | None
     alden: ScoreResult | None
     naranjo: ScoreResult

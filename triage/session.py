@@ -128,7 +128,7 @@ class Recorder:
         session_id: str | None,
         dialog_version: str,
         header: dict[str, Any],
-        warn: Callable[[str], None] = lambda message: None,
+        warn: Callable[[str], object] = lambda message: None,
         fallback_dir: Path | None = None,
     ) -> None:
         self.store = store

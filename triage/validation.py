@@ -86,7 +86,7 @@ def _model_at(root: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseMod
     return model
 
 
-def _generic(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+def _generic(loc: tuple[str | int, ...]) -> tuple[str, ...]:
     return tuple("*" if isinstance(p, int) else p for p in loc)
 
 
@@ -153,13 +153,11 @@ def problems_from(
     problems = []
     for error in exc.errors(include_url=False):
         loc = tuple("schema" if p == "schema_" else p for p in error["loc"])
-        error = dict(error, loc=loc)
         line = None
         if doc is not None:
             line = doc.key_line(loc) if error["type"] == "extra_forbidden" else doc.line_of(loc)
-        problems.append(
-            Problem(source, message(error, root, missing or {}), path=path_text(loc), line=line)
-        )
+        problems.append(Problem(source, message(dict(error, loc=loc), root, missing or {}),
+                                path=path_text(loc), line=line))
     return sorted(problems, key=lambda p: (p.line is None, p.line or 0))
 
 

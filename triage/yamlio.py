@@ -140,7 +140,7 @@ _IMMUTABLE = frozenset(
 _UNSEEN = object()
 
 
-class _StrictLoader(_Loader):  # type: ignore[misc, valid-type]
+class _StrictLoader(_Loader):
     """The safe loader, noting duplicate keys instead of letting the last one win."""
 
     def __init__(self, stream: str) -> None:

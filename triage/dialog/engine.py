@@ -597,7 +597,9 @@ class Engine:
             if isinstance(value, tuple):  # a number: (as entered, unit, canonical)
                 _, unit, canonical = value
                 kept[slot.key] = canonical
-                _set(target, unit.field or q.field, canonical) if (unit.field or q.field) else None
+                field = unit.field or q.field
+                if field:
+                    _set(target, field, canonical)
                 shown = canonical
             else:
                 kept[slot.key] = value

@@ -39,7 +39,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
     """Jinja2's immutable sandbox, reading model fields and dict keys without its checks."""
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        kind = type(obj)
+        kind: type = type(obj)
         if kind is dict:
             if attribute not in DICT_ATTRIBUTES:
                 try:

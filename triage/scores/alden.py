@@ -72,7 +72,7 @@ class Intermediate(NamedTuple):
     """A drug's criteria 1-5 and every intermediate total still reachable."""
 
     drug: Drug
-    index: int
+    index: int  # type: ignore[assignment]  # the drug's place; shadows tuple.index
     items: tuple[Item, ...]
     reachable: frozenset[int]
 

@@ -85,8 +85,9 @@ def _workup(labs: Labs) -> Item:
     positive = results.count("positive")
     unknown = results.count(None)
     points = 1 if negative >= 3 and positive == 0 else 0
+    possible: set[int]
     if positive:
-        possible = [0]
+        possible = {0}
     else:
         possible = {points}
         if unknown:

@@ -10,7 +10,7 @@ import math
 
 from triage.derived import meets
 from triage.findings import Findings
-from triage.scores.base import Band, Cutoff, ScoreResult, item, make_result
+from triage.scores.base import Band, Cutoff, Item, ScoreResult, item, make_result
 from triage.scores.operators import Operators, decision_note
 
 ID = "scorten"
@@ -46,7 +46,7 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
     """Score the SCORTEN items of `findings` with the paper's mortality."""
     p, er, sy, labs = findings.patient, findings.eruption, findings.systemic, findings.labs
 
-    def threshold(id: str, label: str, key: str, value: float | None, field: str) -> object:
+    def threshold(id: str, label: str, key: str, value: float | None, field: str) -> Item:
         cutoff: Cutoff = getattr(ops, key)
         hit = meets(cutoff, value)
         return item(

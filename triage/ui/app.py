@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.theme import Theme
 from textual.widgets import Footer, Input, Select, Static
@@ -57,7 +57,7 @@ class AnswerInput(Input):
     start-up) arrives as a line feed, ctrl+j: it submits the answer as Enter does, in the
     order it was typed, rather than vanish."""
 
-    BINDINGS: ClassVar[list[Binding]] = [Binding("ctrl+j", "submit", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+j", "submit", show=False)]
 
 
 FOLLOW_UP_NOTE = ("The follow-up items: Enter on an empty answer keeps the answer shown; the "
@@ -120,7 +120,7 @@ class TriageApp(App[None]):
     #hint.bad { color: $warning; }
     Markdown { margin: 0 1; }
     """
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "unknown", "Unknown"),
         Binding("ctrl+z", "take_back", "Back"),
         Binding("ctrl+s", "save", "Save transcript"),
@@ -474,9 +474,9 @@ class TriageApp(App[None]):
         self._after(outcome)
 
     def action_unknown(self) -> None:
-        if self.engine.current() is None:
-            return
         slot = self.engine.current()
+        if slot is None:
+            return
         self.chat.say("unknown", "answer", slot.key)
         outcome = self.engine.unknown()
         if outcome.accepted:

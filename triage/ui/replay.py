@@ -7,6 +7,7 @@ from typing import Any
 from textual import events
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from triage.dialog.loader import LoadedDialog
 from triage.transcript import Transcript
@@ -39,7 +40,7 @@ async def replay_through_ui(script: Transcript, dialog: LoadedDialog) -> dict[st
     async with app.run_test(headless=True, size=(120, 40)) as pilot:
         await pilot.pause()
         # A blinking cursor keeps a timer firing, and every key press waits for idle.
-        app.query_one("#answer").cursor_blink = False
+        app.query_one("#answer", Input).cursor_blink = False
         for entry in script.answers:
             await _give(pilot, entry, edit=False)
         if script.follow_up is not None:

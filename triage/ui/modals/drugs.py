@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
@@ -31,7 +31,7 @@ class DrugScreen(ModalScreen[Result | None]):
                             background: $surface; border: thick $primary; padding: 0 1; }
     DrugScreen DataTable { height: auto; max-height: 20; }
     """
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "edit", "Change"),
         Binding("a", "add", "Add a drug"),
         Binding("delete,d", "remove", "Remove"),

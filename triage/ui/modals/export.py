@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
@@ -30,7 +30,7 @@ class ExportScreen(ModalScreen[tuple[str, Path] | None]):
                               border: thick $primary; padding: 0 1; }
     ExportScreen OptionList { height: auto; max-height: 8; }
     """
-    BINDINGS: ClassVar[list[Binding]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, folder: Path, stem: str) -> None:
         super().__init__()

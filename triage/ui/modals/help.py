@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
@@ -43,7 +43,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen Markdown { width: 80%; max-width: 90; height: auto; max-height: 90%;
                           background: $surface; border: thick $primary; padding: 0 1; }
     """
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f1", "app.pop_screen", "Close"),
     ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
@@ -107,7 +108,7 @@ class ChatLog(VerticalScroll):
         self._fold_due = False
         self._fold_label: str | None = None  # what the fold line says now
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield Fold(id="fold")
 
     @property

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from textual.app import ComposeResult
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Markdown
@@ -197,7 +198,7 @@ class TableBlock(MarkdownTable):
         super().__init__(markdown, token)
         self._headers, self._rows, self._right = headers, rows, right
 
-    def compose(self):  # type: ignore[no-untyped-def, override]
+    def compose(self) -> ComposeResult:
         yield TableText(self._headers, self._rows, self._right)
 
 
@@ -211,7 +212,7 @@ class ListBlock(MarkdownList):
         super().__init__(markdown, token)
         self._items = items
 
-    def compose(self):  # type: ignore[no-untyped-def, override]
+    def compose(self) -> ComposeResult:
         yield ListText(self._items)
 
 
