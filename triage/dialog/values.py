@@ -82,14 +82,14 @@ def number(
         hint = " (use a dot for decimals and no thousands separator)" if "," in raw else ""
         raise AnswerError(f"{raw!r} is not a number{hint}")
     text, suffix = match.groups()
-    number = float(text)
-    value: float | int = number
+    parsed = float(text)
+    value: float | int = parsed
     if question.type == "integer":
-        if not number.is_integer():
+        if not parsed.is_integer():
             raise AnswerError(f"{text} is not a whole number")
-        value = int(number)
-    elif number.is_integer() and "." not in text and "e" not in text.lower():
-        value = int(number)
+        value = int(parsed)
+    elif parsed.is_integer() and "." not in text and "e" not in text.lower():
+        value = int(parsed)
     unit = _unit(question, unit_id, suffix)
     for need in unit.needs:
         if lookup(findings, need) is None:
