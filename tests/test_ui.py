@@ -131,6 +131,47 @@ async def test_export_writes_each_format_under_a_default_name(scar, tmp_path, st
     assert written.stat().st_mode & 0o777 == 0o600  # a summary is patient data
 
 
+async def test_an_export_is_never_taken_for_an_answer(scar, tmp_path):
+    # The file name's Enter once travelled on to the app, which answered the current
+    # question with it: refused at a yes/no question, kept as a drug's name at this one.
+    app = make_app(scar, TODAY, out_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for answer in ["2", "2", "2", "2", "2", "2", "104", "5 days ago", "today", "1", "1"]:
+            await type_answer(pilot, answer)
+        assert app.engine.current().question.id == "drug_name"
+        given = list(app.engine.answers)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        (written,) = tmp_path.iterdir()
+        assert list(app.engine.answers) == given
+        assert app.engine.current().question.id == "drug_name"
+        assert bubbles(app, "note")[-1] == f"Saved md: {written}"
+        assert not any(str(written) in b for b in bubbles(app, "answer") + bubbles(app, "refused"))
+
+
+async def test_typing_a_file_name_leaves_the_number_check_of_the_answer_alone(scar, tmp_path):
+    # The name field's changes once reached the live check of a number question below.
+    app = make_app(scar, TODAY, out_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(6):
+            await type_answer(pilot, "2")
+        assert app.engine.current().question.id == "heart_rate"
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("x")  # the name field, with a number question underneath
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app._hint_shown == ("", False)
+        assert str(app.query_one("#hint").render()) == ""
+
+
 async def test_in_a_browser_exports_are_downloads_not_server_files(scar, tmp_path, monkeypatch):
     from triage.ui.app import TriageApp
 
@@ -602,7 +643,8 @@ async def test_an_answer_entered_before_the_interview_is_built_is_answered(scar,
 
     app = _progressive(scar)
     # Enter pressed while the engine is still being built: kept, not lost, not an error.
-    app.on_input_submitted(SimpleNamespace(value="2", input=SimpleNamespace(value="2")))
+    box = SimpleNamespace(value="2", id="answer")  # the answer box, as the app sees it
+    app.on_input_submitted(SimpleNamespace(value="2", input=box))
     assert app._pending == ["2"]
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()

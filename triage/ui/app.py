@@ -393,7 +393,7 @@ class TriageApp(App[None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Live check of a number: what it is in the field's unit, or why it is refused."""
-        if self.engine is None:
+        if self.engine is None or event.input.id != "answer":  # not a dialog's file name
             return
         from triage.dialog import values
         slot = self.engine.current() if self._editing is None else self.engine.slot(*self._editing)
@@ -416,6 +416,8 @@ class TriageApp(App[None]):
         self._hint(f"= {fmt_number(canonical)} {label}")
 
     def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id != "unit":
+            return
         answer = self.query_one("#answer", Input)
         self.on_input_changed(Input.Changed(answer, answer.value))
         answer.focus()
@@ -440,6 +442,8 @@ class TriageApp(App[None]):
         return text, None
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "answer":  # only the answer box answers; never a dialog's field
+            return
         if self._editing is not None:
             self._finish_edit(event)
             return

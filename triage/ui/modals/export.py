@@ -57,6 +57,9 @@ class ExportScreen(ModalScreen[tuple[str, Path] | None]):
         self.query_one("#path", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        # Stopped here: on its way up it reached the app, which took the file name for an
+        # answer to the current question (and kept it, where that question takes text).
+        event.stop()
         self.dismiss((self.format, Path(event.value).expanduser()))
 
     def action_cancel(self) -> None:
