@@ -131,6 +131,43 @@ async def test_export_writes_each_format_under_a_default_name(scar, tmp_path, st
     assert written.stat().st_mode & 0o777 == 0o600  # a summary is patient data
 
 
+@pytest.mark.parametrize(("typed", "saved"), [
+    ("AB12", "AB12.summary.md"),  # a name without a suffix takes the format's
+    ("AB12.md", "AB12.md"),  # one with a suffix is kept as typed
+])
+async def test_a_name_typed_over_the_default_is_saved_with_the_formats_suffix(
+        scar, tmp_path, monkeypatch, typed, saved):
+    monkeypatch.chdir(tmp_path)  # a bare name is relative to where triage runs
+    app = make_app(scar, TODAY, out_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_answer(pilot, "2")
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.press("enter")  # Markdown: focus moves to the file name
+        await pilot.pause()
+        app.screen.query_one("#path").value = typed
+        await pilot.press("enter")
+        await pilot.pause()
+        assert bubbles(app, "note")[-1] == f"Saved md: {saved}"
+    assert [p.name for p in tmp_path.iterdir()] == [saved]
+
+
+async def test_a_cleared_file_name_writes_nothing_and_offers_the_default_again(scar, tmp_path):
+    app = make_app(scar, TODAY, out_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_answer(pilot, "2")
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        field = app.screen.query_one("#path")
+        field.value = "   "
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(app.screen_stack) == 2 and field.value.endswith(".summary.md")
+    assert list(tmp_path.iterdir()) == []
+
+
 async def test_an_export_is_never_taken_for_an_answer(scar, tmp_path):
     # The file name's Enter once travelled on to the app, which answered the current
     # question with it: refused at a yes/no question, kept as a drug's name at this one.

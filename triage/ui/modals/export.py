@@ -48,10 +48,8 @@ class ExportScreen(ModalScreen[tuple[str, Path] | None]):
         return str(self.folder / f"{self.stem}.{suffix}")
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        fid = event.option.id or "md"
-        self.format = fid
-        suffix = next(s for f, _, s in FORMATS if f == fid)
-        self.query_one("#path", Input).value = self._default(suffix)
+        self.format = event.option.id or "md"
+        self.query_one("#path", Input).value = self._default(self._suffix())
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.query_one("#path", Input).focus()
@@ -60,7 +58,17 @@ class ExportScreen(ModalScreen[tuple[str, Path] | None]):
         # Stopped here: on its way up it reached the app, which took the file name for an
         # answer to the current question (and kept it, where that question takes text).
         event.stop()
-        self.dismiss((self.format, Path(event.value).expanduser()))
+        name = event.value.strip()
+        if not name:  # a cleared field: the default again, nothing written
+            event.input.value = self._default(self._suffix())
+            return
+        path = Path(name).expanduser()
+        if not path.suffix:  # a name typed over the default ("AB12"): the format's suffix
+            path = path.with_name(f"{path.name}.{self._suffix()}")
+        self.dismiss((self.format, path))
+
+    def _suffix(self) -> str:
+        return next(s for f, _, s in FORMATS if f == self.format)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
