@@ -131,6 +131,15 @@ async def test_export_writes_each_format_under_a_default_name(scar, tmp_path, st
     assert written.stat().st_mode & 0o777 == 0o600  # a summary is patient data
 
 
+async def _export_name_field(pilot):
+    """Open the export dialog, keep Markdown, and land in its file name field."""
+    await pilot.press("ctrl+o")
+    await pilot.pause()
+    await pilot.press("enter")  # Markdown: focus moves to the file name
+    await pilot.pause()
+    return pilot.app.screen.query_one("#path")
+
+
 @pytest.mark.parametrize(("typed", "saved"), [
     ("AB12", "AB12.summary.md"),  # a name without a suffix takes the format's
     ("AB12.md", "AB12.md"),  # one with a suffix is kept as typed
@@ -141,11 +150,8 @@ async def test_a_name_typed_over_the_default_is_saved_with_the_formats_suffix(
     app = make_app(scar, TODAY, out_dir=tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await type_answer(pilot, "2")
-        await pilot.press("ctrl+o")
-        await pilot.pause()
-        await pilot.press("enter")  # Markdown: focus moves to the file name
-        await pilot.pause()
-        app.screen.query_one("#path").value = typed
+        field = await _export_name_field(pilot)
+        field.value = typed
         await pilot.press("enter")
         await pilot.pause()
         assert bubbles(app, "note")[-1] == f"Saved md: {saved}"
@@ -156,11 +162,7 @@ async def test_a_cleared_file_name_writes_nothing_and_offers_the_default_again(s
     app = make_app(scar, TODAY, out_dir=tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await type_answer(pilot, "2")
-        await pilot.press("ctrl+o")
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        field = app.screen.query_one("#path")
+        field = await _export_name_field(pilot)
         field.value = "   "
         await pilot.press("enter")
         await pilot.pause()
@@ -177,10 +179,7 @@ async def test_an_export_is_never_taken_for_an_answer(scar, tmp_path):
             await type_answer(pilot, answer)
         assert app.engine.current().question.id == "drug_name"
         given = list(app.engine.answers)
-        await pilot.press("ctrl+o")
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+        await _export_name_field(pilot)
         await pilot.press("enter")
         await pilot.pause()
         (written,) = tmp_path.iterdir()
@@ -197,10 +196,7 @@ async def test_typing_a_file_name_leaves_the_number_check_of_the_answer_alone(sc
         for _ in range(6):
             await type_answer(pilot, "2")
         assert app.engine.current().question.id == "heart_rate"
-        await pilot.press("ctrl+o")
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+        await _export_name_field(pilot)
         await pilot.press("x")  # the name field, with a number question underneath
         await pilot.pause()
         await pilot.press("escape")
