@@ -676,8 +676,7 @@ async def test_an_answer_entered_before_the_interview_is_built_is_answered(scar,
 
     app = _progressive(scar)
     # Enter pressed while the engine is still being built: kept, not lost, not an error.
-    box = SimpleNamespace(value="2", id="answer")  # the answer box, as the app sees it
-    app.on_input_submitted(SimpleNamespace(value="2", input=box))
+    app._answer_submitted(SimpleNamespace(value="2", input=SimpleNamespace(value="2")))
     assert app._pending == ["2"]
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()

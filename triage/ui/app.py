@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -391,9 +392,13 @@ class TriageApp(App[None]):
         hint.update(Text(text))
         hint.set_class(bad, "bad")
 
-    def on_input_changed(self, event: Input.Changed) -> None:
+    # The handlers below take their messages from the answer box and the unit selector only
+    # (the selector in @on): a dialog's field, the export's file name say, bubbles up here
+    # too, and its Enter was once taken for an answer to the current question.
+    @on(Input.Changed, "#answer")
+    def _answer_changed(self, event: Input.Changed) -> None:
         """Live check of a number: what it is in the field's unit, or why it is refused."""
-        if self.engine is None or event.input.id != "answer":  # not a dialog's file name
+        if self.engine is None:
             return
         from triage.dialog import values
         slot = self.engine.current() if self._editing is None else self.engine.slot(*self._editing)
@@ -415,11 +420,10 @@ class TriageApp(App[None]):
         label = used.label if used.field else slot.question.units[0].label
         self._hint(f"= {fmt_number(canonical)} {label}")
 
-    def on_select_changed(self, event: Select.Changed) -> None:
-        if event.select.id != "unit":
-            return
+    @on(Select.Changed, "#unit")
+    def _unit_changed(self, event: Select.Changed) -> None:
         answer = self.query_one("#answer", Input)
-        self.on_input_changed(Input.Changed(answer, answer.value))
+        self._answer_changed(Input.Changed(answer, answer.value))
         answer.focus()
 
     def _raw(self, text: str, slot: Slot) -> tuple[str, str | None]:
@@ -441,9 +445,8 @@ class TriageApp(App[None]):
                     return number, str(chosen)
         return text, None
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id != "answer":  # only the answer box answers; never a dialog's field
-            return
+    @on(Input.Submitted, "#answer")
+    def _answer_submitted(self, event: Input.Submitted) -> None:
         if self._editing is not None:
             self._finish_edit(event)
             return

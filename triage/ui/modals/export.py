@@ -42,25 +42,23 @@ class ExportScreen(ModalScreen[tuple[str, Path] | None]):
         with Vertical():
             yield Label("Save as (Enter saves, Escape cancels)")
             yield OptionList(*(Option(label, id=fid) for fid, label, _ in FORMATS), id="formats")
-            yield Input(self._default(FORMATS[0][2]), id="path")
+            yield Input(self._default(), id="path")
 
-    def _default(self, suffix: str) -> str:
-        return str(self.folder / f"{self.stem}.{suffix}")
+    def _default(self) -> str:
+        return str(self.folder / f"{self.stem}.{self._suffix()}")
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self.format = event.option.id or "md"
-        self.query_one("#path", Input).value = self._default(self._suffix())
+        self.query_one("#path", Input).value = self._default()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.query_one("#path", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        # Stopped here: on its way up it reached the app, which took the file name for an
-        # answer to the current question (and kept it, where that question takes text).
-        event.stop()
+        event.stop()  # the file name is this dialog's, not an answer (see TriageApp)
         name = event.value.strip()
         if not name:  # a cleared field: the default again, nothing written
-            event.input.value = self._default(self._suffix())
+            event.input.value = self._default()
             return
         path = Path(name).expanduser()
         if not path.suffix:  # a name typed over the default ("AB12"): the format's suffix
