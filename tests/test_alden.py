@@ -103,27 +103,48 @@ class TestPresence:
             p = items(one(start_day=-10, **drug))["presence"]
             assert (p.points, p.known) == (0, True)
 
-    def test_stopped_within_5_half_lives_is_definite(self):
-        # 5 x 10 h = 50 h; stopped 2 days (48 h) before
-        p = items(one(start_day=-10, stop_day=-2, half_life_hours=10))["presence"]
-        assert (p.points, p.known) == (0, True)
+    # Whole days (spec §5, revised 2026-12): a last dose on day s was between (-s - 1) x 24
+    # and (-s + 1) x 24 hours before the index day.
+    @pytest.mark.parametrize(
+        ("stop_day", "half_life", "state"),
+        [
+            # day -2: 24 to 72 h
+            (-2, 14.4, "present"),  # 5 half-lives = 72 h: covers the latest dose time
+            (-2, 14.3, "open"),  # 71.5 h: just short of the upper bound
+            (-2, 4.9, "open"),  # 24.5 h: just above the lower bound
+            (-2, 4.8, "absent"),  # 24 h: at the lower bound
+            # day -1: 0 to 48 h; anything shorter than 48 h is open, never absent
+            (-1, 9.6, "present"),
+            (-1, 0.1, "open"),
+            # day -3: 48 to 96 h
+            (-3, 19.2, "present"),
+            (-3, 9.6, "absent"),
+            (-3, 10, "open"),
+        ],
+    )
+    def test_presence_by_whole_days_on_both_sides_of_each_bound(self, stop_day, half_life, state):
+        patient = {"organ_dysfunction_or_interaction": False}
+        p = items(one(patient=patient, start_day=-10, stop_day=stop_day,
+                      half_life_hours=half_life))["presence"]
+        expected = {"present": (0, (0,)), "absent": (-3, (-3,)), "open": (0, (-3, 0))}[state]
+        assert (p.points, p.possible) == expected
 
-    def test_exactly_5_half_lives_is_still_definite(self):
-        p = items(one(start_day=-10, stop_day=-2, half_life_hours=9.6))["presence"]
-        assert p.points == 0
-
-    def test_beyond_5_half_lives_is_excluded_without_dysfunction(self):
-        p = items(one(patient={"organ_dysfunction_or_interaction": False}, start_day=-10,
-                      stop_day=-3, half_life_hours=10))["presence"]
-        assert (p.points, p.known) == (-3, True)
+    def test_presence_window_in_hours(self):
+        assert alden.presence_window(-1) == (0, 48)
+        assert alden.presence_window(-5) == (96, 144)
 
     def test_beyond_5_half_lives_is_doubtful_with_dysfunction(self):
         p = items(one(patient={"organ_dysfunction_or_interaction": True}, start_day=-10,
-                      stop_day=-3, half_life_hours=10))["presence"]
+                      stop_day=-3, half_life_hours=9))["presence"]
         assert (p.points, p.known) == (-1, True)
 
+    def test_open_with_dysfunction_spans_minus_1_to_0(self):
+        p = items(one(patient={"organ_dysfunction_or_interaction": True}, start_day=-10,
+                      stop_day=-1, half_life_hours=4))["presence"]
+        assert (p.points, p.possible) == (0, (-1, 0))
+
     def test_beyond_5_half_lives_with_dysfunction_unknown_spans_minus_3_to_minus_1(self):
-        p = items(one(start_day=-10, stop_day=-3, half_life_hours=10))["presence"]
+        p = items(one(start_day=-10, stop_day=-3, half_life_hours=9))["presence"]
         assert (p.points, p.possible) == (-1, (-3, -1))
 
     def test_half_life_unknown_spans_minus_3_to_0(self):
@@ -132,10 +153,15 @@ class TestPresence:
         assert "spec §5" in p.decision
 
     def test_half_life_from_the_knowledge_file(self):
-        # amoxicillin 1.3 h: 5 half-lives = 6.5 h, stopped a day before
+        # amoxicillin 1.3 h: 5 half-lives = 6.5 h; last taken the day before the onset, so
+        # 0 to 48 h before it: open, not "excluded"
         p = items(one(name="amoxicillin", patient={"organ_dysfunction_or_interaction": False},
                       start_day=-10, stop_day=-1))["presence"]
-        assert p.points == -3
+        assert (p.points, p.possible) == (0, (-3, 0))
+        # two days before: 24 to 72 h, still open; three days before: 48 to 96 h, absent
+        p = items(one(name="amoxicillin", patient={"organ_dysfunction_or_interaction": False},
+                      start_day=-10, stop_day=-3))["presence"]
+        assert (p.points, p.possible) == (-3, (-3,))
         # IVIg 504 h: 5 half-lives = 105 days
         p = items(one(name="IVIg", start_day=-100, stop_day=-60))["presence"]
         assert p.points == 0
@@ -185,6 +211,28 @@ def test_other_cause_range_follows_the_other_drugs():
     a, b = scores(d1, d2)
     assert (a.total, a.min, a.max) == (2, 2, 2)  # carbamazepine is at least 6 - 2 = 4 > 3
     assert (b.total, b.min, b.max) == (6, 4, 8)
+
+
+def test_ciprofloxacin_stopped_the_day_before_is_probable_not_possible():
+    # The case: ciprofloxacin (4 h) stopped on day -1, started on day -10, quinolone
+    # (associated, +2), stopped: 3 + 0 + 0 (open) + 0 + 2 = 5, probable (it had read 2).
+    s = one(name="ciprofloxacin", patient={"organ_dysfunction_or_interaction": False},
+            start_day=-10, stop_day=-1, previous_exposure="none", dechallenge="stopped")
+    assert (s.total, s.category, s.min, s.max) == (5, "probable", 2, 5)
+
+
+def test_the_patient_level_answer_is_one_answer_for_every_drug():
+    # Both drugs stopped long before, dysfunction unknown: each drug's presence is -3 (no
+    # dysfunction) or -1 (dysfunction), the same for both. Drug b scores 3 + 0 + p + 0 + 3
+    # and drug a 3 + 0 + p + 0 + 2 - 1 (when b > 3): with p = -1, b = 5 > 3 and a = 3; with
+    # p = -3, b = 3 and a = 2. A total of 4 for a (b at -3 while a at -1) is inconsistent.
+    a = dict(name="ciprofloxacin", start_day=-20, stop_day=-5, previous_exposure="none",
+             dechallenge="stopped")
+    b = dict(name="carbamazepine", start_day=-20, stop_day=-10, previous_exposure="none",
+             dechallenge="stopped")
+    ra, rb = scores(a, b)
+    assert (rb.min, rb.max) == (3, 5)
+    assert (ra.min, ra.max) == (2, 3)
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ the reachable totals are enumerated over consistent pairs of answers.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from triage.findings import Drug, Findings
@@ -69,16 +70,64 @@ def delay_points(delay: int, reacted_before: bool) -> tuple[int, str]:
 
 
 class Intermediate(NamedTuple):
-    """A drug's criteria 1-5 and every intermediate total still reachable."""
+    """A drug's criteria 1-5 and every intermediate total still reachable.
+
+    `reachable` is keyed by the patient-level answer "organ dysfunction or interaction"
+    assumed: one key when it is known, both when it is not. That answer is one answer for
+    every drug, so ranges across drugs combine totals under the same key only.
+    """
 
     drug: Drug
     index: int  # type: ignore[assignment]  # the drug's place; shadows tuple.index
     items: tuple[Item, ...]
-    reachable: frozenset[int]
+    reachable: Mapping[bool, frozenset[int]]
 
     @property
     def total(self) -> int:
         return sum(i.points for i in self.items)
+
+
+PRESENCE_RULE = (
+    "definite (taken up to the index day, or stopped less than 5 half-lives before) 0; "
+    "doubtful (stopped more than 5 half-lives before, with liver or kidney dysfunction "
+    "or a suspected interaction) -1; excluded (the same without them) -3"
+)
+
+
+def presence_window(stop_day: int) -> tuple[int, int]:
+    """Hours between a last dose on day `stop_day` (< 0) and the index day, in whole days:
+    the dose may have been taken at any time of that day and the eruption may have begun
+    at any time of day 0 (spec §5, revised 2026-12)."""
+    return (-stop_day - 1) * 24, (-stop_day + 1) * 24
+
+
+def presence_state(drug: Drug, half_life: float | None) -> str:
+    """present | absent | open: whether the drug was in the body on the index day."""
+    if drug.ongoing_at_onset or (drug.stop_day is not None and drug.stop_day >= 0):
+        return "present"
+    if drug.stop_day is None or half_life is None:
+        return "open"
+    low, high = presence_window(drug.stop_day)
+    if 5 * half_life >= high:
+        return "present"
+    if 5 * half_life <= low:
+        return "absent"
+    return "open"
+
+
+def presence_points(state: str, dysfunction: bool) -> frozenset[int]:
+    """Criterion 2's reachable points given the presence state and the patient-level
+    answer "liver or kidney dysfunction, or a suspected interaction"."""
+    late = -1 if dysfunction else -3
+    return {"present": frozenset({0}), "absent": frozenset({late})}.get(
+        state, frozenset({0, late})
+    )
+
+
+def dysfunction_options(findings: Findings) -> tuple[bool, ...]:
+    """The values the patient-level answer can still take."""
+    known = findings.patient.organ_dysfunction_or_interaction
+    return (False, True) if known is None else (known,)
 
 
 def _presence(
@@ -87,62 +136,43 @@ def _presence(
     half_life: float | None,
     half_life_origin: str,
     fields: tuple[str, ...],
-) -> Item:
-    rule = (
-        "definite (taken up to the index day, or stopped less than 5 half-lives before) 0; "
-        "doubtful (stopped more than 5 half-lives before, with liver or kidney dysfunction "
-        "or a suspected interaction) -1; excluded (the same without them) -3"
-    )
+) -> tuple[Item, str]:
     source = f"{TABLE}, criterion 2"
-    dysfunction = findings.patient.organ_dysfunction_or_interaction
-    late = [-1] if dysfunction else [-3] if dysfunction is False else [-3, -1]
+    state = presence_state(drug, half_life)
+    possible = set().union(*(presence_points(state, d) for d in dysfunction_options(findings)))
+    decision = None
+    points = None
     if drug.ongoing_at_onset or (drug.stop_day is not None and drug.stop_day >= 0):
-        return item(
+        answer = "taken up to day 0"
+        decision = "taken up to or after day 0 is definite (spec §5)"
+    elif drug.stop_day is None:
+        answer = "stop day unknown"
+    elif half_life is None:
+        answer = f"stopped {-drug.stop_day} days before, half-life unknown"
+        decision = "half-life unknown: the item is unknown and spans -3..0 (spec §5)"
+    else:
+        low, high = presence_window(drug.stop_day)
+        answer = (
+            f"last taken on day {drug.stop_day}: {low} to {high} h before the index day; "
+            f"5 half-lives = {5 * half_life:g} h ({half_life_origin})"
+        )
+        decision = "whole days: present only when 5 half-lives cover the latest time of the "
+        decision += "last dose, absent only when they end before its earliest (spec §5)"
+        if state == "open":
+            points = 0  # unknown: counts 0 in the total, spans its points (spec §5)
+    return (
+        item(
             "presence",
             "Drug present on the index day",
-            "taken up to day 0",
-            [0],
-            rule,
+            answer,
+            possible,
+            PRESENCE_RULE,
             source,
-            decision="taken up to or after day 0 is definite (spec §5)",
+            points=points,
+            decision=decision,
             fields=fields,
-        )
-    if drug.stop_day is None:
-        return item(
-            "presence",
-            "Drug present on the index day",
-            "stop day unknown",
-            [0, *late],
-            rule,
-            source,
-            fields=fields,
-        )
-    hours = -drug.stop_day * 24
-    if half_life is None:
-        return item(
-            "presence",
-            "Drug present on the index day",
-            f"stopped {-drug.stop_day} days before, half-life unknown",
-            [0, *late],
-            rule,
-            source,
-            decision="half-life unknown: the item is unknown and spans -3..0 (spec §5)",
-            fields=fields,
-        )
-    cleared = hours > 5 * half_life
-    answer = (
-        f"stopped {-drug.stop_day} days ({hours} h) before; 5 half-lives = "
-        f"{5 * half_life:g} h ({half_life_origin})"
-    )
-    return item(
-        "presence",
-        "Drug present on the index day",
-        answer,
-        late if cleared else [0],
-        rule,
-        source,
-        decision="stopped before day 0: compared with 5 half-lives (spec §5)",
-        fields=fields,
+        ),
+        state,
     )
 
 
@@ -200,7 +230,7 @@ def intermediate(drug: Drug, index: int, findings: Findings) -> Intermediate | N
         *(f"drugs[{index}].{f}" for f in own),
         "patient.organ_dysfunction_or_interaction",
     )
-    presence = _presence(drug, findings, half_life, origin, presence_fields)
+    presence, state = _presence(drug, findings, half_life, origin, presence_fields)
 
     dechallenge = drug.dechallenge
     dechallenge_item = item(
@@ -234,15 +264,12 @@ def intermediate(drug: Drug, index: int, findings: Findings) -> Intermediate | N
     )
 
     items = (delay_item, pre_item, presence, dechallenge_item, notoriety_item)
-    reachable = sumset(
-        [
-            {d + p for d, p in pairs},
-            presence.possible,
-            dechallenge_item.possible,
-            notoriety_item.possible,
-        ]
-    )
-    return Intermediate(drug, index, items, frozenset(reachable))
+    others = sumset([{d + p for d, p in pairs}, dechallenge_item.possible, notoriety_item.possible])
+    reachable = {
+        dysfunction: frozenset(sumset([others, presence_points(state, dysfunction)]))
+        for dysfunction in dysfunction_options(findings)
+    }
+    return Intermediate(drug, index, items, reachable)
 
 
 def score_all(findings: Findings) -> list[ScoreResult | None]:
@@ -260,15 +287,9 @@ def score_all(findings: Findings) -> list[ScoreResult | None]:
         others = [o for o in scored if o is not x]
         penalised = top is not None and top > OTHER_CAUSE_THRESHOLD and x.total < top
         # Lowest reachable: this drug at its lowest, the others at their highest; highest:
-        # this drug at its highest, the others at their lowest.
-        low_v = min(x.reachable)
-        high_v = max(x.reachable)
-        low_pen = any(
-            max(o.reachable) > OTHER_CAUSE_THRESHOLD and max(o.reachable) > low_v for o in others
-        )
-        high_pen = any(
-            min(o.reachable) > OTHER_CAUSE_THRESHOLD and min(o.reachable) > high_v for o in others
-        )
+        # this drug at its highest, the others at their lowest; each under one answer to
+        # the patient-level question, which is the same for every drug.
+        low_total, high_total, low_pen, high_pen = _extremes(x, others)
         possible = {-1 if low_pen else 0, -1 if high_pen else 0}
         if not others:
             answer = "single drug"
@@ -293,13 +314,35 @@ def score_all(findings: Findings) -> list[ScoreResult | None]:
             fields=("drugs",),  # every other drug's criteria 1-5
         )
         items = (*x.items, other)
-        reachable = {low_v + (-1 if low_pen else 0), high_v + (-1 if high_pen else 0)}
+        reachable = {low_total, high_total}
         results.append(
             make_result(
                 ID, NAME, SOURCE, items, BANDS, reachable=reachable, extra={"intermediate": x.total}
             )
         )
     return results
+
+
+def _extremes(x: Intermediate, others: list[Intermediate]) -> tuple[int, int, bool, bool]:
+    """The lowest and highest final totals of `x` over consistent answers, and whether the
+    other-cause point is lost at each."""
+    lows, highs = [], []
+    for dysfunction, values in x.reachable.items():
+        low_v, high_v = min(values), max(values)
+        low_pen = any(
+            max(o.reachable[dysfunction]) > OTHER_CAUSE_THRESHOLD
+            and max(o.reachable[dysfunction]) > low_v
+            for o in others
+        )
+        high_pen = any(
+            min(o.reachable[dysfunction]) > OTHER_CAUSE_THRESHOLD
+            and min(o.reachable[dysfunction]) > high_v
+            for o in others
+        )
+        lows.append((low_v - low_pen, low_pen))
+        highs.append((high_v - high_pen, high_pen))
+    (low, low_pen), (high, high_pen) = min(lows), max(highs)
+    return low, high, low_pen, high_pen
 
 
 #: Why a drug has no ALDEN score: the only case is a missing first intake (rules §3.3).
