@@ -84,6 +84,14 @@ def test_lymph_nodes_at_two_sites(sites, points):
         # leukocytes exactly 4000: the percentage no longer applies
         ({"leukocytes_per_mm3": 4000, "eosinophils_percent": 30, "eosinophils_per_mm3": 1200}, 1),
         ({"leukocytes_per_mm3": 3999, "eosinophils_percent": 30, "eosinophils_per_mm3": 1200}, 2),
+        # leukopenic, count alone: the percentage is derived (800 of 3000 = 26.7 %) -> +2
+        ({"leukocytes_per_mm3": 3000, "eosinophils_per_mm3": 800}, 2),
+        # 400 of 3000 = 13.3 %: +1 by the percentage where the count alone gives 0
+        ({"leukocytes_per_mm3": 3000, "eosinophils_per_mm3": 400}, 1),
+        # 290 of 3000 = 9.7 %: 0 either way
+        ({"leukocytes_per_mm3": 3000, "eosinophils_per_mm3": 290}, 0),
+        # not leukopenic: the count alone, whatever the derived percentage (800 of 4000)
+        ({"leukocytes_per_mm3": 4000, "eosinophils_per_mm3": 800}, 1),
     ],
 )
 def test_eosinophilia(labs, points):

@@ -49,8 +49,12 @@ def eosinophilia(labs: Labs) -> tuple[int, tuple[int, ...], str, str | None]:
     unknown. A count is derived from the percentage when both it and leukocytes are known.
     """
     leuk, pct, count = labs.leukocytes_per_mm3, labs.eosinophils_percent, labs.eosinophils_per_mm3
+    # With the leukocytes known, either eosinophil figure gives the other: the leukopenic
+    # rule compares both categories even when only one line of the blood count was entered.
     if count is None and pct is not None and leuk is not None:
         count = pct * leuk / 100
+    if pct is None and count is not None and leuk:
+        pct = count * 100 / leuk
     decision = "eosinophilia rule of spec §5 (leukocyte-dependent percentage)"
     if leuk is not None:
         if count is None:  # pct is None as well, or count would be derived
@@ -59,7 +63,7 @@ def eosinophilia(labs: Labs) -> tuple[int, tuple[int, ...], str, str | None]:
         answer = f"{fmt_number(round(count, 1))}/mm³ with leukocytes {fmt_number(leuk)}/mm³"
         if leuk < LOW_LEUKOCYTES and pct is not None:
             cat = max(abs_cat, _eos_category_percent(pct))
-            answer += f", {fmt_number(pct)} %"
+            answer += f", {fmt_number(round(pct, 1))} %"
             return cat, (cat,), answer, decision if cat != abs_cat else None
         return abs_cat, (abs_cat,), answer, None
     # Leukocytes unknown: the total uses the absolute count alone; a low count could
