@@ -299,3 +299,15 @@ def test_remove_refuses_what_is_not_there(engine):
     _three_drugs(engine)
     assert not engine.remove_repeat("drug", 5).accepted
     assert not engine.remove_repeat("nikolsky", 0).accepted
+
+
+@pytest.mark.parametrize(("resolved", "last_active"), [("no", 17), ("unknown", None)])
+def test_only_a_not_resolved_answer_says_the_skin_was_active(engine, resolved, last_active):
+    # On day 17, "not resolved" is a day the skin was seen active; "unknown" says nothing,
+    # and EuroSCAR's resolution item stays open instead of scoring -4.
+    walk(engine, {**CLEAR, "onset_date": "2026-11-08", "assessment_date": "today",
+                  "resolved": resolved, "drugs_any": "no"})
+    f = engine.findings
+    assert (f.eruption.assessment_day, f.eruption.last_active_day) == (17, last_active)
+    item = next(i for i in evaluate(f).score("eurosar_agep").items if i.id == "resolution")
+    assert (item.points, item.known) == ((-4, True) if resolved == "no" else (0, False))

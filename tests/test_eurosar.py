@@ -102,11 +102,19 @@ def test_unknown_everything_spans_minus_18_to_12():
 
 
 @pytest.mark.parametrize(
-    ("assessment_day", "points", "known"), [(15, 0, False), (16, -4, True), (3, 0, False)]
+    ("last_active_day", "points", "known"), [(15, 0, False), (16, -4, True), (3, 0, False)]
 )
-def test_unresolved_at_assessment_day_after_15_is_a_known_no(assessment_day, points, known):
-    i = items(score(eruption={"assessment_day": assessment_day}))["resolution"]
+def test_still_active_after_day_15_is_a_known_no(last_active_day, points, known):
+    i = items(score(eruption={"last_active_day": last_active_day}))["resolution"]
     assert (i.points, i.known) == (points, known)
+    assert i.answer == f"still active on day {last_active_day}"
+
+
+def test_an_assessment_on_day_16_says_nothing_about_resolution():
+    # The case: interviewed on day 16, "resolved?" answered unknown. The day of the
+    # assessment is not a day the skin was seen active: the item stays open (0, -4..0).
+    i = items(score(eruption={"assessment_day": 16}))["resolution"]
+    assert (i.points, i.possible, i.known) == (0, (-4, 0), False)
 
 
 @pytest.mark.parametrize(

@@ -95,6 +95,9 @@ def findings(draw: Any) -> Findings:
         },
         "drugs": draw(maybe(st.lists(drugs(), max_size=4))),
     }
+    cleared = data["eruption"]["resolution_day"]
+    data["eruption"]["last_active_day"] = draw(maybe(st.integers(0, 40 if cleared is None
+                                                                 else cleared)))
     return Findings.model_validate(data)
 
 
@@ -144,8 +147,8 @@ def test_answering_an_unknown_never_leaves_the_range(f: Findings, answer) -> Non
     current = getattr(getattr(f, section), field)
     if current is not None:
         return
-    if field == "resolution_day" and (f.eruption.assessment_day or 0) > value:
-        return  # the file said "not resolved on assessment_day": an earlier day contradicts it
+    if field == "resolution_day" and (f.eruption.last_active_day or 0) > value:
+        return  # the file said "still active on last_active_day": an earlier day contradicts it
     if field == "eosinophils_per_mm3" and None not in (f.labs.eosinophils_percent,
                                                        f.labs.leukocytes_per_mm3):
         return  # the count is already derived from percentage x leukocytes (rules §11.12)

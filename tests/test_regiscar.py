@@ -153,9 +153,11 @@ def test_organ_involvement(organs, points):
     [
         ({"resolution_day": 15}, 0, True),
         ({"resolution_day": 14}, -1, True),
-        ({"assessment_day": 20}, 0, True),
-        ({"assessment_day": 15}, 0, True),
-        ({"assessment_day": 14}, -1, False),
+        ({"last_active_day": 20}, 0, True),
+        ({"last_active_day": 15}, 0, True),
+        ({"last_active_day": 14}, -1, False),
+        # the day of an assessment alone says nothing about the skin
+        ({"assessment_day": 20}, -1, False),
         ({}, -1, False),
     ],
 )

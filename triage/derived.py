@@ -20,12 +20,14 @@ def mucosal_involvement(eruption: Eruption) -> bool | None:
 def resolution_meets(eruption: Eruption, cutoff: Cutoff) -> bool | None:
     """Whether the resolution day meets `cutoff` (e.g. <= 15, or >= 15 for RegiSCAR).
 
-    With no resolution day yet, an eruption still present on `assessment_day` resolves on
-    that day at the earliest; the answer is known once every later day gives the same one.
+    With no resolution day yet, skin seen still active on `last_active_day` clears that
+    day at the earliest (spec §2: active beyond day 15 is known not resolved by day 15);
+    the answer is known once every later day gives the same one. Nothing else counts as
+    "still active": an unknown resolution leaves the item open.
     """
     if eruption.resolution_day is not None:
         return cutoff.test(eruption.resolution_day)
-    day = eruption.assessment_day
+    day = eruption.last_active_day
     if day is None:
         return None
     at_earliest = cutoff.test(day)
@@ -34,8 +36,8 @@ def resolution_meets(eruption: Eruption, cutoff: Cutoff) -> bool | None:
 
 
 def unresolved_known(eruption: Eruption) -> bool:
-    """True when the resolution answer comes from assessment_day (no resolution_day)."""
-    return eruption.resolution_day is None and eruption.assessment_day is not None
+    """True when the resolution answer comes from a day the skin was seen still active."""
+    return eruption.resolution_day is None and eruption.last_active_day is not None
 
 
 DRESS_FEATURES = ("facial_edema", "infiltration", "purpura", "scaling")

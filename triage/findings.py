@@ -121,6 +121,10 @@ class Eruption(_Model):
     assessment_day: Annotated[StrictInt, Field(ge=0, le=36500)] | None = None
     acute_onset: StrictBool | None = None
     resolution_day: Annotated[StrictInt, Field(ge=0, le=36500)] | None = None
+    #: A day the skin was seen still active, not yet cleared (an addition to the spec,
+    #: revised 2026-12). The course items read it; the day of an assessment says nothing
+    #: about the skin unless an answer does.
+    last_active_day: Annotated[StrictInt, Field(ge=0, le=36500)] | None = None
     rash_bsa_percent: Percent | None = None
     detachment_bsa_percent: Percent | None = None
     pustules: Grade | None = None
@@ -136,6 +140,18 @@ class Eruption(_Model):
     purpura: StrictBool | None = None
     scaling: StrictBool | None = None
     mucosal_sites: list[MucosalSite] | None = None
+
+    @field_validator("last_active_day")
+    @classmethod
+    def _active_before_cleared(cls, value: int | None, info: ValidationInfo) -> int | None:
+        cleared = info.data.get("resolution_day")
+        if value is not None and cleared is not None and value > cleared:
+            raise PydanticCustomError(
+                "active_after_cleared",
+                "{value} is after resolution_day {cleared} (the day the skin had cleared)",
+                {"value": value, "cleared": cleared},
+            )
+        return value
 
     @field_validator("mucosal_sites")
     @classmethod

@@ -145,11 +145,11 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
             "B. Course",
             answer=er.resolution_day
             if er.resolution_day is not None
-            else (f"not resolved on day {er.assessment_day}" if unresolved_known(er) else None),
+            else (f"still active on day {er.last_active_day}" if unresolved_known(er) else None),
             decision=decision_note(
                 "eurosar_resolution_day", ops.eurosar_resolution_day, er.resolution_day
             ),
-            fields=("eruption.resolution_day", "eruption.assessment_day"),
+            fields=("eruption.resolution_day", "eruption.last_active_day"),
         ),
         _yes_no(
             "fever",

@@ -235,13 +235,13 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
             f"Resolution ({ops.regiscar_resolution_day} days)",
             er.resolution_day
             if er.resolution_day is not None
-            else (f"not resolved on day {er.assessment_day}" if unresolved_known(er) else None),
+            else (f"still active on day {er.last_active_day}" if unresolved_known(er) else None),
             [0] if resolved else [-1] if resolved is False else [-1, 0],
             "yes 0; no or unknown -1",
             f"{TABLE}, item 7",
             points=0 if resolved else -1,
             decision=None if resolved is not None else "the source scores unknown resolution -1",
-            fields=("eruption.resolution_day", "eruption.assessment_day"),
+            fields=("eruption.resolution_day", "eruption.last_active_day"),
         ),
         _workup(labs),
     ]
