@@ -20,3 +20,48 @@ def test_changes_name_the_level_the_scores_and_the_next_steps():
 def test_no_change_is_said_as_nothing():
     same = summarize(findings())
     assert changes(same, same) == []
+
+
+def _text(f) -> str:
+    from triage.render import render
+
+    return render([("case", summarize(f))], "text")
+
+
+# A suspected TEN by telehealth: Nikolsky positive, age 62, the labs and the heart rate not
+# yet known. SCORTEN is 2 (age, detachment) and could reach 7 (malignancy, heart rate and
+# the three labs unknown).
+TEN_CALL = dict(patient={"age_years": 62},
+                eruption={"nikolsky": True, "atypical_targets": True,
+                          "detachment_bsa_percent": 12, "mucosal_sites": ["oral", "ocular"]})
+
+
+def test_an_incomplete_scorten_gives_the_mortality_of_its_whole_range():
+    text = " ".join(_text(findings(**TEN_CALL)).split())
+    assert ("Mortality (the paper's observed rates for the totals still reachable, 2 to 7): "
+            "12.1 % to > 90 %, incomplete") in text
+    # never the lower bound's rate alone
+    assert "observed rate for the band): 12.1 %" not in text
+
+
+def test_a_complete_scorten_gives_its_band_and_confidence_interval():
+    f = findings(patient={"age_years": 62, "malignancy": False},
+                 eruption={"nikolsky": True, "detachment_bsa_percent": 12},
+                 systemic={"heart_rate_bpm": 90},
+                 labs={"urea_mmol_per_l": 5, "glucose_mmol_per_l": 6,
+                       "bicarbonate_mmol_per_l": 24})
+    text = " ".join(_text(f).split())
+    assert "Mortality (the paper's observed rate for the band): 12.1 % (95 % CI 5.4-22.5 %)" in text
+
+
+def test_no_mortality_is_given_where_sjs_ten_is_not_considered():
+    text = " ".join(_text(findings(eruption={"pustules": "typical"})).split())
+    assert "No mortality is given" in text
+    assert "3.2 %" not in text and "observed rate" not in text
+
+
+def test_scorten_leads_the_scores_only_where_sjs_ten_is_considered():
+    ten = _text(findings(**TEN_CALL))
+    agep = _text(findings(eruption={"pustules": "typical"}))
+    assert ten.index("SCORTEN:") < ten.index("EuroSCAR AGEP validation score:")
+    assert agep.index("SCORTEN:") > agep.index("RegiSCAR DRESS score:")

@@ -429,6 +429,7 @@ class Assessment(NamedTuple):
     def as_json(self) -> dict[str, Any]:
         return {
             "phenotypes": [p.as_json() for p in self.phenotypes],
+            "considered": self.considered,
             "agep_differentials": [d.as_json() for d in self.differentials],
             "culprits": [c.as_json() for c in self.culprits],
             "timeline": self.timeline,

@@ -130,6 +130,40 @@ def comparison(block: dict[str, Any], scores: dict[str, Any]) -> list[tuple[str,
     return rows
 
 
+def scores_in_order(considered: list[str], scores: dict[str, Any]) -> list[dict[str, Any]]:
+    """The episode's scores in reading order: SCORTEN first when SJS/TEN is considered
+    (its mortality decides where the patient is treated), last otherwise."""
+    order = list(scores)
+    if "scorten" in scores:
+        order.remove("scorten")
+        order.insert(0 if "sjs_ten" in considered else len(order), "scorten")
+    return [scores[sid] for sid in order]
+
+
+def mortality(s: dict[str, Any], considered: list[str]) -> str:
+    """SCORTEN's mortality line: the paper's observed rates over the totals still
+    reachable while items are unknown (never the lower bound's rate alone), and only when
+    SJS/TEN is considered (spec §5, revised 2026-12)."""
+    if "sjs_ten" not in considered:
+        return (
+            "No mortality is given: SCORTEN predicts death from SJS/TEN, which the answers "
+            "do not point to."
+        )
+    timing = str(s["timing"]).capitalize()
+    if s["total"] == s["max"]:
+        return (
+            f"Mortality (the paper's observed rate for the band): {s['mortality_text']} "
+            f"(95 % CI {'-'.join(str(x) for x in s['mortality_ci_percent'])} %); "
+            f"{s['model_estimate_label']}: {s['model_estimate_percent']} %. {timing}."
+        )
+    return (
+        f"Mortality (the paper's observed rates for the totals still reachable, "
+        f"{s['total']} to {s['max']}): {s['mortality_range_text']}; "
+        f"{s['model_estimate_label']}: {s['model_estimate_percent']} % to "
+        f"{s['model_estimate_percent_max']} %. {timing}."
+    )
+
+
 def words(value: str) -> str:
     """An identifier as words: very_probable -> very probable."""
     return str(value).replace("_", " ")
@@ -163,6 +197,8 @@ def environment(autoescape: bool) -> Any:
         exposure=exposure,
         provenance=provenance,
         comparison=comparison,
+        scores_in_order=scores_in_order,
+        mortality=mortality,
     )
     env.globals["timeline_svg"] = timeline_svg
     return env

@@ -114,12 +114,18 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
     category = next(b.name for b in BANDS if b.contains(total))
     percent, text, ci = MORTALITY[category]
     top_category = next(b.name for b in BANDS if b.contains(high))
+    top_text = MORTALITY[top_category][1]
     extra = {
         "mortality_percent": percent,
         "mortality_text": text,
         "mortality_ci_percent": list(ci),
+        "mortality_percent_min": percent,
         "mortality_percent_max": MORTALITY[top_category][0],
+        # While items are unknown the total is a lower bound: its band's rate alone would
+        # understate the risk, so what a reader sees is the range (spec §5, revised 2026-12).
+        "mortality_range_text": text if high == total else f"{text} to {top_text}, incomplete",
         "model_estimate_percent": model_estimate_percent(total),
+        "model_estimate_percent_max": model_estimate_percent(high),
         "model_estimate_label": "model estimate (logistic formula of the paper)",
         "timing": "compute within 24 h of admission and again on day 3",
     }
