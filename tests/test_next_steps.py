@@ -71,8 +71,11 @@ def run(case: dict, **changes) -> dict:
         ("dress_workup", (DRESS, {}), (BENIGN, {})),
         ("pustule_culture", (AGEP, {}), (AGEP, {"histology__pustule_culture": "sterile"})),
         ("skin_biopsy", (AGEP, {}), (AGEP, {"histology__agep_pattern": "spongiform_pustules"})),
-        ("ophthalmology", (SJS, {}), (SJS, {"eruption__mucosal_sites": ["oral", "genital"]})),
-        ("burn_unit_or_icu", (SJS, {}), (SJS, {"eruption__detachment_bsa_percent": 9})),
+        ("ophthalmology", (SJS, {}), (AGEP, {})),
+        ("burn_unit_or_icu", (SJS, {}), (AGEP, {})),
+        ("urogenital_review", (SJS, {"eruption__mucosal_sites": ["oral", "genital"]}),
+         (SJS, {})),
+        ("oral_care", (SJS, {}), (SJS, {"eruption__mucosal_sites": ["ocular", "genital"]})),
         ("scorten_day_3", (SJS, {}), (AGEP, {})),
         ("follow_up", (AGEP, {}), (AGEP, {"eruption__resolution_day": 9,
                                           "eruption__postpustular_desquamation": True,
@@ -102,7 +105,8 @@ def test_every_rule_is_tested_above():
               "dress_workup", "pustule_culture", "skin_biopsy", "ophthalmology",
               "burn_unit_or_icu", "scorten_day_3", "follow_up", "patch_testing",
               "lymphocyte_transformation_test", "no_provocation", "allergy_record",
-              "pharmacovigilance", "safety_net", "patch_test_results"}
+              "pharmacovigilance", "safety_net", "patch_test_results", "urogenital_review",
+              "oral_care"}
     assert {r.id for r in rules()[1]} == tested
 
 
@@ -176,6 +180,73 @@ def test_burn_unit_from_scorten_2_alone():
     steps_ = run(SJS, eruption__detachment_bsa_percent=4, patient__age_years=50,
                  systemic__heart_rate_bpm=125)
     assert "SCORTEN 2 (>= 2" in " ".join(steps_["burn_unit_or_icu"].because)
+
+
+# A suspected TEN on a video call: Nikolsky positive, blisters, dusky macules, two mucosal
+# sites; the detached area not yet estimated (issue 18).
+TEN_CALL = dict(
+    patient={"age_years": 35},
+    eruption={"nikolsky": True, "blisters": True, "atypical_targets": True,
+              "mucosal_sites": ["oral", "genital"]},
+    drugs=[{"name": "lamotrigine", "start_day": -14, "ongoing_at_onset": True}],
+)
+
+
+def test_every_emergency_sign_of_sjs_ten_sends_to_a_burn_unit_with_the_area_unknown():
+    step = run(TEN_CALL)["burn_unit_or_icu"]
+    assert step.text.startswith("Transfer without delay to a burn unit or an intensive care "
+                                "unit with SJS/TEN experience, whether or not the detached "
+                                "area has been estimated")
+    because = " ".join(step.because)
+    assert "Positive Nikolsky sign" in because and "early SJS/TEN" in because
+
+
+@pytest.mark.parametrize(("flag", "flag_id"), [
+    ({"eruption__nikolsky": True}, "nikolsky"),
+    ({"eruption__atypical_targets": True, "eruption__skin_pain": True}, "early_sjs_ten"),
+    ({"eruption__blisters": True, "eruption__mucosal_sites": ["oral"]},
+     "detachment_with_targets_or_mucosa"),
+    ({"eruption__mucosal_sites": ["oral", "ocular"]}, "mucosa_severe"),
+])
+def test_each_sjs_ten_emergency_flag_alone_fires_the_transfer(flag, flag_id):
+    from triage.red_flags import TRIGGERS
+
+    text = next(t.text for t in TRIGGERS if t.id == flag_id)
+    step = run(dict(patient={"age_years": 30}), **flag)["burn_unit_or_icu"]
+    assert step.text.startswith("Transfer without delay")
+    assert text in " ".join(step.because)
+
+
+def test_scorten_that_could_reach_2_plans_the_transfer_without_ordering_it():
+    # Targets alone (SJS/TEN considered, no emergency sign): SCORTEN 0, could reach 5
+    # (malignancy, heart rate and the three labs unknown).
+    case = dict(patient={"age_years": 30},
+                eruption={"atypical_targets": True, "skin_pain": False, "blisters": False,
+                          "detachment_bsa_percent": 0, "mucosal_sites": []})
+    step = run(case)["burn_unit_or_icu"]
+    assert step.text.startswith("Arrange transfer to a burn unit or an intensive care unit "
+                                "with SJS/TEN experience if SCORTEN is 2 or more")
+    assert "(now 0, could reach 5)" in step.text
+    assert "SCORTEN 0, could reach 5" in " ".join(step.because)
+
+
+def test_no_burn_unit_where_sjs_ten_is_not_considered_whatever_scorten_could_reach():
+    steps_ = run(AGEP)
+    assert "burn_unit_or_icu" not in steps_  # SCORTEN could reach 6 with its labs unknown
+    assert "ophthalmology" not in steps_
+
+
+def test_every_suspected_sjs_ten_gets_an_eye_review_within_24_hours():
+    case = dict(TEN_CALL, eruption=dict(TEN_CALL["eruption"], mucosal_sites=["oral"]))
+    step = run(case)["ophthalmology"]
+    assert step.text.startswith("Ophthalmology review within 24 hours, then")
+    assert "(the eyes are involved: today)" in run(SJS)["ophthalmology"].text
+
+
+def test_genital_and_oral_sites_get_their_own_care():
+    steps_ = run(TEN_CALL)
+    assert "genital skin and the urinary tract within 24 hours" in steps_["urogenital_review"].text
+    assert "white soft paraffin on the lips" in steps_["oral_care"].text
 
 
 def test_a_biological_gets_brand_and_batch_in_the_record():

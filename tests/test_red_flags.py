@@ -40,6 +40,15 @@ def test_all_clear_is_routine_with_nothing_to_ask():
          "emergency", "detachment_with_targets_or_mucosa"),
         ({"eruption__blisters": True, "eruption__mucosal_sites": ["oral"]},
          "emergency", "detachment_with_targets_or_mucosa"),
+        # Early SJS/TEN (spec §5, revised 2026-12): targets with any one of the four.
+        ({"eruption__atypical_targets": True, "eruption__mucosal_sites": ["oral"]},
+         "emergency", "early_sjs_ten"),
+        ({"eruption__atypical_targets": True, "eruption__skin_pain": True},
+         "emergency", "early_sjs_ten"),
+        ({"eruption__atypical_targets": True, "eruption__blisters": True},
+         "emergency", "early_sjs_ten"),
+        ({"eruption__atypical_targets": True, "eruption__detachment_bsa_percent": 2},
+         "emergency", "early_sjs_ten"),
         ({"eruption__mucosal_sites": ["oral", "genital"]}, "emergency", "mucosa_severe"),
         ({"eruption__mucosal_sites": ["ocular"]}, "emergency", "mucosa_severe"),
         ({"systemic__heart_rate_bpm": 120}, "emergency", "heart_rate_120"),
@@ -73,11 +82,41 @@ def test_each_trigger_sets_its_level(change, expected, flag):
         {"systemic__temperature_max_c": 38.2, "eruption__pustules": "insufficient"},
         {"systemic__enlarged_lymph_node_sites": 1},
         {"labs__eosinophils_per_mm3": 699},
-        {"eruption__atypical_targets": True},  # targets without detachment or blisters
+        {"eruption__atypical_targets": True},  # targets alone: none of the four with them
     ],
 )
 def test_just_below_each_threshold_stays_routine(change):
     assert level(**change).level == "routine"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"eruption__skin_pain": True},  # each of the four without targets: urgent only
+        {"eruption__mucosal_sites": ["oral"]},
+        {"eruption__blisters": True},
+    ],
+)
+def test_the_early_sjs_ten_trigger_needs_the_targets(change):
+    a = level(**change)
+    assert a.level == "urgent"
+    assert "early_sjs_ten" not in [f["id"] for f in a.red_flags]
+
+
+def test_early_sjs_as_published_is_an_emergency():
+    # The case: atypical targets, skin pain and oral erosions, no blisters yet,
+    # lamotrigine for 14 days; it had read "urgent".
+    a = level(eruption__atypical_targets=True, eruption__skin_pain=True,
+              eruption__mucosal_sites=["oral"])
+    assert a.level == "emergency"
+    assert [f["id"] for f in a.red_flags if f["level"] == "emergency"] == ["early_sjs_ten"]
+
+
+def test_targets_with_the_four_unknown_ask_for_them():
+    a = assess(findings(eruption={"atypical_targets": True}))
+    early = next(u for u in a.unknown_red_flags if u["id"] == "early_sjs_ten")
+    assert early["ask"] == ["eruption.mucosal_sites", "eruption.skin_pain", "eruption.blisters",
+                            "eruption.detachment_bsa_percent"]
 
 
 def test_urgent_from_fever_and_typical_pustules_as_in_the_seed_case():
@@ -100,7 +139,7 @@ def test_unknown_answers_never_lower_the_level_and_are_named():
 def test_nothing_known_is_routine_but_everything_is_asked():
     a = assess(findings())
     assert a.level == "routine"
-    assert len(a.unknown_red_flags) == 15
+    assert len(a.unknown_red_flags) == 16
 
 
 def test_eosinophils_from_percentage_and_leukocytes():

@@ -26,6 +26,15 @@ PATCH_STRENGTH = (  # strongest first (S2k guideline Box 21, clinical rules §8.
     ("sjs_ten", "can be considered", "SJS/TEN"),
 )
 SCAR = ("agep", "dress", "sjs_ten")
+#: The emergency red flags that point to SJS/TEN (red_flags.TRIGGERS); any one of them sends
+#: a patient in whom SJS/TEN is considered to a burn unit or ICU (spec §5, revised 2026-12).
+SJS_TEN_FLAGS = (
+    "nikolsky",
+    "detachment_10",
+    "detachment_with_targets_or_mucosa",
+    "early_sjs_ten",
+    "mucosa_severe",
+)
 REACTION_NAMES = {"agep": "AGEP", "dress": "DRESS", "sjs_ten": "SJS/TEN"}
 
 
@@ -220,6 +229,7 @@ def steps(
         "patch_results": tested,
         "untested": [c["name"] for c in culprits if c["name"] not in tested_names],
         "reaction": "/".join(REACTION_NAMES[p] for p in SCAR if p in considered),
+        "sjs_flags": [f["text"] for f in result.triage.red_flags if f["id"] in SJS_TEN_FLAGS],
     }
     version, all_rules = rules()
     source = {rule.id: rule.source for rule in all_rules}

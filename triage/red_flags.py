@@ -116,6 +116,27 @@ TRIGGERS: tuple[Trigger, ...] = (
         SOURCE_7,
     ),
     Trigger(
+        "early_sjs_ten",
+        "emergency",
+        "Atypical targets or dusky/purpuric macules with mucosal erosion, skin pain, blisters "
+        "or detachment (early SJS/TEN: it evolves over hours)",
+        lambda f: all3(
+            [
+                f.eruption.atypical_targets,
+                any3([_mucosa(f), f.eruption.skin_pain, _detachment_or_blisters(f)]),
+            ]
+        ),
+        (
+            "eruption.atypical_targets",
+            "eruption.mucosal_sites",
+            "eruption.skin_pain",
+            "eruption.blisters",
+            "eruption.detachment_bsa_percent",
+        ),
+        "spec §5, revised 2026-12 (the clinical lead's ruling); clinical rules §7.1 (ASHM; "
+        "AccessEM: painful dusky macules after a prodrome)",
+    ),
+    Trigger(
         "mucosa_severe",
         "emergency",
         "Mucosal erosions at 2 or more sites, or ocular involvement",
