@@ -130,7 +130,7 @@ def test_html_escapes_free_text(capsys, hostile_file):
     assert "<script>" not in out
     assert "<svg" in out and "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }}" in out.split(
         "<svg")[1]  # the timeline label
-    assert "Allergy record: &#34;AGEP to &lt;script&gt;" in out
+    assert "Allergy record, one entry per suspect: &#34;AGEP to &lt;script&gt;" in out
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
     assert "{{ 7*7 }}" in out and "49" not in out.split("<h3>")[1].split("</h3>")[0]
     assert "\x1b" not in out and "\x07" not in out
@@ -231,3 +231,14 @@ def test_every_command_the_parser_knows_has_its_handler():
     (choices,) = [a.choices for a in _parser()._actions
                   if isinstance(a, argparse._SubParsersAction)]
     assert set(choices) == set(COMMANDS)
+
+
+def test_a_misspelt_drug_is_warned_with_its_field_and_suggestion(capsys, tmp_path):
+    path = tmp_path / "f.yaml"
+    path.write_text("schema: triage.findings/1\ndrugs:\n  - {name: alopurinol, start_day: -20}\n"
+                    "  - {name: amoxicillin, start_day: -2}\n", encoding="utf-8")
+    code, out, err = run(capsys, "score", str(path), "--format", "text")
+    assert code == 0
+    assert err == (f"{path}: warning: drugs[0].name: 'alopurinol' is on no drug list; "
+                   "did you mean allopurinol?\n")
+    assert "alopurinol: notoriety unknown: not on the lists (never guessed); did you" in out

@@ -89,3 +89,43 @@ def test_shipped_file_is_valid_yaml_with_a_schema():
 
     text = resources.files("triage.knowledge").joinpath("drugs.yaml").read_text()
     assert yaml.safe_load(text)["schema"] == "triage.drugs/1"
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [("alopurinol", "allopurinol"), ("amoxicilin", "amoxicillin"),
+     ("carbamazepin", "carbamazepine"), ("lamotrigin", "lamotrigine"),
+     ("amoxicillin 500 mg", "amoxicillin"), ("Phenytion", "phenytoin")],
+)
+def test_a_near_miss_is_offered_never_taken(typed, suggested):
+    from triage.knowledge import suggest
+
+    assert lookup(typed) is None
+    assert suggest(typed) == suggested
+
+
+@pytest.mark.parametrize("typed", ["newdrugumab", "metformin", "hydroxyzine", "zzz",
+                                   "allopurinol", "cef", "insulin"])
+def test_no_suggestion_for_a_listed_name_or_an_unrelated_one(typed):
+    from triage.knowledge import suggest
+
+    assert suggest(typed) is None
+
+
+def test_the_gaps_of_issue_18_are_filled_with_sources():
+    fansidar = lookup("Fansidar")
+    assert fansidar.name == "sulfadoxine-pyrimethamine"
+    assert fansidar.notoriety.value == "strongly_associated"
+    assert fansidar.half_life.value == 200
+    assert lookup("oxcarbazepine").notoriety.value == "associated"
+    for name in ("dapsone", "minocycline", "vancomycin", "allopurinol", "carbamazepine",
+                 "lamotrigine", "co-trimoxazole", "sulfasalazine", "nevirapine"):
+        risk = lookup(name).dress_risk
+        assert risk is not None and risk.value == "high" and risk.source, name
+    assert lookup("levetiracetam").dress_risk is None
+
+
+def test_withdrawal_cautions_come_from_the_class():
+    assert lookup("prednisolone").withdrawal.value == "taper"
+    assert lookup("levetiracetam").withdrawal.value == "switch_under_neurology"
+    assert lookup("amoxicillin").withdrawal is None

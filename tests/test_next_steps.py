@@ -84,6 +84,9 @@ def run(case: dict, **changes) -> dict:
         ("lymphocyte_transformation_test", (SJS, {}), (BENIGN, {})),
         ("no_provocation", (AGEP, {}), (BENIGN, {})),
         ("allergy_record", (AGEP, {}), (BENIGN, {})),
+        ("review_drugs", (AGEP, {"drugs": [{"name": "omeprazole", "start_day": -900,
+                                            "ongoing_at_onset": True}]}), (AGEP, {})),
+        ("pharmacogenetics", (DRESS, {}), (AGEP, {})),
         ("pharmacovigilance", (DRESS, {}), (BENIGN, {})),
         ("safety_net", (BENIGN, {}), (AGEP, {})),
     ],
@@ -106,7 +109,7 @@ def test_every_rule_is_tested_above():
               "burn_unit_or_icu", "scorten_day_3", "follow_up", "patch_testing",
               "lymphocyte_transformation_test", "no_provocation", "allergy_record",
               "pharmacovigilance", "safety_net", "patch_test_results", "urogenital_review",
-              "oral_care"}
+              "oral_care", "review_drugs", "pharmacogenetics"}
     assert {r.id for r in rules()[1]} == tested
 
 
@@ -252,7 +255,7 @@ def test_genital_and_oral_sites_get_their_own_care():
 def test_a_biological_gets_brand_and_batch_in_the_record():
     case = dict(AGEP, drugs=[{"name": "IVIg", "start_day": -9, "ongoing_at_onset": True}])
     record = run(case)["allergy_record"]
-    assert "AGEP to IVIg (brand and batch: record them)" in record.text
+    assert '"AGEP to IVIg" (suspected culprit; brand and batch: record them)' in record.text
 
 
 def test_examples_never_fire_a_rule_without_a_reason(capsys):

@@ -352,6 +352,7 @@ class Culprit(NamedTuple):
             "notoriety": d.drug.notoriety
             or (info.notoriety.value if info and info.notoriety else "unknown"),
             "agep_risk": info.agep_risk.value if info and info.agep_risk else None,
+            "dress_risk": info.dress_risk.value if info and info.dress_risk else None,
             "classes": list(info.class_labels) if info else [],
             "biological": bool(info and info.biological),
             "basis": self.basis,
@@ -381,6 +382,8 @@ def culprits(result: Result, considered: list[str]) -> list[Culprit]:
         }[listed]
         if "agep" in considered and agep:
             order = min(order, 0 if agep == "strong" else 1)
+        if "dress" in considered and d.info and d.info.dress_risk:
+            order = 0
         return order
 
     def key(d: DrugResult) -> tuple[Any, ...]:

@@ -51,7 +51,21 @@ def score_one(
             data = findings_mod.load(Path(name), name)
     except InputError as exc:
         return name, None, exc.problems
-    return name, encode(summarize(data, operators)), []
+    summary = summarize(data, operators)
+    for line in near_miss_warnings(summary, name):
+        print(line, file=sys.stderr)
+    return name, encode(summary), []
+
+
+def near_miss_warnings(summary: dict[str, Any], source: str) -> list[str]:
+    """One warning per drug named on no list whose name is a near miss of a listed one: a
+    misspelt drug would otherwise lose its notoriety and its allergy advice unnoticed."""
+    return [
+        f"{source}: warning: drugs[{i}].name: {drug['name']!r} is on no drug list; "
+        f"did you mean {drug['knowledge']['did_you_mean']}?"
+        for i, drug in enumerate(summary["drugs"])
+        if drug["knowledge"].get("did_you_mean")
+    ]
 
 
 def _workers(names: Sequence[str]) -> int:

@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from triage import drug_advice
 from triage.assessment import Assessment
 from triage.findings import Findings
 from triage.result import Result
@@ -208,9 +209,9 @@ def steps(
     culprits = [c.as_json() for c in assessment.culprits]
     tested = patch_results(findings)
     tested_names = {r["name"] for r in tested}
-    classes: list[str] = []
-    for c in culprits:
-        classes += [k for k in c["classes"] if k not in classes]
+    drugs = [p.as_json() for p in drug_advice.plan(assessment)]
+    record = [e.as_json() for e in drug_advice.allergy_record(assessment)]
+    recorded = {e["name"] for e in record}
     context = {
         # The model itself: its fields read as attributes, without a dump per file or the
         # sandbox's failed attribute lookup before each dict key.
@@ -220,7 +221,10 @@ def steps(
         "scar": any(p in considered for p in SCAR),
         "suspects": [c["name"] for c in culprits],
         "culprits": culprits,
-        "classes": classes,
+        "stop_now": [p for p in drugs if p["stop_now"]],
+        "review": [p for p in drugs if not p["stop_now"]],
+        "record": record,
+        "record_left_out": [c["name"] for c in culprits if c["name"] not in recorded],
         "day": day,
         "known": known,
         "histology": histology_outcomes(findings, result),

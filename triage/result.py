@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 from triage import __version__
 from triage.derived import latency_days
 from triage.findings import Drug, Findings
-from triage.knowledge import DrugInfo, lookup
+from triage.knowledge import DrugInfo, lookup, suggest
 from triage.red_flags import Assessment, assess
 from triage.scores import alden, eurosar, naranjo, regiscar, scorten
 from triage.scores.base import ScoreResult
@@ -36,13 +36,17 @@ class DrugResult(NamedTuple):
         if self.alden is None:
             data["alden_reason"] = alden.NOT_SCORED
         data["naranjo"] = self.naranjo.as_json()
-        data["knowledge"] = _knowledge_json(self.info)
+        data["knowledge"] = _knowledge_json(self.info, self.drug.name)
         return data
 
 
-def _knowledge_json(info: DrugInfo | None) -> dict[str, Any]:
+#: What the summaries say beside a drug that is on no list (issue 18).
+NOT_LISTED = "notoriety unknown: not on the lists (never guessed)"
+
+
+def _knowledge_json(info: DrugInfo | None, name: str) -> dict[str, Any]:
     if info is None:
-        return {"matched": None, "note": "on no list: notoriety unknown, never guessed"}
+        return {"matched": None, "note": NOT_LISTED, "did_you_mean": suggest(name)}
 
     def fact(f: Any) -> dict[str, Any] | None:
         if f is None:
@@ -60,6 +64,11 @@ def _knowledge_json(info: DrugInfo | None) -> dict[str, Any]:
         "biological": info.biological,
         "alden_notoriety": fact(info.notoriety),
         "agep_risk": fact(info.agep_risk),
+        "dress_risk": fact(info.dress_risk),
+        "cross_reactivity": None
+        if info.cross_reactivity is None
+        else {k: v for k, v in info.cross_reactivity._asdict().items() if k != "id" and v},
+        "pharmacogenetics": [g._asdict() for g in info.pharmacogenetics],
         "half_life_hours": fact(info.half_life),
     }
 

@@ -1,7 +1,9 @@
-"""Drug knowledge as data: notoriety lists, AGEP risk and half-lives, each with a source.
+"""Drug knowledge as data: notoriety lists, AGEP and DRESS risk, half-lives, the drugs that
+cross-react, how to stop a drug safely and pharmacogenetic notes, each with a source.
 
 The data lives in `drugs.yaml` beside this module. Lookup is by generic name, brand or
-synonym, case-insensitive; a drug on no list is `unknown`, never guessed.
+synonym, case-insensitive; a drug on no list is `unknown`, never guessed (a near miss is
+offered as a suggestion by `suggest`, never taken).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from typing import Any, NamedTuple
 
 NOTORIETY_VALUES = ("strongly_associated", "associated", "suspected", "unknown", "not_suspected")
 AGEP_RISK_VALUES = ("strong", "moderate")
+DRESS_RISK_VALUES = ("high",)
+WITHDRAWAL_VALUES = ("taper", "switch_under_neurology")
 EVIDENCE_VALUES = ("V", "R", "IMPL")
 
 
@@ -26,6 +30,27 @@ class Fact(NamedTuple):
     note: str = ""
 
 
+class CrossReactivity(NamedTuple):
+    """A group of drugs that cross-react: what to avoid after a reaction to one of them,
+    what to use with caution, and what can be used instead, where a source says so."""
+
+    id: str
+    avoid: str
+    caution: str
+    instead: str
+    source: str
+    evidence: str
+
+
+class Pharmacogenetics(NamedTuple):
+    """An HLA association: advice for future prescribing and for relatives, never a score."""
+
+    allele: str
+    advice: str
+    source: str
+    evidence: str
+
+
 class DrugInfo(NamedTuple):
     """What the knowledge file says about one drug."""
 
@@ -37,6 +62,10 @@ class DrugInfo(NamedTuple):
     half_life: Fact | None = None
     biological: bool = False
     synonyms: tuple[str, ...] = ()
+    dress_risk: Fact | None = None
+    cross_reactivity: CrossReactivity | None = None
+    withdrawal: Fact | None = None
+    pharmacogenetics: tuple[Pharmacogenetics, ...] = ()
 
 
 _SPLIT = re.compile(r"[\s\-/+,&()]+|\band\b|\bwith\b")
@@ -79,6 +108,40 @@ def _fact(
     return Fact(value, sources[source], evidence, via, str(raw.get("note", "")))
 
 
+def _checked_source(raw: dict[str, Any], where: str, sources: dict[str, str]) -> tuple[str, str]:
+    source, evidence = raw.get("source"), raw.get("evidence")
+    if source not in sources:
+        raise KnowledgeError(f"drugs.yaml: {where}.source: {source!r} is not a listed source")
+    if evidence not in EVIDENCE_VALUES:
+        allowed = ", ".join(EVIDENCE_VALUES)
+        raise KnowledgeError(f"drugs.yaml: {where}.evidence: {evidence!r} is not one of {allowed}")
+    return sources[source], evidence
+
+
+def _group(gid: str, raw: Any, sources: dict[str, str]) -> CrossReactivity:
+    where = f"cross_reactivity.{gid}"
+    if not isinstance(raw, dict) or not isinstance(raw.get("avoid"), str):
+        raise KnowledgeError(f"drugs.yaml: {where}: needs 'avoid' (what the record lists)")
+    unknown = set(raw) - {"avoid", "caution", "instead", "source", "evidence"}
+    if unknown:
+        raise KnowledgeError(f"drugs.yaml: {where}: unknown keys {sorted(unknown)}")
+    source, evidence = _checked_source(raw, where, sources)
+
+    def text(key: str) -> str:
+        return " ".join(str(raw.get(key) or "").split())
+
+    return CrossReactivity(gid, text("avoid"), text("caution"), text("instead"), source, evidence)
+
+
+def _pharmacogenetics(raw: Any, where: str, sources: dict[str, str]) -> Pharmacogenetics:
+    if not isinstance(raw, dict) or not raw.get("allele") or not raw.get("advice"):
+        raise KnowledgeError(f"drugs.yaml: {where}: needs 'allele' and 'advice'")
+    source, evidence = _checked_source(raw, where, sources)
+    return Pharmacogenetics(
+        str(raw["allele"]), " ".join(str(raw["advice"]).split()), source, evidence
+    )
+
+
 class Knowledge(NamedTuple):
     """The parsed knowledge file: drugs by lookup key."""
 
@@ -89,6 +152,32 @@ class Knowledge(NamedTuple):
         """The drug named `name` (generic, brand or synonym), or None if it is on no list."""
         return self.by_key.get(normalize(name))
 
+    def suggest(self, name: str) -> str | None:
+        """The listed name nearest to `name` when it is a near miss ("alopurinol" ->
+        "allopurinol"), else None. Never used as the drug: only offered to be confirmed."""
+        if self.lookup(name) is not None:
+            return None
+        from rapidfuzz import fuzz, process, utils
+
+        key = normalize(name)
+        if len(key) < 4:
+            return None
+        # A spelling slip: a high ratio over the whole name, or a known name with a dose
+        # or form after it ("amoxicilin 500 mg"). 85 takes one or two slips in a name of
+        # eight letters or more, and not a different drug of a similar stem.
+        found = process.extractOne(
+            key, self.by_key.keys(), scorer=fuzz.ratio, processor=utils.default_process,
+            score_cutoff=85,
+        )
+        if found is None:
+            found = process.extractOne(
+                key, self.by_key.keys(), scorer=fuzz.partial_ratio,
+                processor=utils.default_process, score_cutoff=90,
+            )
+            if found is not None and len(found[0]) < 6:
+                found = None
+        return None if found is None else self.by_key[found[0]].name
+
 
 def parse_knowledge(data: Any) -> Knowledge:
     """Build the lookup tables from the YAML data, checking every entry."""
@@ -96,6 +185,9 @@ def parse_knowledge(data: Any) -> Knowledge:
         raise KnowledgeError("drugs.yaml: expected 'schema: triage.drugs/1'")
     sources = {str(k): " ".join(str(v).split()) for k, v in data["sources"].items()}
     classes = data.get("classes") or {}
+    groups = {
+        gid: _group(gid, raw, sources) for gid, raw in (data.get("cross_reactivity") or {}).items()
+    }
     by_key: dict[str, DrugInfo] = {}
     for index, raw in enumerate(data.get("drugs") or []):
         where = f"drugs[{index}]"
@@ -109,8 +201,11 @@ def parse_knowledge(data: Any) -> Knowledge:
             "classes",
             "notoriety",
             "agep_risk",
+            "dress_risk",
             "half_life",
             "biological",
+            "cross_reactivity",
+            "pharmacogenetics",
         }
         if unknown:
             raise KnowledgeError(f"drugs.yaml: {where}: unknown keys {sorted(unknown)}")
@@ -118,15 +213,33 @@ def parse_knowledge(data: Any) -> Knowledge:
         for cid in class_ids:
             if cid not in classes:
                 raise KnowledgeError(f"drugs.yaml: {where}.classes: {cid!r} is not defined")
-        notoriety = agep = None
+        notoriety = agep = dress = withdrawal = None
         if "notoriety" in raw:
             notoriety = _fact(raw["notoriety"], f"{where}.notoriety", sources, NOTORIETY_VALUES)
         if "agep_risk" in raw:
             agep = _fact(raw["agep_risk"], f"{where}.agep_risk", sources, AGEP_RISK_VALUES)
+        if "dress_risk" in raw:
+            dress = _fact(raw["dress_risk"], f"{where}.dress_risk", sources, DRESS_RISK_VALUES)
         # A drug's own entry wins; otherwise the first class that states a value.
         for cid in class_ids:
             entry = classes[cid] or {}
             label = entry.get("label", cid)
+            if dress is None and "dress_risk" in entry:
+                dress = _fact(
+                    entry["dress_risk"],
+                    f"classes.{cid}.dress_risk",
+                    sources,
+                    DRESS_RISK_VALUES,
+                    via=label,
+                )
+            if withdrawal is None and "withdrawal" in entry:
+                withdrawal = _fact(
+                    entry["withdrawal"],
+                    f"classes.{cid}.withdrawal",
+                    sources,
+                    WITHDRAWAL_VALUES,
+                    via=label,
+                )
             if notoriety is None and "alden_notoriety" in entry:
                 notoriety = _fact(
                     entry["alden_notoriety"],
@@ -148,6 +261,18 @@ def parse_knowledge(data: Any) -> Knowledge:
             half_life = _fact(raw["half_life"], f"{where}.half_life", sources, None, key="hours")
             if not isinstance(half_life.value, int | float) or half_life.value <= 0:
                 raise KnowledgeError(f"drugs.yaml: {where}.half_life.hours: must be > 0")
+        group = None
+        if "cross_reactivity" in raw:
+            gid = raw["cross_reactivity"]
+            if gid not in groups:
+                raise KnowledgeError(
+                    f"drugs.yaml: {where}.cross_reactivity: {gid!r} is not defined"
+                )
+            group = groups[gid]
+        genetics = tuple(
+            _pharmacogenetics(g, f"{where}.pharmacogenetics[{k}]", sources)
+            for k, g in enumerate(raw.get("pharmacogenetics") or ())
+        )
         names = [name, *(raw.get("synonyms") or ()), *(raw.get("brands") or ())]
         info = DrugInfo(
             name=name,
@@ -158,6 +283,10 @@ def parse_knowledge(data: Any) -> Knowledge:
             half_life=half_life,
             biological=bool(raw.get("biological", False)),
             synonyms=tuple(names[1:]),
+            dress_risk=dress,
+            cross_reactivity=group,
+            withdrawal=withdrawal,
+            pharmacogenetics=genetics,
         )
         for alias in names:
             key = normalize(str(alias))
@@ -186,3 +315,8 @@ def knowledge() -> Knowledge:
 def lookup(name: str) -> DrugInfo | None:
     """Look a drug up by any of its names; None when it is on no list."""
     return knowledge().lookup(name)
+
+
+def suggest(name: str) -> str | None:
+    """A listed drug whose name is a near miss of `name` (to offer, never to take)."""
+    return knowledge().suggest(name)
