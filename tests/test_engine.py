@@ -197,7 +197,7 @@ def test_jump_to_a_section(engine):
 def test_progress_by_section(engine):
     walk(engine, CLEAR, until="onset_date")
     progress = {section.id: (done, total) for section, done, total in engine.progress()}
-    assert progress["red_flags"] == (7, 7)
+    assert progress["red_flags"] == (14, 14)
     assert progress["timeline"] == (0, 3)
 
 

@@ -76,15 +76,16 @@ def test_the_visit_asks_its_follow_up_items_in_order_and_a_new_patch_test(finish
         else:
             assert finished.answer("").accepted, slot.label()
     assert asked == [
-        "assessment_date", "drug_dechallenge #1", "drug_improved #1", "drug_objective #1",
-        "drug_patch_test #1", "desquamation", "temperature", "organs_any", "leukocytes",
+        "temperature", "assessment_date", "drug_dechallenge #1", "drug_improved #1",
+        "drug_objective #1", "drug_patch_test #1", "desquamation", "organs_any", "leukocytes",
         "neutrophils", "eosinophils", "atypical_lymphocytes", "urea", "glucose",
         "bicarbonate", "workup_done", "biopsy", "pustule_culture", "resolved",
     ]
     assert status_of(finished) == "followed up"
-    # Nothing outside the follow-up items was asked: the red flags are counted as done.
+    # Nothing outside the follow-up items was asked: of the red flags, only the highest
+    # temperature is asked again.
     progress = {section.id: (done, total) for section, done, total in finished.progress()}
-    assert progress["red_flags"] == (0, 0) and progress["course"] == (1, 1)
+    assert progress["red_flags"] == (1, 1) and progress["course"] == (1, 1)
 
 
 def test_enter_keeps_an_answer_and_today_moves_with_the_visit(finished):
@@ -92,7 +93,10 @@ def test_enter_keeps_an_answer_and_today_moves_with_the_visit(finished):
     stop = finished.slot("drug_stop_after_onset", 0)
     # Not a follow-up item: the presentation day's "today" still means day 2.
     assert finished.value("drug_stop_after_onset", 0) == 2 and not finished.asks(stop)
-    # The assessment date defaults to today: the visit's day.
+    # The highest temperature comes first now (the vital signs open the interview); then
+    # the assessment date, which defaults to today: the visit's day.
+    assert finished.current().question.id == "temperature"
+    finished.answer("")
     assert finished.suggestion(finished.current()) is None
     finished.answer("")
     assert finished.value("assessment_date") == 16
@@ -228,7 +232,10 @@ async def test_the_assistant_runs_a_visit_and_saves_it(tmp_path, scar, finished)
         await pilot.pause()
         bubbles = [str(b.said.text) for b in app.chat.query("Bubble")]
         assert any(text.startswith("Follow-up visit, 2026-12-09") for text in bubbles)
+        assert "Presentation day: 38.9" in bubbles[-1]  # the highest temperature first
+        await type_answer(pilot, "")  # kept
         # A relative date is shown with the day it meant: "today" was day 2 then.
+        bubbles = [str(b.said.text) for b in app.chat.query("Bubble")]
         assert "Presentation day: today (day 2)" in bubbles[-1]
         await type_answer(pilot, "")  # the assessment date: the visit's day
         question = str(app.chat.query("Bubble").last().said.text)
@@ -308,7 +315,7 @@ def test_followup_records_the_visit_and_opens_the_assistant_on_it(tmp_path, scar
     assert cli.main(["followup", sid[:5], "--date", "2026-12-09", "--store", str(path)]) == 0
     (engine, recorder), = opened
     assert engine.follow_up_visit.on == VISIT and recorder.session_id == sid
-    assert engine.current().question.id == "assessment_date"
+    assert engine.current().question.id == "temperature"
     assert Store(path).events(sid)[-1].kind == "follow_up"
     # Again, without a date: the same visit goes on; no second follow_up event.
     assert cli.main(["followup", sid, "--store", str(path)]) == 0

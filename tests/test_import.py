@@ -50,7 +50,7 @@ def test_a_fallback_file_becomes_a_session_with_its_own_times(tmp_path, scar, fa
     assert done.returncode == 0, done.stderr
     store = Store(path)
     (session,) = store.sessions()
-    assert done.stdout.strip() == (f"imported session {session.id}: 65 events, 65 answers "
+    assert done.stdout.strip() == (f"imported session {session.id}: 70 events, 70 answers "
                                    f"(finished); {fallback} is left as it is")
     assert fallback.read_bytes() == before  # never removed or changed
     written = [json.loads(line) for line in fallback.read_text().splitlines()[1:]]
@@ -70,11 +70,11 @@ def test_a_last_line_cut_short_by_a_crash_is_left_out_and_said(tmp_path, scar, f
     path = tmp_path / "s.db"
     done = _cli("import", str(cut), store=path)
     assert done.returncode == 0, done.stderr
-    assert done.stderr.strip() == (f"{cut}: line 67: cut short while it was written (the "
+    assert done.stderr.strip() == (f"{cut}: line 72: cut short while it was written (the "
                                    "process stopped); left out")
-    assert "65 events, 65 answers" in done.stdout
+    assert "70 events, 70 answers" in done.stdout
     (session,) = Store(path).sessions()
-    assert len(Store(path).events(session.id)) == 65
+    assert len(Store(path).events(session.id)) == 70
 
 
 def test_an_export_moves_a_session_to_another_store(tmp_path, scar, fallback):
@@ -123,7 +123,7 @@ def _broken(tmp_path, fallback, line: int | None, old: str = "", new: str = ""):
          "(given 'shout')"),
         (3, "", None, ": line 4: event 4 follows event 2: events are missing or out of order"),
         (2, '"value": "no"', '"value": "perhaps"', ": event 2 (answer nikolsky): "),
-        (0, '"version": "1.2"', '"version": "0.9"', "recorded with dialog scar 0.9"),
+        (0, '"version": "1.3"', '"version": "0.9"', "recorded with dialog scar 0.9"),
         (None, "", "", ": is empty; an events file starts with a"),
     ],
     ids=["not-json", "schema", "kind", "missing-event", "does-not-replay", "other-dialog",
@@ -138,7 +138,7 @@ def test_a_file_that_does_not_fit_is_refused_and_nothing_is_written(
 
 def test_the_reader_names_every_bad_line(tmp_path):
     path = tmp_path / "x.jsonl"
-    head = {"schema": "triage.events/1", "dialog": {"id": "scar", "version": "1.2",
+    head = {"schema": "triage.events/1", "dialog": {"id": "scar", "version": "1.3",
                                                    "hash": "h"}, "today": "2026-11-25"}
     path.write_text(json.dumps(head) + "\n" + "{\n" + json.dumps(
         {"kind": "answer", "seq": 0, "at_utc": "yesterday"}) + "\n")
@@ -168,7 +168,7 @@ def test_an_events_file_over_the_size_limit_is_refused_and_one_at_it_is_read(
 ):
     size = fallback.stat().st_size
     monkeypatch.setattr(events_file, "MAX_BYTES", size)
-    assert len(events_file.read(fallback).events) == 65  # exactly at the limit: read
+    assert len(events_file.read(fallback).events) == 70  # exactly at the limit: read
     monkeypatch.setattr(events_file, "MAX_BYTES", size - 1)
     with pytest.raises(InputError) as caught:
         events_file.read(fallback, "f")

@@ -13,8 +13,11 @@ CLEAR = dict(
                   atypical_targets=False, mucosal_sites=[], facial_edema=False,
                   skin_pain=False, pustules="insufficient"),
     systemic=dict(heart_rate_bpm=80, organ_involvement=[], temperature_max_c=37.0,
-                  enlarged_lymph_node_sites=0),
-    labs=dict(eosinophils_per_mm3=200),
+                  enlarged_lymph_node_sites=0, systolic_bp_mmhg=125, vasopressors=False,
+                  spo2_percent=97, respiratory_rate_per_min=16, new_confusion=False),
+    labs=dict(eosinophils_per_mm3=200, alt_times_uln=1, bilirubin_times_uln=1, inr=1.0,
+              creatinine_times_baseline=1.0),
+    patient=dict(age_years=40),
 )
 
 
@@ -24,6 +27,40 @@ def level(**changes):
         section, field = path.split("__")
         case[section][field] = value
     return assess(findings(**case))
+
+
+def test_a_child_is_judged_by_the_age_band_not_the_adult_threshold():
+    # The case: an 8-year-old at 125/min read as an adult emergency; and a
+    # 15-year-old at 125 is below the >130 of NICE's 12-and-over band.
+    assert level(patient__age_years=8, systemic__heart_rate_bpm=125).level == "emergency"
+    a = level(patient__age_years=15, systemic__heart_rate_bpm=125)
+    assert a.level == "routine"
+    assert level(patient__age_years=16, systemic__heart_rate_bpm=125).level == "emergency"
+
+
+def test_child_limits_follow_the_nice_bands():
+    from triage.red_flags import child_limits
+
+    assert [child_limits(a) for a in (0, 1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 15)] == [
+        (160, 60), (150, 50), (150, 50), (140, 40), (140, 40), (130, 29), (120, 27),
+        (120, 27), (115, 25), (115, 25), (131, 25), (131, 25)]
+
+
+def test_a_beta_blocked_patient_in_shock_is_an_emergency():
+    # The case: heart rate 80 under a beta-blocker, on vasopressors.
+    a = level(systemic__heart_rate_bpm=80, systemic__vasopressors=True,
+              systemic__systolic_bp_mmhg=85)
+    assert a.level == "emergency"
+    assert [f["id"] for f in a.red_flags] == ["circulation"]
+
+
+def test_dress_hepatitis_is_urgent_unless_severe():
+    mild = level(systemic__organ_involvement=["liver"], labs__alt_times_uln=4,
+                 labs__bilirubin_times_uln=1.2)
+    assert mild.level == "urgent"
+    severe = level(systemic__organ_involvement=["liver"], labs__alt_times_uln=4,
+                   labs__bilirubin_times_uln=2.5)
+    assert severe.level == "emergency"
 
 
 def test_all_clear_is_routine_with_nothing_to_ask():
@@ -52,6 +89,23 @@ def test_all_clear_is_routine_with_nothing_to_ask():
         ({"eruption__mucosal_sites": ["oral", "genital"]}, "emergency", "mucosa_severe"),
         ({"eruption__mucosal_sites": ["ocular"]}, "emergency", "mucosa_severe"),
         ({"systemic__heart_rate_bpm": 120}, "emergency", "heart_rate_120"),
+        # NEWS2 red scores (spec §5, revised 2026-12)
+        ({"systemic__systolic_bp_mmhg": 90}, "emergency", "circulation"),
+        ({"systemic__vasopressors": True}, "emergency", "circulation"),
+        ({"systemic__spo2_percent": 91}, "emergency", "spo2_91"),
+        ({"systemic__respiratory_rate_per_min": 25}, "emergency", "breathing"),
+        ({"systemic__respiratory_rate_per_min": 8}, "emergency", "breathing"),
+        ({"systemic__new_confusion": True}, "emergency", "new_confusion"),
+        # severe liver injury: Hy's law, or INR >= 1.5
+        ({"labs__alt_times_uln": 3.1, "labs__bilirubin_times_uln": 2.1}, "emergency",
+         "liver_severe"),
+        ({"labs__inr": 1.5}, "emergency", "liver_severe"),
+        ({"labs__creatinine_times_baseline": 1.5}, "emergency", "kidney_injury"),
+        # children by the NICE NG51 age bands
+        ({"patient__age_years": 8, "systemic__heart_rate_bpm": 115}, "emergency",
+         "heart_rate_child"),
+        ({"patient__age_years": 1, "systemic__respiratory_rate_per_min": 50}, "emergency",
+         "breathing_child"),
         ({"systemic__organ_involvement": ["kidney"]}, "emergency", "organ_severe"),
         ({"systemic__organ_involvement": ["liver", "pancreas"]}, "emergency", "organ_severe"),
         ({"systemic__temperature_max_c": 38.0, "eruption__pustules": "compatible"},
@@ -83,6 +137,20 @@ def test_each_trigger_sets_its_level(change, expected, flag):
         {"systemic__enlarged_lymph_node_sites": 1},
         {"labs__eosinophils_per_mm3": 699},
         {"eruption__atypical_targets": True},  # targets alone: none of the four with them
+        {"systemic__systolic_bp_mmhg": 91},
+        {"systemic__spo2_percent": 92},
+        {"systemic__respiratory_rate_per_min": 24},
+        {"systemic__respiratory_rate_per_min": 9},
+        {"labs__alt_times_uln": 3, "labs__bilirubin_times_uln": 5},  # ALT not > 3x
+        {"labs__alt_times_uln": 10, "labs__bilirubin_times_uln": 2},  # bilirubin not > 2x
+        {"labs__inr": 1.4},
+        {"labs__creatinine_times_baseline": 1.4},
+        # an 8-year-old's heart rate of 114 and a toddler's 119 are not the adult 120
+        {"patient__age_years": 8, "systemic__heart_rate_bpm": 114},
+        {"patient__age_years": 2, "systemic__heart_rate_bpm": 149},
+        {"patient__age_years": 1, "systemic__respiratory_rate_per_min": 49},
+        # below 12 the systolic pressure is not the adult one
+        {"patient__age_years": 6, "systemic__systolic_bp_mmhg": 88},
     ],
 )
 def test_just_below_each_threshold_stays_routine(change):
@@ -139,7 +207,9 @@ def test_unknown_answers_never_lower_the_level_and_are_named():
 def test_nothing_known_is_routine_but_everything_is_asked():
     a = assess(findings())
     assert a.level == "routine"
-    assert len(a.unknown_red_flags) == 16
+    # every emergency and urgent trigger that reads an answer, less the two for children
+    # (the age is unknown, so the adult ones ask)
+    assert len(a.unknown_red_flags) == 22
 
 
 def test_eosinophils_from_percentage_and_leukocytes():

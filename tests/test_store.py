@@ -384,7 +384,7 @@ def test_sessions_export_and_delete_from_the_command_line(tmp_path, scar):
     assert "AB" not in _cli("export", sid, "--format", "text", "--no-patient",
                             store=path).stdout
     events = _cli("export", sid, "--format", "events", store=path).stdout.splitlines()
-    assert json.loads(events[0])["session"] == sid and len(events) == 1 + 65
+    assert json.loads(events[0])["session"] == sid and len(events) == 1 + 70
 
     refused = _cli("delete", sid, store=path)  # no terminal to confirm on
     assert refused.returncode == 1 and "--yes" in refused.stderr

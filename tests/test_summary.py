@@ -70,3 +70,13 @@ def test_scorten_leads_the_scores_only_where_sjs_ten_is_considered():
     agep = _text(findings(eruption={"pustules": "typical"}))
     assert ten.index("SCORTEN:") < ten.index("EuroSCAR AGEP validation score:")
     assert agep.index("SCORTEN:") > agep.index("RegiSCAR DRESS score:")
+
+
+def test_a_child_is_told_that_scorten_and_alden_were_derived_in_adults():
+    child = _text(findings(patient={"age_years": 8}, **{k: v for k, v in TEN_CALL.items()
+                                                        if k != "patient"}))
+    flat = " ".join(child.split())
+    assert ("Note: the patient is 8 years old: SCORTEN and ALDEN were derived in adults, so "
+            "read them with care") in flat
+    adult = " ".join(_text(findings(**TEN_CALL)).split())
+    assert "derived in adults" not in adult

@@ -57,11 +57,16 @@ async def test_textuals_own_back_action_closes_a_screen_and_takes_no_answer_back
         assert [a.question for a in app.engine.answers] == ["detachment_any"]
 
 
+async def _to_heart_rate(pilot) -> None:
+    """The skin's six red flags answered no, age and temperature unknown."""
+    for answer in ["2"] * 6 + ["unknown", "unknown"]:
+        await type_answer(pilot, answer)
+
+
 async def test_a_refused_value_asks_again(scar):
     app = make_app(scar, TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(6):
-            await type_answer(pilot, "2")
+        await _to_heart_rate(pilot)
         await type_answer(pilot, "400")  # heart rate
         assert app.engine.current().question.id == "heart_rate"
         assert "outside the plausible range" in bubbles(app, "refused")[-1]
@@ -175,7 +180,8 @@ async def test_an_export_is_never_taken_for_an_answer(scar, tmp_path):
     # question with it: refused at a yes/no question, kept as a drug's name at this one.
     app = make_app(scar, TODAY, out_dir=tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        for answer in ["2", "2", "2", "2", "2", "2", "104", "5 days ago", "today", "1", "1"]:
+        vitals = ["unknown", "unknown", "104"] + ["unknown"] * 5
+        for answer in ["2"] * 6 + vitals + ["5 days ago", "today", "1", "1"]:
             await type_answer(pilot, answer)
         assert app.engine.current().question.id == "drug_name"
         given = list(app.engine.answers)
@@ -193,8 +199,7 @@ async def test_typing_a_file_name_leaves_the_number_check_of_the_answer_alone(sc
     # The name field's changes once reached the live check of a number question below.
     app = make_app(scar, TODAY, out_dir=tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(6):
-            await type_answer(pilot, "2")
+        await _to_heart_rate(pilot)
         assert app.engine.current().question.id == "heart_rate"
         await _export_name_field(pilot)
         await pilot.press("x")  # the name field, with a number question underneath
@@ -310,9 +315,8 @@ def test_range_bar_draws_the_reachable_range_on_the_scale(low, total, high, scal
 async def test_edit_an_earlier_answer_says_what_changed_and_goes_on(scar):
     app = make_app(scar, TODAY)
     async with app.run_test(size=(100, 40)) as pilot:
-        for _ in range(6):
-            await type_answer(pilot, "2")
-        await type_answer(pilot, "88")  # heart rate; now the onset date is asked
+        await _to_heart_rate(pilot)
+        await type_answer(pilot, "88")  # heart rate; now the blood pressure is asked
         answer_bubble = next(b for b in app.query(Bubble) if b.key == ("heart_rate", None))
         await pilot.click(answer_bubble)
         await pilot.pause()
@@ -322,7 +326,7 @@ async def test_edit_an_earlier_answer_says_what_changed_and_goes_on(scar):
         notes = bubbles(app, "note")
         assert any("Triage level: routine -> emergency" in n for n in notes)
         assert any("SCORTEN: 0 (0-1) -> 1 (0-1)" in n for n in notes)
-        assert app.engine.current().question.id == "onset_date"
+        assert app.engine.current().question.id == "systolic_bp"
 
 
 async def test_an_edit_summarizes_twice_and_a_take_back_redraws_the_panel_after(
@@ -335,8 +339,7 @@ async def test_an_edit_summarizes_twice_and_a_take_back_redraws_the_panel_after(
 
     app = make_app(scar, TODAY)
     async with app.run_test(size=(100, 40)) as pilot:
-        for _ in range(6):
-            await type_answer(pilot, "2")
+        await _to_heart_rate(pilot)
         await type_answer(pilot, "88")
         made = []
         real = triage.summary.summarize_interview
@@ -374,8 +377,7 @@ async def test_an_edit_that_enables_a_question_continues_from_there(scar):
 async def test_a_refused_edit_keeps_the_old_answer_and_escape_cancels(scar):
     app = make_app(scar, TODAY)
     async with app.run_test(size=(100, 40)) as pilot:
-        for _ in range(6):
-            await type_answer(pilot, "2")
+        await _to_heart_rate(pilot)
         await type_answer(pilot, "88")
         app.start_edit(("heart_rate", None))
         await type_answer(pilot, "999")
@@ -386,9 +388,10 @@ async def test_a_refused_edit_keeps_the_old_answer_and_escape_cancels(scar):
 
 
 async def _two_drugs(pilot, app) -> None:
-    for _ in range(6):
-        await type_answer(pilot, "2")
+    await _to_heart_rate(pilot)
     await type_answer(pilot, "80")
+    for _ in range(5):  # the other vital signs
+        await type_answer(pilot, "unknown")
     await type_answer(pilot, "2026-11-20")
     await type_answer(pilot, "today")
     await type_answer(pilot, "1")  # acute onset
@@ -435,8 +438,8 @@ async def test_the_drug_editor_changes_adds_and_removes_drugs(scar):
 
 
 async def _to_temperature(pilot, app) -> None:
-    app.action_jump("systemic")
-    await pilot.pause()
+    for answer in ["2"] * 6 + ["unknown"]:  # the skin's red flags, then the age
+        await type_answer(pilot, answer)
     assert app.engine.current().question.id == "temperature"
 
 
@@ -494,11 +497,11 @@ async def test_an_engine_with_answers_shows_the_conversation_so_far(scar):
         await pilot.pause()
         chat = app.query_one(ChatLog)
         answers = [b for b in app.query(Bubble) if b.kind == "answer"]
-        # The opening note; 45 answers, their 45 questions, 5 section titles and the
-        # "so far" note (96); the question asked now: 98 messages, of which SHOWN of the
+        # The opening note; 45 answers, their 45 questions, 4 section titles and the
+        # "so far" note (95); the question asked now: 97 messages, of which SHOWN of the
         # conversation so far are laid out, with the opening note and the question.
         assert len(app.query(Bubble)) == ChatLog.SHOWN + 2
-        assert chat.folded == 98 - ChatLog.SHOWN - 2
+        assert chat.folded == 97 - ChatLog.SHOWN - 2
         assert answers[-1].key == app.engine.answers[-1].key
         assert "45 answers so far" in bubbles(app, "note")[-1]
         assert app.engine.current().question.prompt in bubbles(app, "question")[-1]
@@ -532,7 +535,7 @@ async def test_a_long_conversation_keeps_a_bounded_number_of_bubbles(scar, monke
     monkeypatch.setattr(ChatLog, "FOLD_STEP", 4)
     app = make_app(scar, TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
-        for answer in ["2", "2", "2", "2", "2", "2", "unknown", "2026-09-20", "today"]:
+        for answer in ["2"] * 6 + ["unknown"] * 3:  # the skin; age, temperature, heart rate
             await type_answer(pilot, answer)
         chat = app.query_one(ChatLog)
         assert len(app.engine.answers) == 9 and chat.folded > 0

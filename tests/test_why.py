@@ -13,7 +13,8 @@ from triage.field_uses import uses
     [
         ("nikolsky", "Feeds red flag (emergency): Positive Nikolsky sign."),
         ("heart_rate", "Feeds SCORTEN: Heart rate (/min) >= 120; red flag (emergency): "
-                       "Heart rate >= 120/min."),
+                       "Heart rate >= 120/min; red flag (emergency): Heart rate at or above "
+                       "the high-risk rate for the child's age."),
         ("drug_dose", "Kept in the record and the summary; no score uses it."),
         ("onset_date", "Day 0: every other date is counted from it."),
         ("workup_done", "Decides whether to ask: workup_ana, workup_blood_culture, "

@@ -164,6 +164,13 @@ class Systemic(_Model):
 
     temperature_max_c: Annotated[float, Field(ge=30, le=45)] | None = None
     heart_rate_bpm: Annotated[StrictInt, Field(ge=20, le=300)] | None = None
+    # Vital signs beyond the heart rate (additions to the spec, revised 2026-12): the
+    # NEWS2 single-parameter red scores are emergency triggers.
+    systolic_bp_mmhg: Annotated[StrictInt, Field(ge=20, le=300)] | None = None
+    vasopressors: StrictBool | None = None
+    spo2_percent: Annotated[float, Field(ge=40, le=100)] | None = None
+    respiratory_rate_per_min: Annotated[StrictInt, Field(ge=0, le=150)] | None = None
+    new_confusion: StrictBool | None = None
     enlarged_lymph_node_sites: Annotated[StrictInt, Field(ge=0, le=30)] | None = None
     organ_involvement: list[Organ] | None = None
 
@@ -207,6 +214,13 @@ class Labs(_Model):
     urea_mmol_per_l: Annotated[float, Field(ge=0, le=200)] | None = None
     bicarbonate_mmol_per_l: Annotated[float, Field(ge=0, le=60)] | None = None
     glucose_mmol_per_l: Annotated[float, Field(ge=0, le=200)] | None = None
+    # Organ injury by severity (additions to the spec, revised 2026-12), as multiples of
+    # the laboratory's upper limit of normal or of the patient's baseline, so that no
+    # reference range has to be guessed.
+    alt_times_uln: Annotated[float, Field(ge=0, le=1000)] | None = None
+    bilirubin_times_uln: Annotated[float, Field(ge=0, le=200)] | None = None
+    inr: Annotated[float, Field(ge=0.5, le=20)] | None = None
+    creatinine_times_baseline: Annotated[float, Field(ge=0.1, le=50)] | None = None
     dress_workup: DressWorkup | None = None
 
     _neutrophils = field_validator("neutrophils_per_mm3")(_not_above_leukocytes)

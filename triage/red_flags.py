@@ -75,6 +75,92 @@ def _organs(f: Findings, test: Callable[[Sequence[str]], bool]) -> Tri:
     return None if organs is None else test(organs)
 
 
+def _le(value: float | None, limit: float) -> Tri:
+    return None if value is None else value <= limit
+
+
+#: Patients under this age are judged by the paediatric table, not by adult thresholds.
+ADULT_AGE = 16
+
+#: NICE NG51 (2016; kept in NG254, 2024), high-risk criteria for under-16s: the lowest
+#: age in years of each band, with its heart rate and respiratory rate (per minute) at or
+#: above which the child is at high risk. From 12 years the heart rate is "more than 130".
+CHILD_BANDS = (
+    (0, 160, 60),
+    (1, 150, 50),
+    (3, 140, 40),
+    (5, 130, 29),
+    (6, 120, 27),
+    (8, 115, 25),
+    (12, 131, 25),
+)
+SOURCE_NEWS2 = (
+    "Royal College of Physicians, National Early Warning Score (NEWS) 2, 2017: single-"
+    "parameter red scores; spec §5 (revised 2026-12)"
+)
+SOURCE_CHILD = (
+    "NICE NG51 (2016, kept in NG254, 2024): high-risk heart and respiratory rates by age "
+    "for under-16s; spec §5 (revised 2026-12)"
+)
+
+
+def child_limits(age: int) -> tuple[int, int]:
+    """The heart rate and respiratory rate at or above which a child of `age` years is at
+    high risk (NICE NG51)."""
+    heart, breathing = CHILD_BANDS[0][1:]
+    for low, band_heart, band_breathing in CHILD_BANDS:
+        if age >= low:
+            heart, breathing = band_heart, band_breathing
+    return heart, breathing
+
+
+def _child(f: Findings) -> bool:
+    # Unknown age: the adult thresholds, as before age was asked (the patient is not known
+    # to be a child).
+    age = f.patient.age_years
+    return age is not None and age < ADULT_AGE
+
+
+def _adult_heart_rate(f: Findings) -> Tri:
+    return False if _child(f) else _ge(f.systemic.heart_rate_bpm, 120)
+
+
+def _child_heart_rate(f: Findings) -> Tri:
+    if not _child(f):
+        return False
+    return _ge(f.systemic.heart_rate_bpm, child_limits(f.patient.age_years or 0)[0])
+
+
+def _adult_breathing(f: Findings) -> Tri:
+    if _child(f):
+        return False
+    rate = f.systemic.respiratory_rate_per_min
+    return None if rate is None else rate <= 8 or rate >= 25
+
+
+def _child_breathing(f: Findings) -> Tri:
+    if not _child(f):
+        return False
+    return _ge(f.systemic.respiratory_rate_per_min, child_limits(f.patient.age_years or 0)[1])
+
+
+def _circulation(f: Findings) -> Tri:
+    # NICE uses the systolic pressure from 12 years; below that only vasopressors count.
+    age = f.patient.age_years
+    pressure = False if age is not None and age < 12 else _le(f.systemic.systolic_bp_mmhg, 90)
+    return any3([pressure, f.systemic.vasopressors])
+
+
+def _liver_severe(f: Findings) -> Tri:
+    labs = f.labs
+    hy = all3([_gt(labs.alt_times_uln, 3), _gt(labs.bilirubin_times_uln, 2)])
+    return any3([hy, _ge(labs.inr, 1.5)])
+
+
+def _gt(value: float | None, limit: float) -> Tri:
+    return None if value is None else value > limit
+
+
 def _fever_pustules(f: Findings) -> Tri:
     pustules = f.eruption.pustules
     pustular = None if pustules is None else pustules in ("typical", "compatible")
@@ -152,9 +238,76 @@ TRIGGERS: tuple[Trigger, ...] = (
         "heart_rate_120",
         "emergency",
         "Heart rate >= 120/min",
-        lambda f: _ge(f.systemic.heart_rate_bpm, 120),
-        ("systemic.heart_rate_bpm",),
+        _adult_heart_rate,
+        ("systemic.heart_rate_bpm", "patient.age_years"),
         SOURCE_7,
+    ),
+    Trigger(
+        "heart_rate_child",
+        "emergency",
+        "Heart rate at or above the high-risk rate for the child's age",
+        _child_heart_rate,
+        ("systemic.heart_rate_bpm", "patient.age_years"),
+        SOURCE_CHILD,
+    ),
+    Trigger(
+        "circulation",
+        "emergency",
+        "Systolic blood pressure <= 90 mmHg, or vasopressors",
+        _circulation,
+        ("systemic.systolic_bp_mmhg", "systemic.vasopressors"),
+        SOURCE_NEWS2,
+    ),
+    Trigger(
+        "spo2_91",
+        "emergency",
+        "Oxygen saturation <= 91 %",
+        lambda f: _le(f.systemic.spo2_percent, 91),
+        ("systemic.spo2_percent",),
+        SOURCE_NEWS2,
+    ),
+    Trigger(
+        "breathing",
+        "emergency",
+        "Respiratory rate <= 8 or >= 25/min",
+        _adult_breathing,
+        ("systemic.respiratory_rate_per_min", "patient.age_years"),
+        SOURCE_NEWS2,
+    ),
+    Trigger(
+        "breathing_child",
+        "emergency",
+        "Respiratory rate at or above the high-risk rate for the child's age",
+        _child_breathing,
+        ("systemic.respiratory_rate_per_min", "patient.age_years"),
+        SOURCE_CHILD,
+    ),
+    Trigger(
+        "new_confusion",
+        "emergency",
+        "New confusion",
+        lambda f: f.systemic.new_confusion,
+        ("systemic.new_confusion",),
+        SOURCE_NEWS2,
+    ),
+    Trigger(
+        "kidney_injury",
+        "emergency",
+        "Creatinine >= 1.5x the patient's baseline (acute kidney injury)",
+        lambda f: _ge(f.labs.creatinine_times_baseline, 1.5),
+        ("labs.creatinine_times_baseline",),
+        "KDIGO clinical practice guideline for acute kidney injury, 2012 (stage 1: 1.5x "
+        "baseline); RegiSCAR kidney involvement (clinical rules §2.3); spec §5: kidney "
+        "involvement is an emergency",
+    ),
+    Trigger(
+        "liver_severe",
+        "emergency",
+        "Severe liver injury: ALT > 3x ULN with bilirubin > 2x ULN, or INR >= 1.5",
+        _liver_severe,
+        ("labs.alt_times_uln", "labs.bilirubin_times_uln", "labs.inr"),
+        "FDA guidance on drug-induced liver injury, 2009 (Hy's law); Aithal GP et al., Clin "
+        "Pharmacol Ther 2011 (severe DILI: INR >= 1.5); spec §5 (revised 2026-12)",
     ),
     Trigger(
         "organ_severe",

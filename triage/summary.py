@@ -13,6 +13,7 @@ from triage import __version__
 from triage.assessment import LABELS, Assessment, assess
 from triage.findings import Findings
 from triage.next_steps import steps
+from triage.red_flags import ADULT_AGE
 from triage.result import evaluate
 from triage.scores.base import fmt_number
 from triage.scores.operators import DEFAULT, Operators
@@ -63,6 +64,18 @@ def case_header(findings: Findings, assessment: Assessment) -> str:
     return "; ".join(parts)
 
 
+def caveats(findings: Findings) -> list[str]:
+    """What a reader must know before trusting the numbers for this patient."""
+    age = findings.patient.age_years
+    if age is not None and age < ADULT_AGE:
+        return [
+            f"the patient is {age} years old: SCORTEN and ALDEN were derived in adults, so "
+            "read them with care; heart and respiratory rates are judged by the NICE NG51 "
+            "age bands, not the adult thresholds."
+        ]
+    return []
+
+
 def summarize(
     findings: Findings,
     operators: Operators = DEFAULT,
@@ -76,6 +89,7 @@ def summarize(
     assessment = assess(findings, result)
     rules_version, recommended = steps(findings, result, assessment, data)
     data["case"] = case_header(findings, assessment)
+    data["caveats"] = caveats(findings)
     data["assessment"] = assessment.as_json()
     data["next_steps"] = [s.as_json() for s in recommended]
     if dialog is not None:
