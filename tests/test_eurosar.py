@@ -220,3 +220,9 @@ def test_strict_variants_of_resolution_and_neutrophils():
     ops = DEFAULT.with_changes(eurosar_resolution_day="<15", eurosar_neutrophils_per_mm3=">7000")
     s = items(score(ops, eruption={"resolution_day": 15}, labs={"neutrophils_per_mm3": 7000}))
     assert (s["resolution"].points, s["neutrophils"].points) == (-4, 0)
+
+
+@pytest.mark.parametrize(("leukocytes", "known"), [(6999, True), (7000, False)])
+def test_neutrophils_unknown_cannot_exceed_the_leukocytes(leukocytes, known):
+    i = items(score(labs={"leukocytes_per_mm3": leukocytes}))["neutrophils"]
+    assert (i.points, i.known) == (0, known)

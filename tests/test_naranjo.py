@@ -80,7 +80,7 @@ def test_after_drug_derived_from_start_day(start_day, answer, points):
     q2 = items(score(start_day=start_day))["after_drug"]
     assert (q2.answer, q2.points) == (answer, points)
     assert q2.decision == "answered from drugs[0].start_day (no explicit answer)"
-    assert q2.fields == ("drugs[0].naranjo.after_drug", "drugs[0].start_day")
+    assert q2.fields == ("drugs[0].naranjo.after_drug", "drugs[0].start_day", "drugs[0].stop_day")
 
 
 def test_explicit_answer_wins_over_derived():
@@ -96,3 +96,14 @@ def test_explicit_answer_wins_over_derived():
 def test_previous_similar_reaction_derived_from_previous_exposure(exposure, answer):
     q9 = items(score(previous_exposure=exposure))["previous_similar_reaction"]
     assert q9.answer == answer
+
+
+def test_a_drug_last_taken_before_the_onset_was_given_before_it():
+    # no first-intake day, but the last dose on day -2: the eruption followed the drug
+    from tests.conftest import findings as make
+    from triage.scores import naranjo
+
+    drug = make(drugs=[{"name": "x", "stop_day": -2}]).drugs[0]
+    item = next(i for i in naranjo.score(drug, 0).items if i.id == "after_drug")
+    assert (item.answer, item.points, item.known) == ("yes", 2, True)
+    assert item.decision == "answered from drugs[0].stop_day (no explicit answer)"

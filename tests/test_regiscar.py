@@ -234,3 +234,20 @@ def test_cureus_2024_example_is_6_definite():
                   atypical_lymphocytes=False),
     )
     assert (s.total, s.category) == (6, "definite")
+
+
+@pytest.mark.parametrize(
+    ("labs", "reach"),
+    [
+        ({"eosinophils_per_mm3": 800}, (1, 2)),  # leukocytes could be 800 to 3999: 20 %+
+        # neutrophils 7500 put the leukocytes at 7500 or more: the count alone decides
+        ({"eosinophils_per_mm3": 800, "neutrophils_per_mm3": 7500}, (1,)),
+        # neutrophils 3000: leukocytes 3000-3999, 800 is 20-26.7 %: +2 reachable
+        ({"eosinophils_per_mm3": 800, "neutrophils_per_mm3": 3000}, (1, 2)),
+        # 300 of at least 3500: at most 8.6 %, never +1 by the percentage
+        ({"eosinophils_per_mm3": 300, "neutrophils_per_mm3": 3500}, (0,)),
+        ({"eosinophils_per_mm3": 0}, (0,)),
+    ],
+)
+def test_with_leukocytes_unknown_the_percentage_is_reachable_only_if_leukopenia_is(labs, reach):
+    assert items(score(labs=labs))["eosinophilia"].possible == reach

@@ -272,11 +272,33 @@ def intermediate(drug: Drug, index: int, findings: Findings) -> Intermediate | N
     return Intermediate(drug, index, items, reachable)
 
 
+#: One first-intake day in each of ALDEN's delay windows (and one after the index day).
+DELAY_PROBES = (-2, -10, -40, -70, 1)
+
+
+def _potential(drug: Drug, index: int, findings: Findings) -> Intermediate:
+    """What a drug without a first-intake day could score once it is known: its reachable
+    intermediate totals over every delay window. Not a score of its own; it bounds the
+    other drugs' "other cause" point."""
+    probes = [intermediate(drug.model_copy(update={"start_day": day}), index, findings)
+              for day in DELAY_PROBES]
+    known = [p for p in probes if p is not None]
+    reachable = {
+        key: frozenset().union(*(p.reachable[key] for p in known))
+        for key in known[0].reachable
+    }
+    return known[0]._replace(reachable=reachable)
+
+
 def score_all(findings: Findings) -> list[ScoreResult | None]:
     """ALDEN for every drug, in the order of the findings; None where it cannot be scored."""
     drugs = findings.drugs or []
     inter = [intermediate(d, i, findings) for i, d in enumerate(drugs)]
     scored = [x for x in inter if x is not None]
+    # A drug not scored yet could be once its first intake is known, and could then take
+    # the other drugs' point: the lowest totals count it. The totals and the highest do
+    # not (a point it would always take leaves the highest one too high, never too low).
+    potential = [_potential(d, i, findings) for i, d in enumerate(drugs) if inter[i] is None]
     top = max((x.total for x in scored), default=None)
     tied = [x for x in scored if x.total == top] if top is not None else []
     results: list[ScoreResult | None] = []
@@ -289,7 +311,8 @@ def score_all(findings: Findings) -> list[ScoreResult | None]:
         # Lowest reachable: this drug at its lowest, the others at their highest; highest:
         # this drug at its highest, the others at their lowest; each under one answer to
         # the patient-level question, which is the same for every drug.
-        low_total, high_total, low_pen, high_pen = _extremes(x, others)
+        low_total, _, low_pen, _ = _extremes(x, others + potential)
+        _, high_total, _, high_pen = _extremes(x, others)
         possible = {-1 if low_pen else 0, -1 if high_pen else 0}
         if not others:
             answer = "single drug"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from triage.derived import meets, mucosal_involvement, resolution_meets, unresolved_known
 from triage.findings import Findings
-from triage.scores.base import Band, Item, ScoreResult, item, make_result
+from triage.scores.base import Band, Item, ScoreResult, fmt_number, item, make_result
 from triage.scores.operators import Operators, decision_note
 
 ID = "eurosar_agep"
@@ -87,6 +87,12 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
 
     fever = meets(ops.eurosar_fever_c, sy.temperature_max_c)
     pmn = meets(ops.eurosar_neutrophils_per_mm3, labs.neutrophils_per_mm3)
+    leukocytes = labs.leukocytes_per_mm3
+    # The neutrophils are part of the leukocytes: below the cutoff, they cannot reach it.
+    if pmn is None and leukocytes is not None and not ops.eurosar_neutrophils_per_mm3.test(
+        leukocytes
+    ):
+        pmn = False
     resolved = resolution_meets(er, ops.eurosar_resolution_day)
     mucosa = mucosal_involvement(er)
 
@@ -171,13 +177,15 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
             0,
             f"PMN {ops.eurosar_neutrophils_per_mm3}/mm³: yes +1, no 0",
             "B. Course",
-            answer=labs.neutrophils_per_mm3,
+            answer=labs.neutrophils_per_mm3
+            if labs.neutrophils_per_mm3 is not None or pmn is None
+            else f"unknown, but leukocytes {fmt_number(labs.leukocytes_per_mm3 or 0)}/mm³",
             decision=decision_note(
                 "eurosar_neutrophils_per_mm3",
                 ops.eurosar_neutrophils_per_mm3,
                 labs.neutrophils_per_mm3,
             ),
-            fields=("labs.neutrophils_per_mm3",),
+            fields=("labs.neutrophils_per_mm3", "labs.leukocytes_per_mm3"),
         ),
         item(
             "histology",

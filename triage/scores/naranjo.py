@@ -69,7 +69,10 @@ Answer = Literal["yes", "no", "unknown"]
 
 
 #: The questions the findings can answer without an explicit answer, and from what.
-DERIVABLE = {"after_drug": "start_day", "previous_similar_reaction": "previous_exposure"}
+DERIVABLE = {
+    "after_drug": ("start_day", "stop_day"),
+    "previous_similar_reaction": ("previous_exposure",),
+}
 
 
 def derived_answer(drug: Drug, question: str) -> tuple[Answer | None, str | None]:
@@ -77,6 +80,9 @@ def derived_answer(drug: Drug, question: str) -> tuple[Answer | None, str | None
     if question == "after_drug" and drug.start_day is not None:
         # Started before day 0: the eruption followed the drug.
         return ("yes" if drug.start_day < 0 else "no"), "start_day"
+    if question == "after_drug" and drug.stop_day is not None and drug.stop_day < 0:
+        # Last taken before day 0, so first taken before it too.
+        return "yes", "stop_day"
     if question == "previous_similar_reaction" and drug.previous_exposure is not None:
         similar = drug.previous_exposure in (
             "same_drug_same_reaction",
@@ -111,7 +117,7 @@ def score(drug: Drug, index: int) -> ScoreResult:
         fields = [f"drugs[{index}].naranjo.{qid}"]
         derived = None
         if qid in DERIVABLE:
-            fields.append(f"drugs[{index}].{DERIVABLE[qid]}")
+            fields += [f"drugs[{index}].{f}" for f in DERIVABLE[qid]]
         if answer is None:
             answer, field = derived_answer(drug, qid)
             if field:

@@ -67,13 +67,18 @@ def eosinophilia(labs: Labs) -> tuple[int, tuple[int, ...], str, str | None]:
             return cat, (cat,), answer, decision if cat != abs_cat else None
         return abs_cat, (abs_cat,), answer, None
     # Leukocytes unknown: the total uses the absolute count alone; a low count could
-    # still bring in the percentage, so the range stays open above it.
+    # still bring in the percentage, so the range stays open above it. The leukocytes are
+    # at least the eosinophil and the neutrophil counts: the lowest they can be gives the
+    # highest percentage, and none below 4000 is possible once either count reaches it.
     if count is not None:
         abs_cat = _eos_category_absolute(count)
-        if pct is not None:
+        floor = max(count, labs.neutrophils_per_mm3 or 0)
+        if floor >= LOW_LEUKOCYTES:
+            top = abs_cat
+        elif pct is not None:
             top = max(abs_cat, _eos_category_percent(pct))
         else:
-            top = 2 if count > 0 else abs_cat
+            top = max(abs_cat, _eos_category_percent(100 * count / floor)) if count else abs_cat
         reach = tuple(range(abs_cat, top + 1))
         answer = f"{fmt_number(count)}/mm³, leukocytes unknown"
         return abs_cat, reach, answer, decision if len(reach) > 1 else None
