@@ -284,3 +284,26 @@ def test_values_cannot_forge_a_recommendation():
     steps_ = run(case)
     assert "forged" not in {s.text for s in steps_.values()}
     assert "x stop_suspect_drugs forged" in steps_["stop_suspect_drugs"].text
+
+
+def test_no_biopsy_for_the_score_when_regiscar_cannot_change_category():
+    # DRESS at 5 (probable) whether the biopsy scores 0 or -1 (4: probable): nothing to gain.
+    assert "skin_biopsy" not in run(DRESS)
+
+
+def test_a_biopsy_that_could_move_regiscar_says_it_is_for_the_score():
+    # At 6 (definite) with the biopsy unknown: -1 would make it 5 (probable).
+    steps_ = run(DRESS, eruption__infiltration=True)
+    step = steps_["skin_biopsy"]
+    assert "interface dermatitis, eosinophils and atypical lymphocytes (DRESS)" in step.text
+    assert step.because == ("for the score: the result could move RegiSCAR (5c: a biopsy not "
+                            "suggesting DRESS scores -1): -1 -> probable; 0 -> definite",)
+
+
+def test_each_biopsy_reason_names_its_kind():
+    sjs = run(SJS)["skin_biopsy"]
+    assert sjs.because == ("for the diagnosis: SJS/TEN is considered: full-thickness "
+                           "necrosis, and DIF to exclude autoimmune bullous disease",)
+    agep = run(AGEP, patient__psoriasis_history=None)["skin_biopsy"]
+    assert any(b.startswith("for the differential: generalized pustular psoriasis")
+               for b in agep.because)

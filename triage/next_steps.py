@@ -16,7 +16,7 @@ from triage import drug_advice
 from triage.assessment import Assessment
 from triage.findings import Findings
 from triage.result import Result
-from triage.scores import eurosar
+from triage.scores import eurosar, regiscar
 from triage.scores.base import band_of, signed
 
 RULES_FILE = Path(__file__).parent / "rules" / "next_steps.yaml"
@@ -130,19 +130,39 @@ def load() -> None:
     _combined()
 
 
-def histology_outcomes(findings: Findings, result: Result) -> dict[str, Any]:
-    """Whether a histology result could move the EuroSCAR category: the category of the
-    total with each histology option in place of the unknown one (other unknowns staying
-    as they are), compared."""
-    if findings.histology.agep_pattern is not None:
-        return {"decides": False, "outcomes": []}
-    agep = result.score("eurosar_agep")
-    without = agep.total - next(i.points for i in agep.items if i.id == "histology")
+def _biopsy_outcomes(
+    result: Result, score_id: str, item_id: str, options: tuple[int, ...], bands: Any, name: str
+) -> dict[str, Any]:
+    """Whether a biopsy result could move a score's category: the category of the total
+    with each possible result in place of the unknown one (other unknowns staying as they
+    are), compared."""
+    score = result.score(score_id)
+    without = score.total - next(i.points for i in score.items if i.id == item_id)
     outcomes: dict[str, list[str]] = {}
-    for points in sorted(set(eurosar.HISTOLOGY_POINTS.values())):
-        outcomes.setdefault(band_of(eurosar.BANDS, without + points), []).append(signed(points))
+    for points in sorted(set(options)):
+        outcomes.setdefault(band_of(bands, without + points), []).append(signed(points))
     text = [f"{', '.join(points)} -> {category}" for category, points in outcomes.items()]
-    return {"decides": len(outcomes) > 1, "outcomes": text}
+    return {"decides": len(outcomes) > 1, "outcomes": text, "score": name}
+
+
+def histology_outcomes(findings: Findings, result: Result) -> dict[str, Any]:
+    """Whether a histology result could move the EuroSCAR category."""
+    if findings.histology.agep_pattern is not None:
+        return {"decides": False, "outcomes": [], "score": "EuroSCAR"}
+    return _biopsy_outcomes(
+        result, "eurosar_agep", "histology", tuple(eurosar.HISTOLOGY_POINTS.values()),
+        eurosar.BANDS, "EuroSCAR",
+    )
+
+
+def dress_biopsy_outcomes(findings: Findings, result: Result) -> dict[str, Any]:
+    """Whether a biopsy read as suggesting DRESS or not could move the RegiSCAR category
+    (item 5c: no -1; yes or unknown 0)."""
+    if findings.histology.suggests_dress is not None:
+        return {"decides": False, "outcomes": [], "score": "RegiSCAR"}
+    return _biopsy_outcomes(
+        result, "regiscar_dress", "biopsy", (-1, 0), regiscar.BANDS, "RegiSCAR"
+    )
 
 
 def follow_up(findings: Findings, result: Result, considered: list[str]) -> dict[str, Any] | None:
@@ -228,6 +248,7 @@ def steps(
         "day": day,
         "known": known,
         "histology": histology_outcomes(findings, result),
+        "dress_histology": dress_biopsy_outcomes(findings, result),
         "follow_up": follow_up(findings, result, considered),
         "patch": patch_testing(findings, considered, day),
         "patch_results": tested,
