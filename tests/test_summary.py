@@ -80,3 +80,32 @@ def test_a_child_is_told_that_scorten_and_alden_were_derived_in_adults():
             "read them with care") in flat
     adult = " ".join(_text(findings(**TEN_CALL)).split())
     assert "derived in adults" not in adult
+
+
+HEALED_AGEP = dict(
+    patient={"age_years": 42},
+    eruption={"pustules": "typical", "erythema": "typical", "assessment_day": 16,
+              "resolution_day": 12},
+    systemic={"temperature_max_c": 38.9},
+)
+
+
+def test_a_healed_agep_at_a_follow_up_visit_is_routine():
+    # The case: the level had read URGENT from the reaction's worst findings.
+    visit = summarize(findings(**HEALED_AGEP), at_visit=True)
+    assert visit["triage"]["level"] == "routine"
+    assert "the skin had healed by day 12" in visit["triage"]["visit_basis"]
+    # the same findings read as the presentation day's: the reaction's worst, urgent
+    assert summarize(findings(**HEALED_AGEP))["triage"]["level"] == "urgent"
+
+
+def test_organ_injury_outlasts_the_skin_at_a_visit():
+    dress = dict(HEALED_AGEP, systemic={"temperature_max_c": 39, "organ_involvement": ["liver"]},
+                 labs={"alt_times_uln": 5, "bilirubin_times_uln": 3})
+    assert summarize(findings(**dress), at_visit=True)["triage"]["level"] == "emergency"
+
+
+def test_a_visit_before_the_skin_has_healed_keeps_the_worst_findings():
+    active = dict(HEALED_AGEP, eruption=dict(HEALED_AGEP["eruption"], resolution_day=None))
+    visit = summarize(findings(**active), at_visit=True)
+    assert visit["triage"]["level"] == "urgent" and "visit_basis" not in visit["triage"]

@@ -397,6 +397,47 @@ TRIGGERS: tuple[Trigger, ...] = (
 _GETTERS = {p: attrgetter(p) for t in TRIGGERS for p in t.fields}
 
 
+#: The red flags that can still be raised once the skin has healed.
+OUTLASTS_THE_SKIN = ("organ_severe", "organ_any", "liver_severe", "kidney_injury")
+
+
+def healed_at_visit(findings: Findings) -> Findings | None:
+    """The findings a follow-up visit's level is judged on once the skin has healed by
+    the visit (spec §5, revised 2026-12: the level is that of the visit): the eruption's
+    signs are gone, and the peaks of the reaction (its highest temperature, its worst
+    blood count) describe the past. Organ involvement and organ injury stay, as they can
+    outlast the skin (DRESS). None while the skin is not known to have healed."""
+    er = findings.eruption
+    if er.resolution_day is None or er.assessment_day is None:
+        return None
+    if er.resolution_day > er.assessment_day:
+        return None
+    labs = findings.labs
+    return Findings.model_validate(
+        {
+            "schema": "triage.findings/1",
+            "patient": {"age_years": findings.patient.age_years},
+            "eruption": {
+                "nikolsky": False,
+                "blisters": False,
+                "atypical_targets": False,
+                "skin_pain": False,
+                "facial_edema": False,
+                "detachment_bsa_percent": 0,
+                "mucosal_sites": [],
+                "pustules": "insufficient",
+            },
+            "systemic": {"organ_involvement": findings.systemic.organ_involvement},
+            "labs": {
+                "alt_times_uln": labs.alt_times_uln,
+                "bilirubin_times_uln": labs.bilirubin_times_uln,
+                "inr": labs.inr,
+                "creatinine_times_baseline": labs.creatinine_times_baseline,
+            },
+        }
+    )
+
+
 class Assessment(NamedTuple):
     """The triage level with the flags that set it and the answers that could raise it."""
 

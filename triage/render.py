@@ -115,10 +115,9 @@ def comparison(block: dict[str, Any], scores: dict[str, Any]) -> list[tuple[str,
 
     rows = [
         ("Assessment", day(before, block["presentation_date"]), day(after, block["date"])),
-        # The level reads the worst findings of the whole reaction (peak temperature, worst
-        # labs), not how the patient is today: said, so a healed case is not misread.
-        ("Triage level (from the reaction's worst findings)", before["triage_level"],
-         after["triage_level"]),
+        # At a visit after the skin has healed, the level is the visit's (what can outlast
+        # the skin); otherwise both read the reaction's worst findings.
+        ("Triage level", before["triage_level"], after["triage_level"]),
         ("Patterns considered", considered(before["considered"]),
          considered(after["considered"])),
     ]

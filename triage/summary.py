@@ -13,7 +13,8 @@ from triage import __version__
 from triage.assessment import LABELS, Assessment, assess
 from triage.findings import Findings
 from triage.next_steps import steps
-from triage.red_flags import ADULT_AGE
+from triage.red_flags import ADULT_AGE, OUTLASTS_THE_SKIN, healed_at_visit
+from triage.red_flags import assess as assess_level
 from triage.result import evaluate
 from triage.scores.base import fmt_number
 from triage.scores.operators import DEFAULT, Operators
@@ -82,11 +83,28 @@ def summarize(
     *,
     dialog: dict[str, str] | None = None,
     answers: list[dict[str, Any]] | None = None,
+    at_visit: bool = False,
 ) -> dict[str, Any]:
-    """The summary of one set of findings (and, for a replay, its dialog and answers)."""
+    """The summary of one set of findings (and, for a replay, its dialog and answers). At
+    a follow-up visit (`at_visit`) the level is the visit's: once the skin has healed, it
+    comes from what can outlast it."""
     result = evaluate(findings, operators)
     data = result.as_json()
     assessment = assess(findings, result)
+    healed = healed_at_visit(findings) if at_visit else None
+    if healed is not None:
+        # The patterns stay those of the reaction; the level (and the next steps that
+        # read it) are the visit's.
+        visit = assess_level(healed).as_json()
+        visit["unknown_red_flags"] = [
+            u for u in visit["unknown_red_flags"] if u["id"] in OUTLASTS_THE_SKIN
+        ]
+        visit["visit_basis"] = (
+            "the level of this visit: the skin had healed by day "
+            f"{findings.eruption.resolution_day}, so only organ involvement and organ "
+            "injury count; the presentation day's level is shown beside it"
+        )
+        data["triage"] = visit
     rules_version, recommended = steps(findings, result, assessment, data)
     data["case"] = case_header(findings, assessment)
     data["caveats"] = caveats(findings)
@@ -128,7 +146,8 @@ def summarize_interview(engine: Any, operators: Operators = DEFAULT) -> dict[str
         for a in engine.answers
     ]
     dialog = {"id": loaded.id, "version": loaded.version, "hash": loaded.hash}
-    data = summarize(engine.findings, operators, dialog=dialog, answers=answers)
+    data = summarize(engine.findings, operators, dialog=dialog, answers=answers,
+                     at_visit=engine.follow_up_visit is not None)
     _name_questions(data, loaded)
     if engine.follow_up_visit is not None:
         data["follow_up"] = follow_up_block(engine, data, operators)
