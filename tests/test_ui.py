@@ -758,3 +758,35 @@ async def test_full_passes_follow_each_painted_question_and_python_again_at_the_
     assert calls[-1] == "over"
     assert set(calls[:-1]) == {"painted"}
     assert len(calls) - 1 == len(script.answers)  # one question painted per answer given
+
+
+async def _to_drug_name(pilot) -> None:
+    vitals = ["unknown", "unknown", "80"] + ["unknown"] * 5
+    for answer in ["2"] * 6 + vitals + ["5 days ago", "today", "1", "1"]:
+        await type_answer(pilot, answer)
+
+
+@pytest.mark.parametrize(("reply", "name"), [("1", "allopurinol"), ("2", "alopurinol"),
+                                             ("amoxicillin", "amoxicillin")])
+async def test_a_misspelt_drug_is_asked_about_at_once(scar, reply, name):
+    # Issue 18: "alopurinol" silently lost allopurinol's notoriety and allergy advice.
+    app = make_app(scar, TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _to_drug_name(pilot)
+        assert app.engine.current().question.id == "drug_name"
+        await type_answer(pilot, "alopurinol")
+        assert app.engine.current().question.id == "drug_name"  # nothing answered yet
+        assert "alopurinol is on no drug list" in bubbles(app, "question")[-1]
+        assert "Did you mean allopurinol?" in bubbles(app, "question")[-1]
+        await type_answer(pilot, reply)
+        assert app.engine.value("drug_name", 0) == name
+        assert app.engine.current().question.id == "drug_start"
+
+
+async def test_a_listed_drug_is_taken_without_a_question(scar):
+    app = make_app(scar, TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _to_drug_name(pilot)
+        await type_answer(pilot, "Tegretol")
+        assert app.engine.current().question.id == "drug_start"
+        assert not any("did you mean" in b.casefold() for b in bubbles(app, "question"))

@@ -153,6 +153,9 @@ class TriageApp(App[None]):
         self._opening_key = opening_key
         self._shown: list[Said] | None = None
         self._pending: list[str] = []
+        #: A drug name on no list with a near miss, waiting for "did you mean?": (typed,
+        #: suggested). The next answer says which one the engine gets.
+        self._did_you_mean: tuple[str, str] | None = None
         self.out_dir = out_dir or Path.cwd()
         #: Saves every accepted change at once (the session store); None: nothing is saved
         #: but what the clinician exports.
@@ -459,10 +462,42 @@ class TriageApp(App[None]):
             return
         self._submit(text)
 
+    def _near_miss(self, text: str, slot: Slot) -> str | None:
+        """Whether to ask "did you mean?" before `text` becomes a drug's name: a name on no
+        list loses its notoriety and its allergy advice without a word."""
+        if self._did_you_mean is not None:
+            typed, suggested = self._did_you_mean
+            self._did_you_mean = None
+            choice = text.strip().casefold()
+            if choice in ("1", "y", "yes"):
+                return suggested
+            if choice in ("2", "n", "no"):
+                return typed
+            text = text.strip()  # another name typed instead: checked like the first
+        if slot.group is None or slot.question.field != "name" or not text.strip():
+            return text
+        from triage.knowledge import suggest
+
+        suggested = suggest(text)
+        if suggested is None:
+            return text
+        self._did_you_mean = (text, suggested)
+        self.chat.say(text, "answer", slot.key)
+        question = Text()
+        question.append(f"{text} is on no drug list: its notoriety and allergy advice would be "
+                        f"unknown. Did you mean {suggested}?\n")
+        question.append(f"1 yes ({suggested})   2 no (keep {text})", "dim")
+        self.chat.say(question, "question")
+        return None
+
     def _submit(self, text: str) -> None:
         slot = self.engine.current()
         if slot is None:
             return
+        checked = self._near_miss(text, slot)
+        if checked is None:
+            return
+        text = checked
         raw, unit = self._raw(text, slot)
         shown = text if (raw, unit) == (text, None) or unit else f"{text} ({raw})"
         if not shown:
@@ -484,6 +519,7 @@ class TriageApp(App[None]):
         slot = self.engine.current()
         if slot is None:
             return
+        self._did_you_mean = None
         self.chat.say("unknown", "answer", slot.key)
         outcome = self.engine.unknown()
         if outcome.accepted:
