@@ -478,15 +478,15 @@ class TriageApp(App[None]):
             return text
         from triage.knowledge import suggest
 
-        suggested = suggest(text)
-        if suggested is None:
+        near = suggest(text)
+        if near is None:
             return text
-        self._did_you_mean = (text, suggested)
+        self._did_you_mean = (text, near)
         self.chat.say(text, "answer", slot.key)
         question = Text()
         question.append(f"{text} is on no drug list: its notoriety and allergy advice would be "
-                        f"unknown. Did you mean {suggested}?\n")
-        question.append(f"1 yes ({suggested})   2 no (keep {text})", "dim")
+                        f"unknown. Did you mean {near}?\n")
+        question.append(f"1 yes ({near})   2 no (keep {text})", "dim")
         self.chat.say(question, "question")
         return None
 
