@@ -108,6 +108,38 @@ def _fact(
     return Fact(value, sources[source], evidence, via, str(raw.get("note", "")))
 
 
+#: The facts a drug states itself or inherits from the first of its classes that states
+#: them: (the drug's key, the class's key, the values allowed).
+_INHERITED = (
+    ("notoriety", "alden_notoriety", NOTORIETY_VALUES),
+    ("agep_risk", "agep_risk", AGEP_RISK_VALUES),
+    ("dress_risk", "dress_risk", DRESS_RISK_VALUES),
+    ("withdrawal", "withdrawal", WITHDRAWAL_VALUES),
+)
+
+
+def _facts(
+    raw: dict[str, Any],
+    where: str,
+    classes: list[tuple[str, dict[str, Any]]],
+    sources: dict[str, str],
+) -> dict[str, Fact]:
+    """A drug's listed facts: its own entry wins, else the first class that states one."""
+    out: dict[str, Fact] = {}
+    for key, class_key, allowed in _INHERITED:
+        if key in raw:
+            out[key] = _fact(raw[key], f"{where}.{key}", sources, allowed)
+            continue
+        for cid, entry in classes:
+            if class_key in entry:
+                label = entry.get("label", cid)
+                out[key] = _fact(
+                    entry[class_key], f"classes.{cid}.{class_key}", sources, allowed, via=label
+                )
+                break
+    return out
+
+
 def _checked_source(raw: dict[str, Any], where: str, sources: dict[str, str]) -> tuple[str, str]:
     source, evidence = raw.get("source"), raw.get("evidence")
     if source not in sources:
@@ -213,49 +245,10 @@ def parse_knowledge(data: Any) -> Knowledge:
         for cid in class_ids:
             if cid not in classes:
                 raise KnowledgeError(f"drugs.yaml: {where}.classes: {cid!r} is not defined")
-        notoriety = agep = dress = withdrawal = None
-        if "notoriety" in raw:
-            notoriety = _fact(raw["notoriety"], f"{where}.notoriety", sources, NOTORIETY_VALUES)
-        if "agep_risk" in raw:
-            agep = _fact(raw["agep_risk"], f"{where}.agep_risk", sources, AGEP_RISK_VALUES)
-        if "dress_risk" in raw:
-            dress = _fact(raw["dress_risk"], f"{where}.dress_risk", sources, DRESS_RISK_VALUES)
-        # A drug's own entry wins; otherwise the first class that states a value.
-        for cid in class_ids:
-            entry = classes[cid] or {}
-            label = entry.get("label", cid)
-            if dress is None and "dress_risk" in entry:
-                dress = _fact(
-                    entry["dress_risk"],
-                    f"classes.{cid}.dress_risk",
-                    sources,
-                    DRESS_RISK_VALUES,
-                    via=label,
-                )
-            if withdrawal is None and "withdrawal" in entry:
-                withdrawal = _fact(
-                    entry["withdrawal"],
-                    f"classes.{cid}.withdrawal",
-                    sources,
-                    WITHDRAWAL_VALUES,
-                    via=label,
-                )
-            if notoriety is None and "alden_notoriety" in entry:
-                notoriety = _fact(
-                    entry["alden_notoriety"],
-                    f"classes.{cid}.alden_notoriety",
-                    sources,
-                    NOTORIETY_VALUES,
-                    via=label,
-                )
-            if agep is None and "agep_risk" in entry:
-                agep = _fact(
-                    entry["agep_risk"],
-                    f"classes.{cid}.agep_risk",
-                    sources,
-                    AGEP_RISK_VALUES,
-                    via=label,
-                )
+        facts = _facts(raw, where, [(cid, classes[cid] or {}) for cid in class_ids], sources)
+        notoriety, agep, dress, withdrawal = (
+            facts.get(key) for key in ("notoriety", "agep_risk", "dress_risk", "withdrawal")
+        )
         half_life = None
         if "half_life" in raw:
             half_life = _fact(raw["half_life"], f"{where}.half_life", sources, None, key="hours")
