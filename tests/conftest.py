@@ -89,3 +89,25 @@ def scar():
 def fixed_render_time(monkeypatch: pytest.MonkeyPatch) -> None:
     """Summaries say when they were rendered; tests fix that time (2026-11-25 12:00 UTC)."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795608000")
+
+
+def subset(expected: Any, actual: Any, path: str) -> list[str]:
+    """Every key of `expected` must match `actual`; the rest of the result is free."""
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return [f"{path}: expected a mapping, got {actual!r}"]
+        out = []
+        for key, value in expected.items():
+            if key not in actual:
+                out.append(f"{path}.{key}: missing")
+            else:
+                out += subset(value, actual[key], f"{path}.{key}")
+        return out
+    if isinstance(expected, list) and expected and isinstance(expected[0], dict):
+        if len(expected) != len(actual):
+            return [f"{path}: expected {len(expected)} entries, got {len(actual)}"]
+        out = []
+        for i, (e, a) in enumerate(zip(expected, actual, strict=True)):
+            out += subset(e, a, f"{path}[{i}]")
+        return out
+    return [] if expected == actual else [f"{path}: expected {expected!r}, got {actual!r}"]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.test_cases import _subset
+from tests.conftest import subset
 from triage import findings
 from triage.result import evaluate
 
@@ -47,7 +47,7 @@ def test_there_are_at_least_15_published_cases_each_with_a_citation():
 def test_published_case(name):
     result = evaluate(findings.load(HERE / f"{name}.findings.yaml")).as_json()
     expected = yaml.safe_load((HERE / f"{name}.expected.yaml").read_text(encoding="utf-8"))
-    assert _subset(expected, result, name) == []
+    assert subset(expected, result, name) == []
 
 
 def _summaries():
