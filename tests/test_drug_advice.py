@@ -175,3 +175,17 @@ def test_every_group_names_a_source_and_avoids_its_own_members():
         assert group is not None and group.source and group.evidence in ("V", "R"), name
         # the group's own members include the drug itself (a combination by its first part)
         assert info.name in group.avoid or info.name.split("-")[0] in group.avoid, name
+
+
+def test_a_steroid_counts_its_days_up_to_this_assessment():
+    # Started 20 days before the onset, assessed on day 10: 30 days taken, so tapered.
+    case = dict(AGEP, eruption=dict(AGEP["eruption"], assessment_day=10))
+    plan, _, _ = advise(case, drug("prednisolone", -20))
+    assert not plan[0].stop_now and "taper" in plan[0].caution
+
+
+def test_a_drug_of_unknown_timing_waits_before_it_is_recorded():
+    _, record, by_id = advise(AGEP, drug("amoxicillin", -2),
+                              {"name": "prednisolone", "ongoing_at_onset": True})
+    assert [e.name for e in record] == ["amoxicillin"]
+    assert "prednisolone" not in by_id["allergy_record"].text.split("because")[0]

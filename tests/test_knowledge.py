@@ -129,3 +129,10 @@ def test_withdrawal_cautions_come_from_the_class():
     assert lookup("prednisolone").withdrawal.value == "taper"
     assert lookup("levetiracetam").withdrawal.value == "switch_under_neurology"
     assert lookup("amoxicillin").withdrawal is None
+
+
+@pytest.mark.parametrize("typed", ["trimethoprim", "pyrimethamine", "ampicillin-sulbactam"])
+def test_never_a_different_drug_that_contains_the_name(typed):
+    from triage.knowledge import suggest
+
+    assert suggest(typed) is None

@@ -109,3 +109,15 @@ def test_a_visit_before_the_skin_has_healed_keeps_the_worst_findings():
     active = dict(HEALED_AGEP, eruption=dict(HEALED_AGEP["eruption"], resolution_day=None))
     visit = summarize(findings(**active), at_visit=True)
     assert visit["triage"]["level"] == "urgent" and "visit_basis" not in visit["triage"]
+
+
+def test_a_healed_sjs_ten_at_a_visit_gets_no_acute_steps():
+    healed = dict(patient={"age_years": 50},
+                  eruption={"nikolsky": True, "atypical_targets": True,
+                            "assessment_day": 40, "resolution_day": 25})
+    visit = summarize(findings(**healed), at_visit=True)
+    ids = {s["id"] for s in visit["next_steps"]}
+    assert visit["triage"]["level"] == "routine"
+    assert not ids & {"burn_unit_or_icu", "scorten_labs", "scorten_day_3", "skin_biopsy",
+                      "ophthalmology"}
+    assert "burn_unit_or_icu" in {s["id"] for s in summarize(findings(**healed))["next_steps"]}

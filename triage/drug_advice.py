@@ -113,7 +113,12 @@ def plan(assessment: Assessment) -> list[DrugPlan]:
             reasons.append(f"started {days} days before the onset")
         reasons += _high_notoriety(c, considered) + _probable(c, considered)
         withdrawal = _withdrawal(c)
-        long_steroid = withdrawal == "taper" and (days is None or days >= STEROID_TAPER_DAYS)
+        # How long it has been taken: up to its last dose, or to this assessment.
+        taken = None if days is None else days + (
+            d.drug.stop_day if d.drug.stop_day is not None
+            else (assessment.assessment_day or 0)
+        )
+        long_steroid = withdrawal == "taper" and (taken is None or taken >= STEROID_TAPER_DAYS)
         stop_now = bool(reasons) and not long_steroid
         caution = ""
         if withdrawal == "taper" and long_steroid:
@@ -151,7 +156,8 @@ def plan(assessment: Assessment) -> list[DrugPlan]:
 def _stays_suspect(c: Culprit, considered: list[str]) -> bool:
     """Whether a drug belongs in the allergy record: not excluded by its timing, and not
     unlikely by ALDEN over every total still reachable, where ALDEN applies."""
-    if _latency_excludes(c):
+    if _latency_excludes(c) or c.drug.latency_days is None:
+        # Unknown timing: a lifelong label waits until the first intake is known.
         return False
     alden = c.drug.alden
     return not ("sjs_ten" in considered and alden is not None and alden.max < 2)

@@ -145,6 +145,11 @@ def _biopsy_outcomes(
     return {"decides": len(outcomes) > 1, "outcomes": text, "score": name}
 
 
+def context_triage(result: Result, result_json: dict[str, Any] | None) -> dict[str, Any]:
+    """The triage the summary shows: a follow-up visit's once the skin has healed."""
+    return result_json["triage"] if result_json is not None else result.triage.as_json()
+
+
 def histology_outcomes(findings: Findings, result: Result) -> dict[str, Any]:
     """Whether a histology result could move the EuroSCAR category."""
     if findings.histology.agep_pattern is not None:
@@ -254,7 +259,10 @@ def steps(
         "patch_results": tested,
         "untested": [c["name"] for c in culprits if c["name"] not in tested_names],
         "reaction": "/".join(REACTION_NAMES[p] for p in SCAR if p in considered),
-        "sjs_flags": [f["text"] for f in result.triage.red_flags if f["id"] in SJS_TEN_FLAGS],
+        # The level's own flags: at a visit after healing, the visit's (none of the skin's).
+        "sjs_flags": [f["text"] for f in context_triage(result, result_json)["red_flags"]
+                      if f["id"] in SJS_TEN_FLAGS],
+        "healed": "visit_basis" in context_triage(result, result_json),
     }
     version, all_rules = rules()
     source = {rule.id: rule.source for rule in all_rules}

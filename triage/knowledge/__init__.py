@@ -68,6 +68,10 @@ class DrugInfo(NamedTuple):
     pharmacogenetics: tuple[Pharmacogenetics, ...] = ()
 
 
+#: Words of a dose or a form typed after a drug's name ("500 mg", "tablets", "iv").
+_DOSE = re.compile(
+    r"\d[\d.,]*\w*|mg|mcg|µg|g|ml|iu|units?|tabs?|tablets?|caps?|capsules?|iv|po|oral|daily"
+)
 _SPLIT = re.compile(r"[\s\-/+,&()]+|\band\b|\bwith\b")
 
 
@@ -202,12 +206,16 @@ class Knowledge(NamedTuple):
             score_cutoff=85,
         )
         if found is None:
-            found = process.extractOne(
-                key, self.by_key.keys(), scorer=fuzz.partial_ratio,
-                processor=utils.default_process, score_cutoff=90,
-            )
-            if found is not None and len(found[0]) < 6:
-                found = None
+            # A name with a dose or a form after it: the same test on the name alone. Never
+            # a part of a listed name ("trimethoprim" is not co-trimoxazole).
+            bare = " ".join(w for w in key.split() if not _DOSE.fullmatch(w))
+            if bare and bare != key:
+                if self.lookup(bare) is not None:
+                    return self.by_key[normalize(bare)].name
+                found = process.extractOne(
+                    bare, self.by_key.keys(), scorer=fuzz.ratio,
+                    processor=utils.default_process, score_cutoff=85,
+                )
         return None if found is None else self.by_key[found[0]].name
 
 

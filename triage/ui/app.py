@@ -336,6 +336,9 @@ class TriageApp(App[None]):
         banner.add_class("shown")
 
     def _ask(self) -> None:
+        # Whatever asks a question (an answer, a take-back, a jump, an edit) ends a pending
+        # "did you mean?": its 1 or 2 must never answer another question.
+        self._did_you_mean = None
         slot = self.engine.current()
         if slot is None:
             self._finish()
