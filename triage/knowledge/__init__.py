@@ -100,16 +100,8 @@ def _fact(
         raise KnowledgeError(
             f"drugs.yaml: {where}.{key}: {value!r} is not one of " + ", ".join(allowed)
         )
-    source = raw.get("source")
-    if source not in sources:
-        raise KnowledgeError(f"drugs.yaml: {where}.source: {source!r} is not a listed source")
-    evidence = raw.get("evidence")
-    if evidence not in EVIDENCE_VALUES:
-        raise KnowledgeError(
-            f"drugs.yaml: {where}.evidence: {evidence!r} is not one of "
-            + ", ".join(EVIDENCE_VALUES)
-        )
-    return Fact(value, sources[source], evidence, via, str(raw.get("note", "")))
+    source, evidence = _checked_source(raw, where, sources)
+    return Fact(value, source, evidence, via, str(raw.get("note", "")))
 
 
 #: The facts a drug states itself or inherits from the first of its classes that states
