@@ -211,7 +211,8 @@ CASES: dict[str, dict[str, Any]] = {
 }
 
 # The same AGEP reopened at follow-up on day 16 (2026-12-09): resolved on day 9,
-# desquamation, the biopsy read, the culture sterile, the patch test not done yet.
+# desquamation, the biopsy read, the culture sterile, the patch test not done yet, and
+# normal vital signs at the visit.
 CASES["agep-follow-up"] = dict(
     CASES["agep-presentation-day"],
     follow_up={
@@ -220,7 +221,9 @@ CASES["agep-follow-up"] = dict(
             "assessment_date": "today", "desquamation": "yes", "biopsy": "result",
             "histology_words": "spongiform_pustules_with_papillary_edema",
             "histology_dress": "no", "pustule_culture": "sterile", "resolved": "yes",
-            "resolution_date": "2026-12-02",
+            "resolution_date": "2026-12-02", "visit_temperature": "36.8",
+            "visit_heart_rate": "76", "visit_systolic_bp": "124", "visit_vasopressors": "no",
+            "visit_spo2": "98", "visit_respiratory_rate": "14", "visit_confusion": "no",
         },
         "drugs": [{"drug_improved": "yes", "drug_patch_test": "not_done"}],
     },

@@ -88,7 +88,7 @@ def test_invalid_file_exit_2_one_line_per_problem_and_nothing_scored(capsys, tmp
     assert out == ""  # never a partial result
     assert err.splitlines() == [
         f"{bad}: eruptoin: unknown key 'eruptoin' (did you mean 'eruption'?); allowed: "
-        "schema, patient, eruption, systemic, labs, histology, drugs (line 2)",
+        "schema, patient, eruption, systemic, labs, histology, drugs, visit (line 2)",
         f"{bad}: labs.neutrophils_per_mm3: -5 must be >= 0 (line 3)",
     ]
 

@@ -64,7 +64,7 @@ def test_spec_error_example_for_a_negative_count():
     [
         ("eruptoin:\n  pustules: typical\n",
          "f.yaml: eruptoin: unknown key 'eruptoin' (did you mean 'eruption'?); allowed: "
-         "schema, patient, eruption, systemic, labs, histology, drugs (line 2)"),
+         "schema, patient, eruption, systemic, labs, histology, drugs, visit (line 2)"),
         ("eruption:\n  pustule: typical\n", "unknown key 'pustule' (did you mean 'pustules'?)"),
         ("drugs:\n  - name: x\n    naranjo: {afterdrug: yes}\n",
          "drugs[0].naranjo.afterdrug: unknown key 'afterdrug' (did you mean 'after_drug'?)"),

@@ -73,6 +73,10 @@ def test_the_visit_asks_its_follow_up_items_in_order_and_a_new_patch_test(finish
             assert finished.suggestion(slot) is None
             assert not finished.answer("").accepted
             assert finished.answer("not_done").accepted
+        elif slot.question.id.startswith("visit_"):
+            # New at every visit: the signs today (no presentation answer to keep).
+            assert finished.suggestion(slot) is None
+            assert finished.answer("no" if slot.question.type == "yes_no" else "unknown").accepted
         else:
             assert finished.answer("").accepted, slot.label()
     assert asked == [
@@ -80,7 +84,12 @@ def test_the_visit_asks_its_follow_up_items_in_order_and_a_new_patch_test(finish
         "drug_objective #1", "drug_patch_test #1", "desquamation", "organs_any", "leukocytes",
         "neutrophils", "eosinophils", "atypical_lymphocytes", "urea", "glucose",
         "bicarbonate", "workup_done", "biopsy", "pustule_culture", "resolved",
+        "visit_temperature", "visit_heart_rate", "visit_systolic_bp", "visit_vasopressors",
+        "visit_spo2", "visit_respiratory_rate", "visit_confusion", "visit_skin_active",
     ]
+    # "Not active today" records each skin sign of the visit as absent.
+    visit = finished.findings.visit
+    assert visit is not None and visit.mucosal_sites == [] and visit.blisters is False
     assert status_of(finished) == "followed up"
     # Nothing outside the follow-up items was asked: of the red flags, only the highest
     # temperature is asked again.
@@ -246,6 +255,8 @@ async def test_the_assistant_runs_a_visit_and_saves_it(tmp_path, scar, finished)
                 break
             answer = {"resolved": "1", "drug_patch_test": "3",
                       "resolution_date": "2026-12-02"}.get(slot.question.id, "")
+            if slot.question.id.startswith("visit_"):
+                answer = "unknown"  # healed: only the vital signs today are asked
             await type_answer(pilot, answer)
         assert app.engine.finished
         assert app.query_one(".summary") is not None
@@ -253,7 +264,7 @@ async def test_the_assistant_runs_a_visit_and_saves_it(tmp_path, scar, finished)
     kinds = [e.kind for e in events]
     assert kinds.count("follow_up") == 1
     visit = events[kinds.index("follow_up") + 1:]
-    assert len(visit) == 20 and all(e.kind == "answer" for e in visit)
+    assert len(visit) == 27 and all(e.kind == "answer" for e in visit)
     by_question = {e.question: e for e in visit}
     assert (by_question["resolved"].value, by_question["resolved"].previous) == ("yes", "unknown")
     # Enter kept the presentation answer; the event holds what was kept, not "".

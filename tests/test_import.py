@@ -123,7 +123,7 @@ def _broken(tmp_path, fallback, line: int | None, old: str = "", new: str = ""):
          "(given 'shout')"),
         (3, "", None, ": line 4: event 4 follows event 2: events are missing or out of order"),
         (2, '"value": "no"', '"value": "perhaps"', ": event 2 (answer nikolsky): "),
-        (0, '"version": "1.3"', '"version": "0.9"', "recorded with dialog scar 0.9"),
+        (0, '"version": "1.4"', '"version": "0.9"', "recorded with dialog scar 0.9"),
         (None, "", "", ": is empty; an events file starts with a"),
     ],
     ids=["not-json", "schema", "kind", "missing-event", "does-not-replay", "other-dialog",
@@ -138,7 +138,7 @@ def test_a_file_that_does_not_fit_is_refused_and_nothing_is_written(
 
 def test_the_reader_names_every_bad_line(tmp_path):
     path = tmp_path / "x.jsonl"
-    head = {"schema": "triage.events/1", "dialog": {"id": "scar", "version": "1.3",
+    head = {"schema": "triage.events/1", "dialog": {"id": "scar", "version": "1.4",
                                                    "hash": "h"}, "today": "2026-11-25"}
     path.write_text(json.dumps(head) + "\n" + "{\n" + json.dumps(
         {"kind": "answer", "seq": 0, "at_utc": "yesterday"}) + "\n")

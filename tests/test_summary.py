@@ -105,12 +105,6 @@ def test_organ_injury_outlasts_the_skin_at_a_visit():
     assert summarize(findings(**dress), at_visit=True)["triage"]["level"] == "emergency"
 
 
-def test_a_visit_before_the_skin_has_healed_keeps_the_worst_findings():
-    active = dict(HEALED_AGEP, eruption=dict(HEALED_AGEP["eruption"], resolution_day=None))
-    visit = summarize(findings(**active), at_visit=True)
-    assert visit["triage"]["level"] == "urgent" and "visit_basis" not in visit["triage"]
-
-
 def test_a_healed_sjs_ten_at_a_visit_gets_no_acute_steps():
     healed = dict(patient={"age_years": 50},
                   eruption={"nikolsky": True, "atypical_targets": True,
@@ -121,3 +115,65 @@ def test_a_healed_sjs_ten_at_a_visit_gets_no_acute_steps():
     assert not ids & {"burn_unit_or_icu", "scorten_labs", "scorten_day_3", "skin_biopsy",
                       "ophthalmology"}
     assert "burn_unit_or_icu" in {s["id"] for s in summarize(findings(**healed))["next_steps"]}
+
+
+# --- the level of a visit before the skin has healed: the signs at the visit ------------
+
+ACTIVE_AGEP = dict(HEALED_AGEP, eruption=dict(HEALED_AGEP["eruption"], resolution_day=None))
+QUIET_VISIT = {"temperature_c": 36.9, "heart_rate_bpm": 80, "systolic_bp_mmhg": 120,
+               "vasopressors": False, "spo2_percent": 97, "respiratory_rate_per_min": 14,
+               "new_confusion": False, "detachment_bsa_percent": 0, "nikolsky": False,
+               "blisters": False, "atypical_targets": False, "mucosal_sites": [],
+               "skin_pain": False, "facial_edema": False, "pustules": False}
+
+
+def test_a_visit_with_no_signs_recorded_keeps_the_presentation_level():
+    # Unknown answers never lower a level: each sign not recorded keeps its value.
+    visit = summarize(findings(**ACTIVE_AGEP), at_visit=True)["triage"]
+    assert visit["level"] == "urgent" and visit["skin_healed"] is False
+    assert ("not recorded at the visit and kept as on the presentation day: temperature, "
+            "pustules") in visit["visit_basis"]
+    assert visit["red_flags"][0]["because"] == [
+        "systemic.temperature_max_c (presentation day) = 38.9",
+        "eruption.pustules (presentation day) = typical",
+    ]
+
+
+def test_a_quiet_visit_before_healing_is_routine():
+    visit = summarize(findings(**ACTIVE_AGEP, visit=QUIET_VISIT), at_visit=True)["triage"]
+    assert visit["level"] == "routine" and visit["red_flags"] == []
+    assert visit["visit_basis"].startswith("the level of this visit, from the signs recorded")
+    assert "kept as on the presentation day" not in visit["visit_basis"]
+
+
+def test_signs_at_the_visit_raise_its_level_above_the_presentation_day():
+    worse = dict(QUIET_VISIT, atypical_targets=True, mucosal_sites=["oral"], skin_pain=True)
+    data = summarize(findings(**ACTIVE_AGEP, visit=worse), at_visit=True)
+    flags = {f["id"]: f for f in data["triage"]["red_flags"]}
+    assert data["triage"]["level"] == "emergency" and "early_sjs_ten" in flags
+    assert "visit.atypical_targets = yes" in flags["early_sjs_ten"]["because"]
+    # the presentation day's own level is not replaced
+    assert summarize(findings(**ACTIVE_AGEP, visit=worse))["triage"]["level"] == "urgent"
+
+
+def test_each_vital_sign_at_a_visit_is_judged_on_both_sides():
+    for name, alarming, fine in (("heart_rate_bpm", 120, 119), ("systolic_bp_mmhg", 90, 91),
+                                 ("spo2_percent", 91, 92), ("respiratory_rate_per_min", 25, 24),
+                                 ("temperature_c", 38.5, 38.4)):
+        level = {v: summarize(findings(**ACTIVE_AGEP, visit=dict(QUIET_VISIT, **{name: v})),
+                              at_visit=True)["triage"]["level"] for v in (alarming, fine)}
+        expected = "urgent" if name == "temperature_c" else "emergency"
+        assert level == {alarming: expected, fine: "routine"}, name
+
+
+def test_vital_signs_count_at_a_visit_after_healing():
+    healed = findings(**HEALED_AGEP, visit={"heart_rate_bpm": 130})
+    visit = summarize(healed, at_visit=True)["triage"]
+    assert visit["level"] == "emergency" and visit["skin_healed"] is True
+    assert visit["red_flags"][0]["because"] == ["visit.heart_rate_bpm = 130",
+                                                "patient.age_years = 42"]
+    # Unrecorded: the visit's vital signs are asked for, the healed skin's signs never.
+    quiet = summarize(findings(**HEALED_AGEP), at_visit=True)["triage"]
+    asked = {p for u in quiet["unknown_red_flags"] for p in u["ask"]}
+    assert quiet["level"] == "routine" and "visit.heart_rate_bpm" in asked
+    assert not [p for p in asked if p.startswith("eruption.")]

@@ -116,7 +116,7 @@ def refusal(scar, text: str) -> str:
     [
         ("  - {q: detachment_anyy, value: \"no\"}\n",
          "t.yaml: answers[0]: step 1 (detachment_anyy): no question 'detachment_anyy' in "
-         "dialog scar 1.3 (line 5)"),
+         "dialog scar 1.4 (line 5)"),
         ("  - {q: detachment_any, value: \"maybe\"}\n",
          "step 1 (detachment_any): 'maybe' refused: 'maybe' is not an answer here; allowed: "
          "yes, no, unknown"),
@@ -145,7 +145,7 @@ def test_a_transcript_that_does_not_fit_is_refused_with_step_question_and_reason
 
 def test_another_dialog_version_is_refused(scar):
     message = refusal(scar, _script(scar, "  []\n", version="0.9"))
-    assert "the transcript is for dialog scar 0.9; this is scar 1.3" in message
+    assert "the transcript is for dialog scar 0.9; this is scar 1.4" in message
 
 
 def test_a_changed_dialog_is_refused(scar):

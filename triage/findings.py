@@ -300,6 +300,34 @@ class Drug(_Model):
         return value
 
 
+class Visit(_Model):
+    """The signs at a follow-up visit (an addition to the spec, revised 2026-12: the level
+    of a visit is decided by the signs active at the visit). The rest of the findings keep
+    describing the reaction as a whole (its highest temperature, its worst blood count).
+    Each field mirrors the eruption's or the vital signs' field of the same name."""
+
+    temperature_c: Annotated[float, Field(ge=30, le=45)] | None = None
+    heart_rate_bpm: Annotated[StrictInt, Field(ge=20, le=300)] | None = None
+    systolic_bp_mmhg: Annotated[StrictInt, Field(ge=20, le=300)] | None = None
+    vasopressors: StrictBool | None = None
+    spo2_percent: Annotated[float, Field(ge=40, le=100)] | None = None
+    respiratory_rate_per_min: Annotated[StrictInt, Field(ge=0, le=150)] | None = None
+    new_confusion: StrictBool | None = None
+    detachment_bsa_percent: Percent | None = None
+    nikolsky: StrictBool | None = None
+    blisters: StrictBool | None = None
+    atypical_targets: StrictBool | None = None
+    mucosal_sites: list[MucosalSite] | None = None
+    skin_pain: StrictBool | None = None
+    facial_edema: StrictBool | None = None
+    pustules: StrictBool | None = None
+
+    @field_validator("mucosal_sites")
+    @classmethod
+    def _sites_once(cls, value: list[str] | None) -> list[str] | None:
+        return _unique(value, "site")
+
+
 class Findings(_Model):
     """One episode's findings: the input of every score."""
 
@@ -310,6 +338,7 @@ class Findings(_Model):
     labs: Labs = Field(default_factory=Labs)
     histology: Histology = Field(default_factory=Histology)
     drugs: list[Drug] | None = None
+    visit: Visit | None = None
 
     @field_validator("patient", "eruption", "systemic", "labs", "histology", mode="before")
     @classmethod

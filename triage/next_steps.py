@@ -146,7 +146,7 @@ def _biopsy_outcomes(
 
 
 def context_triage(result: Result, result_json: dict[str, Any] | None) -> dict[str, Any]:
-    """The triage the summary shows: a follow-up visit's once the skin has healed."""
+    """The triage the summary shows: at a follow-up visit, the visit's."""
     return result_json["triage"] if result_json is not None else result.triage.as_json()
 
 
@@ -259,10 +259,10 @@ def steps(
         "patch_results": tested,
         "untested": [c["name"] for c in culprits if c["name"] not in tested_names],
         "reaction": "/".join(REACTION_NAMES[p] for p in SCAR if p in considered),
-        # The level's own flags: at a visit after healing, the visit's (none of the skin's).
+        # The level's own flags: at a visit, the visit's (none of the skin's once healed).
         "sjs_flags": [f["text"] for f in context_triage(result, result_json)["red_flags"]
                       if f["id"] in SJS_TEN_FLAGS],
-        "healed": "visit_basis" in context_triage(result, result_json),
+        "healed": context_triage(result, result_json).get("skin_healed", False),
     }
     version, all_rules = rules()
     source = {rule.id: rule.source for rule in all_rules}

@@ -7,7 +7,7 @@ at a higher level is named as a question to ask now.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -397,47 +397,6 @@ TRIGGERS: tuple[Trigger, ...] = (
 _GETTERS = {p: attrgetter(p) for t in TRIGGERS for p in t.fields}
 
 
-#: The red flags that can still be raised once the skin has healed.
-OUTLASTS_THE_SKIN = ("organ_severe", "organ_any", "liver_severe", "kidney_injury")
-
-
-def healed_at_visit(findings: Findings) -> Findings | None:
-    """The findings a follow-up visit's level is judged on once the skin has healed by
-    the visit (spec §5, revised 2026-12: the level is that of the visit): the eruption's
-    signs are gone, and the peaks of the reaction (its highest temperature, its worst
-    blood count) describe the past. Organ involvement and organ injury stay, as they can
-    outlast the skin (DRESS). None while the skin is not known to have healed."""
-    er = findings.eruption
-    if er.resolution_day is None or er.assessment_day is None:
-        return None
-    if er.resolution_day > er.assessment_day:
-        return None
-    labs = findings.labs
-    return Findings.model_validate(
-        {
-            "schema": "triage.findings/1",
-            "patient": {"age_years": findings.patient.age_years},
-            "eruption": {
-                "nikolsky": False,
-                "blisters": False,
-                "atypical_targets": False,
-                "skin_pain": False,
-                "facial_edema": False,
-                "detachment_bsa_percent": 0,
-                "mucosal_sites": [],
-                "pustules": "insufficient",
-            },
-            "systemic": {"organ_involvement": findings.systemic.organ_involvement},
-            "labs": {
-                "alt_times_uln": labs.alt_times_uln,
-                "bilirubin_times_uln": labs.bilirubin_times_uln,
-                "inr": labs.inr,
-                "creatinine_times_baseline": labs.creatinine_times_baseline,
-            },
-        }
-    )
-
-
 class Assessment(NamedTuple):
     """The triage level with the flags that set it and the answers that could raise it."""
 
@@ -454,15 +413,17 @@ class Assessment(NamedTuple):
         }
 
 
-def assess(findings: Findings) -> Assessment:
-    """Decide the triage level of `findings` (spec §5)."""
+def assess(findings: Findings, names: Mapping[str, str] | None = None) -> Assessment:
+    """Decide the triage level of `findings` (spec §5). `names` renames findings paths in
+    the explanations (a follow-up visit's signs are `visit.<name>`)."""
     flags: list[dict[str, Any]] = []
     unknown: list[dict[str, Any]] = []
     for trigger in TRIGGERS:
         result = trigger.test(findings)
         if result is False:
             continue  # neither raised nor open: nothing to say about it
-        answers = {p: answer_text(_GETTERS[p](findings)) for p in trigger.fields}
+        answers = {(names or {}).get(p, p): answer_text(_GETTERS[p](findings))
+                   for p in trigger.fields}
         entry = {
             "id": trigger.id,
             "level": trigger.level,

@@ -13,11 +13,12 @@ from triage import __version__
 from triage.assessment import LABELS, Assessment, assess
 from triage.findings import Findings
 from triage.next_steps import steps
-from triage.red_flags import ADULT_AGE, OUTLASTS_THE_SKIN, healed_at_visit
+from triage.red_flags import ADULT_AGE
 from triage.red_flags import assess as assess_level
 from triage.result import evaluate
 from triage.scores.base import fmt_number
 from triage.scores.operators import DEFAULT, Operators
+from triage.visit_level import OUTLASTS_THE_SKIN, at_visit
 
 DISCLAIMER = "Decision support, not a diagnosis."
 
@@ -77,6 +78,30 @@ def caveats(findings: Findings) -> list[str]:
     return []
 
 
+def visit_triage(findings: Findings) -> dict[str, Any]:
+    """The triage of a follow-up visit, decided by the signs at the visit (the patterns
+    stay those of the reaction; the level, and the next steps that read it, are the
+    visit's)."""
+    judged = at_visit(findings)
+    visit = assess_level(judged.findings, judged.names).as_json()
+    if judged.healed:
+        visit["unknown_red_flags"] = [
+            u for u in visit["unknown_red_flags"] if u["id"] in OUTLASTS_THE_SKIN
+        ]
+        basis = (f": the skin had healed by day {findings.eruption.resolution_day}, so only "
+                 "the vital signs at the visit, organ involvement and organ injury count")
+    elif judged.carried:
+        basis = (", from the signs recorded at it; not recorded at the visit and kept as "
+                 "on the presentation day: "
+                 + ", ".join(judged.carried))
+    else:
+        basis = ", from the signs recorded at it"
+    visit["skin_healed"] = judged.healed
+    visit["visit_basis"] = (f"the level of this visit{basis}; the presentation day's "
+                            "level is shown beside it")
+    return visit
+
+
 def summarize(
     findings: Findings,
     operators: Operators = DEFAULT,
@@ -91,20 +116,8 @@ def summarize(
     result = evaluate(findings, operators)
     data = result.as_json()
     assessment = assess(findings, result)
-    healed = healed_at_visit(findings) if at_visit else None
-    if healed is not None:
-        # The patterns stay those of the reaction; the level (and the next steps that
-        # read it) are the visit's.
-        visit = assess_level(healed).as_json()
-        visit["unknown_red_flags"] = [
-            u for u in visit["unknown_red_flags"] if u["id"] in OUTLASTS_THE_SKIN
-        ]
-        visit["visit_basis"] = (
-            "the level of this visit: the skin had healed by day "
-            f"{findings.eruption.resolution_day}, so only organ involvement and organ "
-            "injury count; the presentation day's level is shown beside it"
-        )
-        data["triage"] = visit
+    if at_visit:
+        data["triage"] = visit_triage(findings)
     rules_version, recommended = steps(findings, result, assessment, data)
     data["case"] = case_header(findings, assessment)
     data["caveats"] = caveats(findings)

@@ -695,7 +695,10 @@ class TriageApp(App[None]):
         summary = summary if summary is not None else self.summary()
         self.query_one("#panel", SidePanel).show(
             summary,
-            [(section.title, done, total) for section, done, total in self.engine.progress()],
+            # A section with nothing to ask today (the visit's, on the presentation day)
+            # is not shown.
+            [(section.title, done, total) for section, done, total in self.engine.progress()
+             if total],
         )
         if self.recorder is not None:
             self.recorder.update_listing(listing(summary, self.engine))
