@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import findings
-from triage.red_flags import assess
+from triage.red_flags import TRIGGERS, assess
 
 # Every trigger answered "no": the baseline is routine with nothing left to ask.
 CLEAR = dict(
@@ -88,7 +88,7 @@ def test_all_clear_is_routine_with_nothing_to_ask():
          "emergency", "early_sjs_ten"),
         ({"eruption__mucosal_sites": ["oral", "genital"]}, "emergency", "mucosa_severe"),
         ({"eruption__mucosal_sites": ["ocular"]}, "emergency", "mucosa_severe"),
-        ({"systemic__heart_rate_bpm": 120}, "emergency", "heart_rate_120"),
+        ({"systemic__heart_rate_bpm": 120}, "emergency", "heart_rate"),
         # NEWS2 red scores (spec §5, revised 2026-12)
         ({"systemic__systolic_bp_mmhg": 90}, "emergency", "circulation"),
         ({"systemic__vasopressors": True}, "emergency", "circulation"),
@@ -96,6 +96,13 @@ def test_all_clear_is_routine_with_nothing_to_ask():
         ({"systemic__respiratory_rate_per_min": 25}, "emergency", "breathing"),
         ({"systemic__respiratory_rate_per_min": 8}, "emergency", "breathing"),
         ({"systemic__new_confusion": True}, "emergency", "new_confusion"),
+        ({"systemic__heart_rate_bpm": 40}, "emergency", "heart_rate"),
+        ({"systemic__systolic_bp_mmhg": 220}, "emergency", "circulation"),
+        ({"systemic__temperature_max_c": 35.0}, "emergency", "hypothermia"),
+        ({"patient__age_years": 4, "systemic__temperature_max_c": 35.9}, "emergency",
+         "hypothermia"),
+        ({"patient__age_years": 8, "systemic__heart_rate_bpm": 59}, "emergency",
+         "heart_rate_child"),
         # severe liver injury: Hy's law, or INR >= 1.5
         ({"labs__alt_times_uln": 3.1, "labs__bilirubin_times_uln": 2.1}, "emergency",
          "liver_severe"),
@@ -138,6 +145,13 @@ def test_each_trigger_sets_its_level(change, expected, flag):
         {"labs__eosinophils_per_mm3": 699},
         {"eruption__atypical_targets": True},  # targets alone: none of the four with them
         {"systemic__systolic_bp_mmhg": 91},
+        {"systemic__systolic_bp_mmhg": 219},
+        {"systemic__heart_rate_bpm": 41},
+        {"systemic__temperature_max_c": 35.1},
+        {"patient__age_years": 4, "systemic__temperature_max_c": 36.0},
+        {"patient__age_years": 8, "systemic__heart_rate_bpm": 60},
+        # from 12 years, the adult NEWS2 pulse limit (40/min), not NICE's under-12 one
+        {"patient__age_years": 12, "systemic__heart_rate_bpm": 59},
         {"systemic__spo2_percent": 92},
         {"systemic__respiratory_rate_per_min": 24},
         {"systemic__respiratory_rate_per_min": 9},
@@ -198,7 +212,7 @@ def test_unknown_answers_never_lower_the_level_and_are_named():
     a = assess(findings(systemic={"temperature_max_c": 39.0}))
     assert a.level == "urgent"
     asked = {u["id"] for u in a.unknown_red_flags}
-    assert {"nikolsky", "detachment_10", "heart_rate_120", "organ_severe"} <= asked
+    assert {"nikolsky", "detachment_10", "heart_rate", "organ_severe"} <= asked
     assert all(u["level"] == "emergency" for u in a.unknown_red_flags)
     nikolsky = next(u for u in a.unknown_red_flags if u["id"] == "nikolsky")
     assert nikolsky["ask"] == ["eruption.nikolsky"]
@@ -209,10 +223,25 @@ def test_nothing_known_is_routine_but_everything_is_asked():
     assert a.level == "routine"
     # every emergency and urgent trigger that reads an answer, less the two for children
     # (the age is unknown, so the adult ones ask)
-    assert len(a.unknown_red_flags) == 22
+    asked = {u["id"] for u in a.unknown_red_flags}
+    assert {t.id for t in TRIGGERS} - asked == {"heart_rate_child", "breathing_child"}
 
 
 def test_eosinophils_from_percentage_and_leukocytes():
     a = level(labs__eosinophils_per_mm3=None, labs__eosinophils_percent=10,
               labs__leukocytes_per_mm3=8000)
     assert a.level == "urgent"
+
+
+def test_organ_labs_are_not_asked_for_an_organ_known_to_be_spared():
+    spared = dict(CLEAR, labs={"eosinophils_per_mm3": 200})
+    a = assess(findings(**spared))
+    assert a.level == "routine" and a.unknown_red_flags == ()
+    liver = dict(spared, systemic=dict(CLEAR["systemic"], organ_involvement=["liver"]))
+    asked = {u["id"]: u["ask"] for u in assess(findings(**liver)).unknown_red_flags}
+    assert asked["liver_severe"] == ["labs.alt_times_uln", "labs.bilirubin_times_uln",
+                                     "labs.inr"]
+    assert "kidney_injury" not in asked
+    # a known lab result counts whatever the organ answer says
+    injured = dict(spared, labs={"creatinine_times_baseline": 2.0})
+    assert [f["id"] for f in assess(findings(**injured)).red_flags] == ["kidney_injury"]

@@ -276,5 +276,5 @@ def test_every_shared_case_renders_to_its_golden_summary(name, fmt, capsys, gold
 def test_unknown_red_flags_of_an_interview_are_named_as_its_questions(capsys):
     assert main(["replay", str(ROOT / "examples" / "seed-agep-ivig.transcript.yaml")]) == 0
     flags = json.loads(capsys.readouterr().out)["triage"]["unknown_red_flags"]
-    heart = next(f for f in flags if f["id"] == "heart_rate_120")
+    heart = next(f for f in flags if f["id"] == "heart_rate")
     assert heart["ask"] == ["systemic.heart_rate_bpm"] and heart["questions"] == ["Heart rate?"]

@@ -13,8 +13,9 @@ from triage.field_uses import uses
     [
         ("nikolsky", "Feeds red flag (emergency): Positive Nikolsky sign."),
         ("heart_rate", "Feeds SCORTEN: Heart rate (/min) >= 120; red flag (emergency): "
-                       "Heart rate >= 120/min; red flag (emergency): Heart rate at or above "
-                       "the high-risk rate for the child's age."),
+                       "Heart rate >= 120/min, or <= 40/min; red flag (emergency): Heart "
+                       "rate at or above the high-risk rate for the child's age, or below "
+                       "60/min (under 12 years) or <= 40/min (from 12)."),
         ("drug_dose", "Kept in the record and the summary; no score uses it."),
         ("onset_date", "Day 0: every other date is counted from it."),
         ("workup_done", "Decides whether to ask: workup_ana, workup_blood_culture, "

@@ -99,8 +99,9 @@ SOURCE_NEWS2 = (
     "parameter red scores; spec §5 (revised 2026-12)"
 )
 SOURCE_CHILD = (
-    "NICE NG51 (2016, kept in NG254, 2024): high-risk heart and respiratory rates by age "
-    "for under-16s; spec §5 (revised 2026-12)"
+    "NICE NG51 (2016, kept in NG254, 2024): high-risk criteria for under-16s by age band "
+    "(heart rate, bradycardia under 12, respiratory rate, temperature under 5); spec §5 "
+    "(revised 2026-12)"
 )
 
 
@@ -122,13 +123,32 @@ def _child(f: Findings) -> bool:
 
 
 def _adult_heart_rate(f: Findings) -> Tri:
-    return False if _child(f) else _ge(f.systemic.heart_rate_bpm, 120)
+    rate = f.systemic.heart_rate_bpm
+    if _child(f) or rate is None:
+        return False if _child(f) else None
+    return rate >= 120 or rate <= 40
 
 
 def _child_heart_rate(f: Findings) -> Tri:
     if not _child(f):
         return False
-    return _ge(f.systemic.heart_rate_bpm, child_limits(f.patient.age_years or 0)[0])
+    age = f.patient.age_years or 0
+    rate = f.systemic.heart_rate_bpm
+    if rate is None:
+        return None
+    # Under 12, NICE also counts bradycardia (below 60/min) as high risk; from 12, the
+    # NEWS2 pulse limit of the adults.
+    slow = rate < 60 if age < 12 else rate <= 40
+    return rate >= child_limits(age)[0] or slow
+
+
+def _hypothermia(f: Findings) -> Tri:
+    # NEWS2 scores 35.0 °C or below 3; NICE counts below 36 °C as high risk under 5.
+    age = f.patient.age_years
+    temperature = f.systemic.temperature_max_c
+    if temperature is None:
+        return None
+    return temperature < 36 if age is not None and age < 5 else temperature <= 35.0
 
 
 def _adult_breathing(f: Findings) -> Tri:
@@ -147,14 +167,29 @@ def _child_breathing(f: Findings) -> Tri:
 def _circulation(f: Findings) -> Tri:
     # NICE uses the systolic pressure from 12 years; below that only vasopressors count.
     age = f.patient.age_years
-    pressure = False if age is not None and age < 12 else _le(f.systemic.systolic_bp_mmhg, 90)
+    systolic = f.systemic.systolic_bp_mmhg
+    pressure = (False if age is not None and age < 12
+                else None if systolic is None else systolic <= 90 or systolic >= 220)
     return any3([pressure, f.systemic.vasopressors])
 
 
 def _liver_severe(f: Findings) -> Tri:
     labs = f.labs
     hy = all3([_gt(labs.alt_times_uln, 3), _gt(labs.bilirubin_times_uln, 2)])
-    return any3([hy, _ge(labs.inr, 1.5)])
+    return _unless_spared(f, "liver", any3([hy, _ge(labs.inr, 1.5)]))
+
+
+def _kidney_injury(f: Findings) -> Tri:
+    return _unless_spared(f, "kidney", _ge(f.labs.creatinine_times_baseline, 1.5))
+
+
+def _unless_spared(f: Findings, organ: str, injury: Tri) -> Tri:
+    # Labs not taken leave organ injury open, unless the organ is known to be spared: the
+    # clinician's "no involvement of the liver" answers it.
+    organs = f.systemic.organ_involvement
+    if injury is None and organs is not None and organ not in organs:
+        return False
+    return injury
 
 
 def _gt(value: float | None, limit: float) -> Tri:
@@ -235,25 +270,34 @@ TRIGGERS: tuple[Trigger, ...] = (
         SOURCE_7,
     ),
     Trigger(
-        "heart_rate_120",
+        "heart_rate",
         "emergency",
-        "Heart rate >= 120/min",
+        "Heart rate >= 120/min, or <= 40/min",
         _adult_heart_rate,
         ("systemic.heart_rate_bpm", "patient.age_years"),
-        SOURCE_7,
+        SOURCE_7 + "; " + SOURCE_NEWS2 + " (<= 40/min)",
     ),
     Trigger(
         "heart_rate_child",
         "emergency",
-        "Heart rate at or above the high-risk rate for the child's age",
+        "Heart rate at or above the high-risk rate for the child's age, or below 60/min "
+        "(under 12 years) or <= 40/min (from 12)",
         _child_heart_rate,
         ("systemic.heart_rate_bpm", "patient.age_years"),
         SOURCE_CHILD,
     ),
     Trigger(
+        "hypothermia",
+        "emergency",
+        "Temperature <= 35.0 °C (below 36 °C under 5 years)",
+        _hypothermia,
+        ("systemic.temperature_max_c", "patient.age_years"),
+        SOURCE_NEWS2 + "; " + SOURCE_CHILD,
+    ),
+    Trigger(
         "circulation",
         "emergency",
-        "Systolic blood pressure <= 90 mmHg, or vasopressors",
+        "Systolic blood pressure <= 90 or >= 220 mmHg, or vasopressors",
         _circulation,
         ("systemic.systolic_bp_mmhg", "systemic.vasopressors"),
         SOURCE_NEWS2,
@@ -294,8 +338,8 @@ TRIGGERS: tuple[Trigger, ...] = (
         "kidney_injury",
         "emergency",
         "Creatinine >= 1.5x the patient's baseline (acute kidney injury)",
-        lambda f: _ge(f.labs.creatinine_times_baseline, 1.5),
-        ("labs.creatinine_times_baseline",),
+        _kidney_injury,
+        ("labs.creatinine_times_baseline", "systemic.organ_involvement"),
         "KDIGO clinical practice guideline for acute kidney injury, 2012 (stage 1: 1.5x "
         "baseline); RegiSCAR kidney involvement (clinical rules §2.3); spec §5: kidney "
         "involvement is an emergency",
@@ -305,7 +349,8 @@ TRIGGERS: tuple[Trigger, ...] = (
         "emergency",
         "Severe liver injury: ALT > 3x ULN with bilirubin > 2x ULN, or INR >= 1.5",
         _liver_severe,
-        ("labs.alt_times_uln", "labs.bilirubin_times_uln", "labs.inr"),
+        ("labs.alt_times_uln", "labs.bilirubin_times_uln", "labs.inr",
+         "systemic.organ_involvement"),
         "FDA guidance on drug-induced liver injury, 2009 (Hy's law); Aithal GP et al., Clin "
         "Pharmacol Ther 2011 (severe DILI: INR >= 1.5); spec §5 (revised 2026-12)",
     ),
