@@ -11,6 +11,7 @@ from triage.assessment import assess
 from triage.knowledge import lookup
 from triage.next_steps import steps
 from triage.result import evaluate
+from triage.summary import summarize
 
 AGEP = dict(
     patient={"age_years": 70},
@@ -122,12 +123,20 @@ def test_a_corticosteroid_is_stopped_at_once_only_under_3_weeks(start_day, stop_
     assert ("taper" in plan[0].caution) is (not stop_now)
 
 
-@pytest.mark.parametrize(("start_day", "stop_now"), [(-56, True), (-57, False)])
-def test_stop_now_takes_the_drugs_of_the_8_weeks_before_onset(start_day, stop_now):
-    # Paracetamol is on no risk list; in DRESS (possible 7-90 days) its timing never
-    # excludes it, so only the 8-week window decides.
-    plan, _, _ = advise(DRESS, drug("paracetamol", start_day))
-    assert plan[0].stop_now is stop_now
+@pytest.mark.parametrize(
+    ("start_day", "stop_now", "reason"),
+    [(-56, True, "started 56 days before the onset"),
+     (-57, True, "started 57 days before the onset, a latency still possible for DRESS"),
+     (-90, True, "started 90 days before the onset, a latency still possible for DRESS"),
+     (-91, False, "taken for 91 days before the onset")],
+)
+def test_stop_now_takes_the_drugs_whose_timing_still_fits(start_day, stop_now, reason):
+    # Paracetamol is on no risk list, so only its timing decides: the 8 weeks before
+    # onset, and beyond them DRESS's possible window (up to 90 days). A drug the allergy
+    # record names as a suspect is never left running.
+    plan, record, _ = advise(DRESS, drug("paracetamol", start_day))
+    assert plan[0].stop_now is stop_now and plan[0].reasons == (reason,)
+    assert bool(record) is stop_now
 
 
 def test_high_notoriety_or_a_probable_ranking_stops_even_a_long_taken_drug():
@@ -138,8 +147,17 @@ def test_high_notoriety_or_a_probable_ranking_stops_even_a_long_taken_drug():
 def test_a_drug_started_after_the_onset_is_neither_stopped_nor_recorded():
     plan, record, _ = advise(AGEP, drug("amoxicillin", -2), drug("cetirizine", 1))
     cetirizine = next(p for p in plan if p.name == "cetirizine")
-    assert not cetirizine.stop_now and cetirizine.reasons == ("started on or after the onset",)
+    assert not cetirizine.stop_now and cetirizine.reasons == ("started after the onset",)
     assert [e.name for e in record] == ["amoxicillin"]
+
+
+def test_a_drug_started_on_the_day_of_onset_fits_agep_but_not_sjs_ten():
+    # AGEP can begin within hours of an antibiotic; SJS/TEN and ALDEN need a day at least.
+    plan, record, _ = advise(AGEP, drug("ceftriaxone", 0))
+    assert plan[0].stop_now and plan[0].reasons[0] == "started on the day of onset"
+    assert [e.name for e in record] == ["ceftriaxone"]
+    plan, record, _ = advise(SJS, drug("paracetamol", 0))
+    assert not plan[0].stop_now and record == []
 
 
 def test_alden_unlikely_over_its_whole_range_leaves_the_record():
@@ -189,3 +207,20 @@ def test_a_drug_of_unknown_timing_waits_before_it_is_recorded():
                               {"name": "prednisolone", "ongoing_at_onset": True})
     assert [e.name for e in record] == ["amoxicillin"]
     assert "prednisolone" not in by_id["allergy_record"].text.split("because")[0]
+
+
+def _stop_text(case: dict, *drugs: dict) -> str:
+    data = summarize(findings(**case, drugs=list(drugs)))
+    return next(s["text"] for s in data["next_steps"] if s["id"] == "stop_suspect_drugs")
+
+
+def test_only_a_drug_suspected_for_its_timing_may_be_replaced_if_essential():
+    # allopurinol is a frequent cause of DRESS: never "unless essential"
+    text = _stop_text(DRESS, drug("allopurinol", -30), drug("paracetamol", -20))
+    assert ("If paracetamol (suspected for its timing alone) is essential, replace it with a "
+            "structurally unrelated drug rather than continue it.") in text
+    assert "allopurinol (suspected" not in text and "unless" not in text
+    alone = _stop_text(DRESS, drug("allopurinol", -30))
+    assert "essential" not in alone
+    timing = _stop_text(DRESS, drug("paracetamol", -20))
+    assert "If it is essential, replace it" in timing

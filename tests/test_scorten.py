@@ -105,3 +105,12 @@ def test_unknown_items_make_the_total_a_lower_bound():
     assert s.categories_possible == ["0-1", "2", "3", "4", "5+"]
     assert s.extra["mortality_percent_max"] == 90.0
     assert any("lower bound" in n for n in s.notes)
+
+
+def test_an_incomplete_total_names_its_mortality_range_once_per_band():
+    one_open = score(**with_(labs__urea_mmol_per_l=None))  # total 0, reachable 0 to 1
+    assert (one_open.min, one_open.max) == (0, 1)
+    assert one_open.extra["mortality_range_text"] == "3.2 %, incomplete"
+    two_open = score(**with_(labs__urea_mmol_per_l=None, labs__glucose_mmol_per_l=None))
+    assert two_open.extra["mortality_range_text"] == "3.2 % to 12.1 %, incomplete"
+    assert score(**ZERO).extra["mortality_range_text"] == "3.2 %"

@@ -11,12 +11,12 @@ def test_changes_name_the_level_the_scores_and_the_next_steps():
     after = summarize(findings(eruption={"pustules": "typical", "nikolsky": True}))
     assert changes(before, after) == [
         "Triage level: routine -> emergency",
-        "New next step: Serum urea (BUN), glucose and bicarbonate now, for SCORTEN.",
         "New next step: Transfer without delay to a burn unit or an intensive care unit with "
         "SJS/TEN experience, whether or not the detached area has been estimated; involve "
         "dermatology at once.",
         "New next step: Ophthalmology review within 24 hours, then the eyes examined daily "
         "and lubricated while the reaction is active.",
+        "New next step: Serum urea (BUN), glucose and bicarbonate now, for SCORTEN.",
         "New next step: Compute SCORTEN again on day 3 of care; it predicts best then.",
         "No longer needed: safety net",
     ]

@@ -35,6 +35,9 @@ class DrugPlan(NamedTuple):
     caution: str
     already_stopped: bool
     withdrawal: str  # taper | switch_under_neurology | "" (drug knowledge)
+    #: Stopped for its timing alone (neither of high notoriety nor ranked probable): the
+    #: one kind of stopped drug an essential need may argue for replacing, never continuing.
+    timing_only: bool = False
 
     def as_json(self) -> dict[str, Any]:
         return self._asdict() | {"reasons": list(self.reasons)}
@@ -57,12 +60,12 @@ class RecordEntry(NamedTuple):
 
 
 def _latency_excludes(c: Culprit) -> bool:
-    """Started on or after the onset, or outside every considered pattern's possible
-    window: not a suspect by its timing."""
+    """Started after the onset, or outside every considered pattern's possible window: not
+    a suspect by its timing. A drug started on the day of onset fits AGEP (hours)."""
     days = c.drug.latency_days
     if days is None:
         return False
-    return days <= 0 or all(fit == "atypical" for fit in c.fits.values())
+    return days < 0 or all(fit == "atypical" for fit in c.fits.values())
 
 
 def _high_notoriety(c: Culprit, considered: list[str]) -> list[str]:
@@ -109,9 +112,18 @@ def plan(assessment: Assessment) -> list[DrugPlan]:
         reasons: list[str] = []
         if days is None:
             reasons.append("first intake unknown")
-        elif 0 < days <= RECENT_DAYS and not _latency_excludes(c):
-            reasons.append(f"started {days} days before the onset")
-        reasons += _high_notoriety(c, considered) + _probable(c, considered)
+        elif 0 <= days <= RECENT_DAYS and not _latency_excludes(c):
+            reasons.append("started on the day of onset" if days == 0
+                           else f"started {days} days before the onset")
+        elif days > RECENT_DAYS and not _latency_excludes(c):
+            # Beyond 8 weeks but inside a considered pattern's possible window (DRESS, up
+            # to 90 days): a suspect the allergy record names is never left running.
+            fitting = [PATTERN_NAMES[p] for p, fit in c.fits.items() if fit != "atypical"]
+            reasons.append(f"started {days} days before the onset, a latency still possible "
+                           f"for {', '.join(fitting)}")
+        timing = bool(reasons)
+        strong = _high_notoriety(c, considered) + _probable(c, considered)
+        reasons += strong
         withdrawal = _withdrawal(c)
         # How long it has been taken: up to its last dose, or to this assessment.
         taken = None if days is None else days + (
@@ -138,8 +150,8 @@ def plan(assessment: Assessment) -> list[DrugPlan]:
         if not stop_now and not reasons:
             if days is not None and days > RECENT_DAYS:
                 reasons.append(f"taken for {days} days before the onset")
-            elif days is not None and days <= 0:
-                reasons.append("started on or after the onset")
+            elif days is not None and days < 0:
+                reasons.append("started after the onset")
             elif days is not None:
                 reasons.append(
                     "its timing fits none of the patterns considered ("
@@ -148,7 +160,8 @@ def plan(assessment: Assessment) -> list[DrugPlan]:
                 )
         already = d.drug.stop_day is not None or d.drug.dechallenge == "stopped"
         out.append(
-            DrugPlan(d.drug.name, stop_now, tuple(reasons), caution, already, withdrawal or "")
+            DrugPlan(d.drug.name, stop_now, tuple(reasons), caution, already, withdrawal or "",
+                     stop_now and timing and not strong)
         )
     return out
 

@@ -123,7 +123,9 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
         "mortality_percent_max": MORTALITY[top_category][0],
         # While items are unknown the total is a lower bound: its band's rate alone would
         # understate the risk, so what a reader sees is the range (spec §5, revised 2026-12).
-        "mortality_range_text": text if high == total else f"{text} to {top_text}, incomplete",
+        "mortality_range_text": (text if high == total
+                                 else f"{text}, incomplete" if top_category == category
+                                 else f"{text} to {top_text}, incomplete"),
         "model_estimate_percent": model_estimate_percent(total),
         "model_estimate_percent_max": model_estimate_percent(high),
         "model_estimate_label": "model estimate (logistic formula of the paper)",
