@@ -150,10 +150,17 @@ def _group(gid: str, raw: Any, sources: dict[str, str]) -> CrossReactivity:
     where = f"cross_reactivity.{gid}"
     if not isinstance(raw, dict) or not isinstance(raw.get("avoid"), str):
         raise KnowledgeError(f"drugs.yaml: {where}: needs 'avoid' (what the record lists)")
-    unknown = set(raw) - {"avoid", "caution", "instead", "source", "evidence"}
+    unknown = set(raw) - {"avoid", "caution", "instead", "instead_source", "source", "evidence"}
     if unknown:
         raise KnowledgeError(f"drugs.yaml: {where}: unknown keys {sorted(unknown)}")
     source, evidence = _checked_source(raw, where, sources)
+    if "instead_source" in raw:
+        # What to use instead often comes from another paper than the cross-reactions.
+        if raw["instead_source"] not in sources or not raw.get("instead"):
+            raise KnowledgeError(f"drugs.yaml: {where}.instead_source: "
+                                 f"{raw['instead_source']!r} is not a listed source for an "
+                                 "'instead'")
+        source += "; what to use instead: " + sources[raw["instead_source"]]
 
     def text(key: str) -> str:
         return " ".join(str(raw.get(key) or "").split())
