@@ -244,3 +244,17 @@ def test_band_edges(total, category):
     from triage.scores.base import band_of
 
     assert band_of(alden.BANDS, total) == category
+
+
+def test_continued_after_the_onset_never_combines_with_absent_on_the_index_day():
+    # Last dose and dechallenge unknown: either stopped (presence open: 0 or -3) or
+    # continued after the onset (so present, 0, and -2): the lowest is -3, never -5.
+    s = one(start_day=-10, notoriety="unknown")
+    # lowest: delay +3, tolerated before -2, absent -3; highest: a previous reaction to
+    # this drug (+1 for 5-56 days, +4), or none with a similar drug (+3, +2)
+    assert (s.min, s.max) == (3 - 2 - 3, 5)
+    continued = one(start_day=-10, notoriety="unknown", dechallenge="continued_without_harm")
+    assert items(continued)["presence"].points == 0 and continued.min == 3 - 2 - 2
+    # stopped before the onset: it cannot have been continued after it
+    stopped = one(start_day=-10, stop_day=-5, notoriety="unknown")
+    assert items(stopped)["dechallenge"].possible == (0,)

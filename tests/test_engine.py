@@ -311,3 +311,12 @@ def test_only_a_not_resolved_answer_says_the_skin_was_active(engine, resolved, l
     assert (f.eruption.assessment_day, f.eruption.last_active_day) == (17, last_active)
     item = next(i for i in evaluate(f).score("eurosar_agep").items if i.id == "resolution")
     assert (item.points, item.known) == ((-4, True) if resolved == "no" else (0, False))
+
+
+def test_a_drug_stopped_before_the_onset_is_not_asked_what_happened_after_it(engine):
+    asked = [label for label, _ in walk(
+        engine, {**CLEAR, "onset_date": "2026-11-20", "drugs_any": "yes"},
+        [{"drug_name": "x", "drug_start": "-10", "drug_ongoing": "no", "drug_stop": "-3"}],
+        until="rash_bsa")]
+    assert "drug_stop #1" in asked and "drug_dechallenge #1" not in asked
+    assert engine.findings.drugs[0].dechallenge == "stopped"

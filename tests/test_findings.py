@@ -166,6 +166,11 @@ def test_enumerations(text, expected):
          "drugs[0].stop_day: -5 is before start_day -3"),
         ("drugs:\n  - {name: x, stop_day: -2, ongoing_at_onset: true}\n",
          "drugs[0].ongoing_at_onset: true contradicts stop_day -2"),
+        ("drugs:\n  - {name: x, stop_day: -2, dechallenge: continued_without_harm}\n",
+         "drugs[0].dechallenge: continued_without_harm contradicts stop_day -2 (stopped "
+         "before day 0)"),
+        ("drugs:\n  - {name: x, ongoing_at_onset: false, dechallenge: continued_without_harm}\n",
+         "drugs[0].dechallenge: continued_without_harm contradicts ongoing_at_onset false"),
         ("labs: {leukocytes_per_mm3: 3000, neutrophils_per_mm3: 7200}\n",
          "labs.neutrophils_per_mm3: 7200 is more than leukocytes_per_mm3 3000"),
     ],

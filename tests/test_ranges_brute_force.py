@@ -126,6 +126,9 @@ AGREE = (
     *((f"drugs.{i}.stop_day", f"drugs.{i}.start_day", lambda v, on: v >= on) for i in (0, 1)),
     *((f"drugs.{i}.ongoing_at_onset", f"drugs.{i}.stop_day", lambda v, on: not v or on >= 0)
       for i in (0, 1)),
+    # continued after the onset: not stopped before it
+    *((f"drugs.{i}.dechallenge", f"drugs.{i}.stop_day",
+       lambda v, on: v != "continued_without_harm" or on >= 0) for i in (0, 1)),
 )
 
 
@@ -137,6 +140,9 @@ def cases(draw: Any) -> tuple[dict[str, Any], list[str]]:
     for path, on, agrees in AGREE:
         fits = [v for v in SLOTS[path] if agrees(v, values[on])]
         values[path] = draw(st.sampled_from(fits))
+    for i in (0, 1):  # not taken at the onset: not continued after it either
+        if values[f"drugs.{i}.ongoing_at_onset"] is False:
+            values[f"drugs.{i}.dechallenge"] = "stopped"
     # The leukocytes and the last doses stay known: unknown, they range over a continuum
     # (the eosinophil percentage; every day from the first intake, some of them leaving
     # the drug's presence open) that a few values cannot stand for. tests/test_regiscar.py

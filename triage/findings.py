@@ -299,6 +299,23 @@ class Drug(_Model):
             )
         return value
 
+    @field_validator("dechallenge")
+    @classmethod
+    def _continued_after_onset(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # Continued after the eruption began: it cannot have been stopped before it.
+        stop = info.data.get("stop_day")
+        if value == "continued_without_harm" and (
+            (stop is not None and stop < 0) or info.data.get("ongoing_at_onset") is False
+        ):
+            when = f"stop_day {stop}" if stop is not None and stop < 0 else \
+                "ongoing_at_onset false"
+            raise PydanticCustomError(
+                "continued_but_stopped",
+                "continued_without_harm contradicts {when} (stopped before day 0)",
+                {"when": when},
+            )
+        return value
+
 
 class Visit(_Model):
     """The signs at a follow-up visit (an addition to the spec, revised 2026-12: the level

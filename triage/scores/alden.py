@@ -8,7 +8,7 @@ the reachable totals are enumerated over consistent pairs of answers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from triage.findings import Drug, Findings
@@ -101,9 +101,19 @@ def presence_window(stop_day: int) -> tuple[int, int]:
     return (-stop_day - 1) * 24, (-stop_day + 1) * 24
 
 
+def could_continue(drug: Drug) -> bool:
+    """Whether the drug may have been taken after the onset: not known to have been
+    stopped before it."""
+    stopped_before = drug.ongoing_at_onset is False or (
+        drug.stop_day is not None and drug.stop_day < 0)
+    return not stopped_before
+
+
 def presence_state(drug: Drug, half_life: float | None) -> str:
-    """present | absent | open: whether the drug was in the body on the index day."""
-    if drug.ongoing_at_onset or (drug.stop_day is not None and drug.stop_day >= 0):
+    """present | absent | open: whether the drug was in the body on the index day. A drug
+    continued after the onset was."""
+    if (drug.ongoing_at_onset or (drug.stop_day is not None and drug.stop_day >= 0)
+            or drug.dechallenge == "continued_without_harm"):
         return "present"
     if drug.stop_day is None or half_life is None:
         return "open"
@@ -145,6 +155,9 @@ def _presence(
     if drug.ongoing_at_onset or (drug.stop_day is not None and drug.stop_day >= 0):
         answer = "taken up to day 0"
         decision = "taken up to or after day 0 is definite (spec §5)"
+    elif drug.dechallenge == "continued_without_harm":
+        answer = "continued after the onset"
+        decision = "a drug continued after the onset was present on day 0"
     elif drug.stop_day is None:
         answer = "stop day unknown"
     elif half_life is None:
@@ -233,11 +246,13 @@ def intermediate(drug: Drug, index: int, findings: Findings) -> Intermediate | N
     presence, state = _presence(drug, findings, half_life, origin, presence_fields)
 
     dechallenge = drug.dechallenge
+    # A drug stopped before the onset can only have been "stopped" after it.
+    unknown_dechallenge = [-2, 0] if could_continue(drug) else [0]
     dechallenge_item = item(
         "dechallenge",
         "Dechallenge",
         dechallenge,
-        [0] if dechallenge == "stopped" else [-2] if dechallenge else [-2, 0],
+        [0] if dechallenge == "stopped" else [-2] if dechallenge else unknown_dechallenge,
         "drug stopped (or unknown) 0; continued without harm -2",
         f"{TABLE}, criterion 4",
         points=-2 if dechallenge == "continued_without_harm" else 0,
@@ -264,12 +279,24 @@ def intermediate(drug: Drug, index: int, findings: Findings) -> Intermediate | N
     )
 
     items = (delay_item, pre_item, presence, dechallenge_item, notoriety_item)
-    others = sumset([{d + p for d, p in pairs}, dechallenge_item.possible, notoriety_item.possible])
+    others = sumset([{d + p for d, p in pairs}, notoriety_item.possible])
     reachable = {
-        dysfunction: frozenset(sumset([others, presence_points(state, dysfunction)]))
+        dysfunction: frozenset(sumset([others, _course(drug, state, dysfunction,
+                                                      dechallenge_item.possible)]))
         for dysfunction in dysfunction_options(findings)
     }
     return Intermediate(drug, index, items, reachable)
+
+
+def _course(drug: Drug, state: str, dysfunction: bool,
+            dechallenge: Iterable[int]) -> frozenset[int]:
+    """Criteria 2 and 4 together, over consistent answers only: a drug continued after
+    the onset (-2) was present on the index day (0), so "continued" never combines with
+    "absent"."""
+    presence = presence_points(state, dysfunction)
+    if drug.dechallenge is None and could_continue(drug) and state != "present":
+        return presence | {-2}
+    return frozenset(sumset([presence, dechallenge]))
 
 
 #: One first-intake day in each of ALDEN's delay windows (and one after the index day).
