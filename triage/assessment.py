@@ -349,8 +349,7 @@ class Culprit(NamedTuple):
                 "max": d.alden.max,
             },
             "naranjo": {"total": d.naranjo.total, "category": d.naranjo.category},
-            "notoriety": d.drug.notoriety
-            or (info.notoriety.value if info and info.notoriety else "unknown"),
+            "notoriety": d.notoriety,
             "agep_risk": info.agep_risk.value if info and info.agep_risk else None,
             "dress_risk": info.dress_risk.value if info and info.dress_risk else None,
             "classes": list(info.class_labels) if info else [],
@@ -369,9 +368,7 @@ def culprits(result: Result, considered: list[str]) -> list[Culprit]:
         return {p: LATENCY[p].fit(d.latency_days) for p in patterns}
 
     def notoriety_rank(d: DrugResult) -> int:
-        listed = d.drug.notoriety or (
-            d.info.notoriety.value if d.info and d.info.notoriety else "unknown"
-        )
+        listed = d.notoriety
         agep = d.info.agep_risk.value if d.info and d.info.agep_risk else None
         order = {
             "strongly_associated": 0,

@@ -69,10 +69,9 @@ def _latency_excludes(c: Culprit) -> bool:
 
 
 def _high_notoriety(c: Culprit, considered: list[str]) -> list[str]:
-    info, drug = c.drug.info, c.drug.drug
+    info = c.drug.info
     out = []
-    notoriety = drug.notoriety or (info.notoriety.value if info and info.notoriety else None)
-    if "sjs_ten" in considered and notoriety == "strongly_associated":
+    if "sjs_ten" in considered and c.drug.notoriety == "strongly_associated":
         out.append(HIGH_NOTORIETY["sjs_ten"])
     if "agep" in considered and info and info.agep_risk and info.agep_risk.value == "strong":
         out.append(HIGH_NOTORIETY["agep"])

@@ -30,6 +30,13 @@ class DrugResult(NamedTuple):
     def latency_days(self) -> int | None:
         return latency_days(self.drug)
 
+    @property
+    def notoriety(self) -> str:
+        """The drug's notoriety: the findings file's, else its list entry's, else
+        "unknown" (never guessed)."""
+        listed = self.info.notoriety.value if self.info and self.info.notoriety else "unknown"
+        return self.drug.notoriety or listed
+
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"name": self.drug.name, "latency_days": self.latency_days}
         data["alden"] = self.alden.as_json() if self.alden else None
