@@ -258,3 +258,18 @@ def test_continued_after_the_onset_never_combines_with_absent_on_the_index_day()
     # stopped before the onset: it cannot have been continued after it
     stopped = one(start_day=-10, stop_day=-5, notoriety="unknown")
     assert items(stopped)["dechallenge"].possible == (0,)
+
+
+def test_a_drug_without_its_first_intake_is_probed_only_before_its_last_dose():
+    # Paracetamol, last taken on day -6, first intake unknown: it was started on day -6
+    # or before, so its highest intermediate total is that of a 5-28 day delay after a
+    # previous reaction (+1 +4, absent -3, notoriety 0 = 2), never the 1-4 days' +3
+    # that would reach 4 and give carbamazepine an "other cause" point.
+    patient = {"organ_dysfunction_or_interaction": False}
+    carbamazepine = {"name": "carbamazepine", "start_day": -70, "stop_day": -6,
+                     "ongoing_at_onset": False, "previous_exposure": "same_drug_same_reaction"}
+    paracetamol = {"name": "paracetamol", "stop_day": -6, "ongoing_at_onset": False,
+                   "previous_exposure": "same_drug_same_reaction"}
+    alone = scores(carbamazepine, patient=patient)[0]
+    both = scores(carbamazepine, paracetamol, patient=patient)[0]
+    assert both.min == alone.min

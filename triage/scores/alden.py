@@ -307,8 +307,11 @@ def _potential(drug: Drug, index: int, findings: Findings) -> Intermediate:
     """What a drug without a first-intake day could score once it is known: its reachable
     intermediate totals over every delay window. Not a score of its own; it bounds the
     other drugs' "other cause" point."""
+    # A first intake is on or before the last dose: the other probes are no answer.
+    stop = drug.stop_day
+    days = [d for d in DELAY_PROBES if stop is None or d <= stop] or [stop or 0]
     probes = [intermediate(drug.model_copy(update={"start_day": day}), index, findings)
-              for day in DELAY_PROBES]
+              for day in days]
     known = [p for p in probes if p is not None]
     reachable = {
         key: frozenset().union(*(p.reachable[key] for p in known))
