@@ -123,11 +123,17 @@ def _broken(tmp_path, fallback, line: int | None, old: str = "", new: str = ""):
          "(given 'shout')"),
         (3, "", None, ": line 4: event 4 follows event 2: events are missing or out of order"),
         (2, '"value": "no"', '"value": "perhaps"', ": event 2 (answer nikolsky): "),
-        (0, '"version": "1.4"', '"version": "0.9"', "recorded with dialog scar 0.9"),
+        (0, '"version": "1.4"', '"version": "0.9"',
+         ": line 2: event 1 was recorded with dialog version 1.4; the file's header says 0.9"),
         (None, "", "", ": is empty; an events file starts with a"),
+        # Import validates (issue 19 §5): real times, in order, not ahead of the clock,
+        # integer sequence numbers.
+        (3, '"at_utc": "2026-', '"at_utc": "2026-13-45T99:99:99Z", "x": "', ": line 4: "),
+        (3, '"seq": 3', '"seq": "3"', ": line 4: seq: Input should be a valid integer"),
+        (3, '"seq": 3', '"seq": true', ": line 4: seq: Input should be a valid integer"),
     ],
     ids=["not-json", "schema", "kind", "missing-event", "does-not-replay", "other-dialog",
-         "empty"],
+         "empty", "impossible-time", "seq-string", "seq-bool"],
 )
 def test_a_file_that_does_not_fit_is_refused_and_nothing_is_written(
     tmp_path, fallback, line, old, new, expected
@@ -200,3 +206,40 @@ def test_an_events_file_saved_with_a_byte_order_mark_is_read(tmp_path, fallback)
     marked = tmp_path / "marked.jsonl"
     marked.write_bytes(b"\xef\xbb\xbf" + fallback.read_bytes())
     assert events_file.read(marked).events == events_file.read(fallback).events
+
+
+def _retimed(tmp_path, fallback, times: dict[int, str]) -> str:
+    lines = fallback.read_text().splitlines()
+    for index, at in times.items():
+        record = json.loads(lines[index])
+        record["at_utc"] = at
+        lines[index] = json.dumps(record)
+    bad = tmp_path / "bad.events.jsonl"
+    bad.write_text("".join(x + "\n" for x in lines))
+    with pytest.raises(InputError) as caught:
+        events_file.read(bad, "x")
+    return str(caught.value.problems[0])
+
+
+def test_an_impossible_time_is_refused(tmp_path, fallback):
+    said = _retimed(tmp_path, fallback, {1: "2026-13-45T99:99:99Z"})
+    assert said == "x: line 2: at_utc: not a real time (given '2026-13-45T99:99:99Z')"
+
+
+def test_times_that_run_backwards_or_into_the_future_are_refused(tmp_path, fallback):
+    said = _retimed(tmp_path, fallback, {1: "2026-11-25T10:00:00Z", 2: "2026-11-25T09:59:59Z"})
+    assert said == ("x: line 3: event 2 at 2026-11-25T09:59:59Z is earlier than event 1 at "
+                    "2026-11-25T10:00:00Z: times run backwards")
+    said = _retimed(tmp_path, fallback, {len(fallback.read_text().splitlines()) - 1:
+                                         "2099-01-01T00:00:00Z"})
+    assert said.endswith("at 2099-01-01T00:00:00Z is in the future")
+
+
+def test_an_imported_answer_loses_its_control_characters(tmp_path, fallback):
+    lines = fallback.read_text().splitlines()
+    record = json.loads(lines[1])
+    record["value"] = "\x1b]52;c;ZWNobw==\x07no\u202e"
+    lines[1] = json.dumps(record)
+    path = tmp_path / "x.jsonl"
+    path.write_text("".join(x + "\n" for x in lines))
+    assert events_file.read(path, "x").events[0].value == "]52;c;ZWNobw==no"

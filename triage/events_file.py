@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from triage.errors import InputError, Problem
+from triage.plain_text import clean
 from triage.store import Event
 from triage.transcript import DialogRef
 from triage.validation import path_text
@@ -26,6 +28,9 @@ from triage.yamlio import read_text
 SCHEMA = "triage.events/1"
 #: Larger than any real session (a few hundred events) by far; refused before reading.
 MAX_BYTES = 20_000_000
+#: How far ahead of this machine's clock an event may be stamped (another machine's clock).
+CLOCK_SKEW = dt.timedelta(minutes=10)
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 class _Model(BaseModel):
@@ -39,6 +44,11 @@ class Header(_Model):
     dialog: DialogRef
     today: dt.date
     patient_ref: str | None = Field(default=None, max_length=100)
+
+    @field_validator("patient_ref")
+    @classmethod
+    def _label(cls, value: str | None) -> str | None:
+        return None if value is None else clean(value)
     session: str | None = None  # set by `triage export`: the id in the store it came from
 
 
@@ -47,13 +57,33 @@ class EventLine(_Model):
 
     kind: Literal["answer", "edit", "back", "remove", "follow_up"]
     question: str | None = None
-    repeat: int | None = Field(default=None, ge=0)
+    repeat: StrictInt | None = Field(default=None, ge=0)
     value: str | None = None
     unit: str | None = None
     previous: str | None = None
     at_utc: str = Field(pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
-    seq: int = Field(ge=1)
+    seq: StrictInt = Field(ge=1)
     dialog_version: str = ""
+
+    @field_validator("value", "unit", "previous")
+    @classmethod
+    def _text(cls, value: str | None) -> str | None:
+        # Free text stays text: an imported answer loses control characters and bidi
+        # overrides, as a typed one does.
+        return None if value is None else clean(value)
+
+    @field_validator("at_utc")
+    @classmethod
+    def _real_time(cls, value: str) -> str:
+        try:
+            dt.datetime.strptime(value, TIME_FORMAT)
+        except ValueError:
+            raise PydanticCustomError("real_time", "not a real time") from None
+        return value
+
+    @property
+    def at(self) -> dt.datetime:
+        return dt.datetime.strptime(self.at_utc, TIME_FORMAT).replace(tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -102,14 +132,29 @@ def read(path: Path, source: str | None = None) -> EventsFile:
     if problems:
         raise InputError(problems)
     header = records[0][1]
+    assert isinstance(header, Header)
     events: list[Event] = []
+    latest = dt.datetime.now(dt.UTC) + CLOCK_SKEW
+    before: EventLine | None = None
     for number, record in records[1:]:
         assert isinstance(record, EventLine)
         if record.seq != len(events) + 1:
             raise InputError([Problem(source, f"event {record.seq} follows event {len(events)}: "
                                       "events are missing or out of order", line=number)])
+        if before is not None and record.at < before.at:
+            raise InputError([Problem(source, f"event {record.seq} at {record.at_utc} is "
+                                      f"earlier than event {before.seq} at {before.at_utc}: "
+                                      "times run backwards", line=number)])
+        if record.at > latest:
+            raise InputError([Problem(source, f"event {record.seq} at {record.at_utc} is in "
+                                      "the future", line=number)])
+        if record.dialog_version not in ("", header.dialog.version):
+            raise InputError([Problem(
+                source, f"event {record.seq} was recorded with dialog version "
+                f"{record.dialog_version}; the file's header says {header.dialog.version}",
+                line=number)])
         events.append(Event(**record.model_dump()))
-    assert isinstance(header, Header)
+        before = record
     return EventsFile(header, events, cut_line)
 
 

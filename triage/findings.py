@@ -26,6 +26,7 @@ from pydantic_core import PydanticCustomError
 
 from triage import validation
 from triage.errors import Problem
+from triage.plain_text import one_line
 from triage.scores.base import fmt_number
 from triage.yamlio import Document, load_file, parse
 
@@ -270,7 +271,7 @@ class Drug(_Model):
     @field_validator("name")
     @classmethod
     def _named(cls, value: str) -> str:
-        value = " ".join(value.split())
+        value = one_line(value)
         if not value:
             raise PydanticCustomError("blank_name", "a drug needs a name", {})
         return value

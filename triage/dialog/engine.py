@@ -30,6 +30,7 @@ from triage.dialog.loader import LoadedDialog
 from triage.dialog.model import Question, Section
 from triage.findings import SCHEMA, Findings
 from triage.knowledge import lookup
+from triage.plain_text import clean, one_line
 from triage.red_flags import assess
 
 Key = tuple[str, int | None]  # (question id, repeat index within its group)
@@ -477,7 +478,9 @@ class Engine:
     # --- internals -----------------------------------------------------------------------
 
     def _normalize(self, slot: Slot, raw: str, unit: str | None) -> Answer | Outcome:
-        raw = " ".join(str(raw).split())
+        # Typed, pasted or imported: never a control character or a bidi override.
+        raw = one_line(str(raw))
+        unit = None if unit is None else clean(unit)
         question = slot.question
         if raw == "" and question.default is not None:
             raw = question.default

@@ -19,10 +19,12 @@ from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.markup import escape
 from textual.theme import Theme
 from textual.widgets import Footer, Input, Select, Static
 
 from triage import collector
+from triage.plain_text import clean
 from triage.scores.base import fmt_number
 from triage.store import Event
 from triage.ui.widgets.chat import Bubble, ChatLog, Said
@@ -570,7 +572,9 @@ class TriageApp(App[None]):
         if not outcome.accepted:
             self.chat.say(f"Not changed: {outcome.message}", "refused")
             return
-        self._record(Event("edit", key[0], key[1], raw, unit, previous=old.raw))
+        # As the engine took it (cleaned of control characters), like every answer saved.
+        given = next(a for a in self.engine.answers if a.key == key)
+        self._record(Event("edit", key[0], key[1], given.raw, given.unit, previous=old.raw))
         self._editing = None
         self.query_one("#answer", Input).placeholder = "your answer, then Enter"
         self.chat.say(f"{key[0]}: {text}", "answer", key)
@@ -773,13 +777,14 @@ class TriageApp(App[None]):
         for answer in self.engine.answers:
             label = answer.question + ("" if answer.repeat is None else f" #{answer.repeat + 1}")
             yield SystemCommand(
-                f"Edit: {label} ({answer.raw})",
+                # The palette reads its titles as markup: an answer is escaped to stay text.
+                f"Edit: {label} ({escape(clean(answer.raw))})",
                 "Change this answer",
                 partial(self.start_edit, answer.key),
             )
         for section in self.engine.dialog.dialog.sections:
             yield SystemCommand(
-                f"Jump to: {section.title}",
+                f"Jump to: {escape(section.title)}",
                 "Continue with the first open question of this section",
                 partial(self.action_jump, section.id),
             )

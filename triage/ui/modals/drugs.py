@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
+
+from triage.plain_text import clean
 
 #: Table columns and the question each one edits (the first that applies, for "last intake").
 COLUMNS = (
@@ -47,13 +50,15 @@ class DrugScreen(ModalScreen[Result | None]):
             yield Label(
                 "Drugs: Enter changes the cell, a adds a drug, Delete removes one, Escape closes"
             )
-            table: DataTable[str] = DataTable(cursor_type="cell", zebra_stripes=True)
+            table: DataTable[Text] = DataTable(cursor_type="cell", zebra_stripes=True)
             table.add_columns("#", *(title for title, _ in COLUMNS))
             for row in self.rows:
-                cells = [str(row["repeat"] + 1)]
+                # Text, never a string: the table reads strings as markup (a drug typed
+                # as "[link=...]" would become a live link).
+                cells = [Text(str(row["repeat"] + 1))]
                 for _, questions in COLUMNS:
                     shown = next((row[q] for q in questions if q in row), "")
-                    cells.append(shown)
+                    cells.append(Text(clean(str(shown))))
                 table.add_row(*cells)
             yield table
 

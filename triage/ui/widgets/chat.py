@@ -10,6 +10,8 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
+from triage.plain_text import clean, is_clean
+
 
 @dataclass(frozen=True)
 class Said:
@@ -50,8 +52,12 @@ class Bubble(Static):
     def __init__(
         self, text: str | Text, kind: str, key: tuple[str, int | None] | None = None
     ) -> None:
-        # Text, never markup: free text from the clinician must not be interpreted.
-        super().__init__(text if isinstance(text, Text) else Text(text), classes=kind)
+        # Text, never markup: free text from the clinician must not be interpreted, and
+        # what reaches the terminal has no control characters.
+        shown = text if isinstance(text, Text) else Text(text)
+        if not is_clean(shown.plain):
+            shown = Text(clean(shown.plain))
+        super().__init__(shown, classes=kind)
         self.said = Said(text, kind, key)
 
     @property
