@@ -243,3 +243,25 @@ def test_a_misspelt_drug_is_warned_with_its_field_and_suggestion(capsys, tmp_pat
     assert err == (f"{path}: warning: drugs[0].name: 'alopurinol' is on no drug list; "
                    "did you mean allopurinol?\n")
     assert "alopurinol: notoriety unknown: not on the lists (never guessed); did you" in out
+
+
+def test_standard_input_is_read_only_up_to_the_file_limit():
+    # `yes | triage score -` read without end; now it stops one byte past the limit.
+    endless = subprocess.Popen(["yes"], stdout=subprocess.PIPE)
+    done = subprocess.run([sys.executable, "-m", "triage", "score", "-"],
+                          stdin=endless.stdout, capture_output=True, text=True, timeout=60)
+    endless.kill()
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr == ("<stdin>: is larger than 1,048,576 bytes, the limit for a "
+                           "findings file\n")
+
+
+def test_a_fifo_is_refused_at_once(tmp_path, capsys):
+    import os
+
+    fifo = tmp_path / "in.yaml"
+    os.mkfifo(fifo)
+    code, out, err = run(capsys, "score", str(fifo))
+    assert (code, out) == (2, "")
+    assert err == (f"{fifo}: is not a regular file (a pipe or a device); give a file, or - "
+                   "for standard input\n")

@@ -23,7 +23,7 @@ from triage import findings as findings_mod
 from triage.errors import InputError, Problem
 from triage.scores.operators import Operators
 from triage.summary import summarize
-from triage.yamlio import decode_text, parse
+from triage.yamlio import MAX_BYTES, decode_text, parse
 
 #: Below this many files a worker process costs more than it saves.
 PARALLEL_FROM = 64
@@ -45,6 +45,9 @@ def score_one(
     """Load, validate and score one file: its encoded JSON result, or the problems found."""
     try:
         if stdin is not None:
+            if len(stdin) > MAX_BYTES:  # read one byte past the limit, never the whole
+                raise InputError([Problem(name, f"is larger than {MAX_BYTES:,} bytes, the "
+                                          "limit for a findings file")])
             doc = parse(decode_text(stdin, name), name)
             data = findings_mod.from_document(doc)
         else:
@@ -112,7 +115,8 @@ def _outcomes(names: Sequence[str], operators: Operators, encode: Encode) -> Ite
     nothing), so the collector's passes while a batch runs were pure cost: 5-10 % of it.
     The collector is paused here and collects the youngest objects once every
     COLLECT_EVERY files instead, in case some input ever does leave a cycle."""
-    stdin = sys.stdin.buffer.read() if "-" in names else None
+    # Bounded like a file: `yes | triage score -` must not fill the memory.
+    stdin = sys.stdin.buffer.read(MAX_BYTES + 1) if "-" in names else None
     was_enabled = gc.isenabled()
     gc.disable()
     try:

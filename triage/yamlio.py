@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -89,7 +90,14 @@ def read_text(path: Path, source: str, limit: int = MAX_BYTES, kind: str = "") -
     """Read a UTF-8 text file, refusing huge, binary or undecodable files with a Problem;
     `kind` names the file in the size limit's message ("an events file")."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO or a device would block the read or never end.
+            raise InputError([Problem(source, "is not a regular file (a pipe or a device); "
+                                      "give a file, or - for standard input")])
+        size = info.st_size
         if size > limit:
             of = f" for {kind}" if kind else ""
             raise InputError(
