@@ -33,3 +33,37 @@ def test_an_unwritable_cache_is_silently_skipped(tmp_path):
     done = _score(str(blocked))
     assert done.returncode == 0 and done.stderr == ""
     assert "EuroSCAR AGEP validation score: 11, definite" in done.stdout
+
+
+def _plant(entry, marker) -> None:
+    """Replace a cached template with code that leaves `marker`, as another user could."""
+    import io
+    import marshal
+    import pickle
+
+    from jinja2.bccache import bc_magic
+
+    raw = io.BytesIO(entry.read_bytes())
+    assert raw.read(len(bc_magic)) == bc_magic
+    checksum = pickle.load(raw)
+    code = compile(f"open({str(marker)!r}, 'w').write('ran')", "<planted>", "exec")
+    entry.write_bytes(bc_magic + pickle.dumps(checksum, 2) + marshal.dumps(code))
+
+
+def test_an_entry_others_could_write_is_never_loaded(tmp_path):
+    cache = tmp_path / "cache"
+    first = _score(str(cache))
+    marker = tmp_path / "ran"
+    for entry in cache.rglob("*.cache"):
+        _plant(entry, marker)
+        entry.chmod(0o666)  # a shared folder, or a umask of 000
+    second = _score(str(cache))
+    assert not marker.exists()
+    assert second.returncode == 0 and second.stdout == first.stdout
+    # The refused entries were built again; entries that are the user's alone are what
+    # the cache is for, and are loaded (which is why only those may be).
+    for entry in cache.rglob("*.cache"):
+        _plant(entry, marker)
+        entry.chmod(0o600)
+    _score(str(cache))
+    assert marker.exists()

@@ -64,7 +64,7 @@ def write(path: Path, data: bytes) -> None:
         pass
 
 
-def _trusted(path: Path) -> bool:
+def trusted(path: Path) -> bool:
     """Whether an entry and its folder are this user's alone (see the module's note)."""
     if not hasattr(os, "getuid"):
         return True  # no owners to check (Windows): the user's profile folder
@@ -86,7 +86,7 @@ def built(
     import pickle  # here: the UI's first screen uses this module and no pickle
 
     path = path_of(kind, key_of(data, *versions, code=code), ".pickle")
-    if _trusted(path):  # false too when there is no entry
+    if trusted(path):  # false too when there is no entry
         try:
             return pickle.loads(path.read_bytes())  # our own entry, in the user's folder
         except Exception:  # unreadable, damaged, or of a class since renamed: build again

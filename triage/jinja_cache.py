@@ -20,7 +20,8 @@ from triage import __version__
 
 
 class QuietBytecodeCache(FileSystemBytecodeCache):
-    """A bytecode cache in triage's cache folder (mode 0700) that never fails a run."""
+    """A bytecode cache in triage's cache folder (mode 0700) that never fails a run, and
+    loads no entry another user could have written."""
 
     def __init__(self) -> None:
         import jinja2
@@ -42,6 +43,15 @@ class QuietBytecodeCache(FileSystemBytecodeCache):
         return self._ready
 
     def load_bytecode(self, bucket: Bucket) -> None:
+        from pathlib import Path
+
+        from triage.built_cache import trusted
+
+        # Compiled code runs when loaded: only an entry that is this user's alone, in a
+        # folder no one else can write (TRIAGE_CACHE_DIR may point at a shared one).
+        if not trusted(Path(self._get_cache_filename(bucket))):
+            bucket.reset()
+            return
         try:
             super().load_bytecode(bucket)
         except (OSError, EOFError, ValueError):
