@@ -75,3 +75,76 @@ def test_unsafe_reads_stay_unsafe_through_an_expression() -> None:
     assert run("d.items")(d=DICT) is not None and callable(run("d.items")(d=DICT))
     assert isinstance(run("d.pop")(d=DICT), Undefined)
     assert isinstance(run("f.__class__")(f=Outer()), Undefined)
+
+
+# --- bounded conditions (issue 19 §8) ---------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("expression", "said"),
+    [
+        ("x ** (9 ** 9)", "SecurityError: 3 ** 387420489 is too large to compute"),
+        ("9 ** (9 ** 9)", "SecurityError: 9 ** 387420489 is too large to compute"),
+        ("'a' * 10 ** 9", "SecurityError: a repetition longer than 100,000 items"),
+        ("[1] * 10 ** 9", "SecurityError: a repetition longer than 100,000 items"),
+        ("(" * 3000 + "1" + ")" * 3000, "is longer than 4,000 characters"),
+        ("(" * 33 + "1" + ")" * 33, "nests brackets deeper than 32 levels"),
+        ("1 / (x - 3)", "ZeroDivisionError: division by zero"),
+    ],
+    ids=["power", "constant-power", "string-repetition", "list-repetition", "long",
+         "deep", "divide-by-zero"],
+)
+def test_a_runaway_or_failing_condition_is_a_clean_error_at_once(expression, said):
+    import time
+
+    from triage.dialog.conditions import ExpressionError, evaluate
+
+    started = time.monotonic()
+    with pytest.raises(ExpressionError) as caught:
+        evaluate(expression, x=3)
+    assert str(caught.value) == said
+    assert time.monotonic() - started < 1
+
+
+def test_bounded_operators_still_compute_what_a_dialog_needs():
+    from triage.dialog.conditions import evaluate
+
+    assert evaluate("(x - 32) * 5 / 9", x=212) == 100
+    assert evaluate("2 ** 10 + x ** 2", x=3) == 1033
+    assert evaluate("'ab' * 3", x=0) == "ababab"
+    assert evaluate("(" * 32 + "x" + ")" * 32, x=1) == 1
+
+
+DIVIDING = """\
+schema: triage.dialog/1
+id: t
+version: "1"
+title: t
+sections:
+  - id: s
+    title: S
+    questions:
+      - id: q1
+        type: integer
+        prompt: A number?
+        units: [{id: n, label: n}]
+        field: patient.age_years
+      - id: q2
+        type: yes_no
+        prompt: Then?
+        enable_when: answers.q1 is number and 10 / answers.q1 > 1
+        field: patient.malignancy
+"""
+
+
+def test_a_condition_that_fails_on_an_answer_is_a_refusal_not_a_crash():
+    import datetime as dt
+
+    from triage.dialog.engine import Engine
+    from triage.dialog.loader import loads_dialog
+
+    engine = Engine(loads_dialog(DIVIDING), dt.date(2026, 11, 25))
+    refused = engine.answer("0")
+    assert not refused.accepted
+    assert refused.message.startswith("the dialog cannot take this answer (q2: enable_when: "
+                                      "ZeroDivisionError: division by zero)")
+    assert engine.answer("5").accepted and engine.current().question.id == "q2"

@@ -47,6 +47,21 @@ def template(source: str, finalize: Callable[[Any], Any] | None = None) -> Any:
 
 
 _NOT_AN_EXPRESSION = ("{%", "%}", "{{", "}}", "{#", "#}")
+#: Longer or deeper expressions are refused before Jinja2 parses them (3,000 nested
+#: parentheses ended in a RecursionError traceback).
+MAX_LENGTH = 4000
+MAX_DEPTH = 32
+
+
+def _depth(expression: str) -> int:
+    depth = deepest = 0
+    for char in expression:
+        if char in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]}":
+            depth -= 1
+    return deepest
 
 
 class ExpressionError(ValueError):
@@ -62,10 +77,16 @@ def compiled(expression: str) -> Callable[..., Any]:
 
     if any(token in expression for token in _NOT_AN_EXPRESSION):
         raise ExpressionError("must be a single expression, without {%, {{ or {# markers")
+    if len(expression) > MAX_LENGTH:
+        raise ExpressionError(f"is longer than {MAX_LENGTH:,} characters")
+    if _depth(expression) > MAX_DEPTH:
+        raise ExpressionError(f"nests brackets deeper than {MAX_DEPTH} levels")
     try:
         compiled_template = template("{% set result = (" + expression + ") %}")
     except TemplateSyntaxError as exc:
         raise ExpressionError(exc.message or str(exc)) from None
+    except RecursionError:
+        raise ExpressionError("is nested too deeply to compile") from None
 
     def run(**context: Any) -> Any:
         return getattr(compiled_template.make_module(context), "result", None)
@@ -84,9 +105,11 @@ def evaluate(expression: str, **context: Any) -> Any:
     """Evaluate an expression; undefined becomes None."""
     from jinja2.exceptions import SecurityError, UndefinedError
 
+    run = compiled(expression)  # ExpressionError as it is: it says what is wrong
     try:
-        value = compiled(expression)(**context)
-    except (SecurityError, UndefinedError, TypeError, ZeroDivisionError, ValueError) as exc:
+        value = run(**context)
+    except (SecurityError, UndefinedError, TypeError, ArithmeticError, ValueError,
+            LookupError, AttributeError, RecursionError) as exc:
         raise ExpressionError(f"{type(exc).__name__}: {exc}") from None
     return None if is_undefined(value) else value
 

@@ -502,7 +502,13 @@ class Engine:
     def _apply(self, answers: dict[Key, Answer], history: list[Key]) -> Outcome:
         before_flags = {f["id"] for f in assess(self._model).red_flags}
         before_derived = self._state.derived
-        state = self._compute(answers)
+        try:
+            state = self._compute(answers)
+        except DialogError as exc:
+            # A condition that fails on this answer (a fault of the dialog): the session
+            # goes on with its earlier answers, and the clinician is told why.
+            return Outcome(False, f"the dialog cannot take this answer ({exc}); answer "
+                           "differently or 'unknown', and report the dialog's fault")
         new_keys = [k for k in history if k in answers]
         changed = [k for k in answers if self._answers.get(k) != answers[k]]
         # An answer just given (or edited) that does not convert is refused, not dropped.

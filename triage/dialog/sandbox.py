@@ -19,7 +19,13 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+#: The largest integer power a condition may compute, in bits (`x ** (9 ** 9)` hung the
+#: engine), and the longest string or list a repetition may make.
+MAX_POWER_BITS = 4096
+MAX_REPEAT = 100_000
 
 #: Names that reach dict's own attributes (`items`, `pop`...): the sandbox decides those.
 DICT_ATTRIBUTES = frozenset(dir(dict))
@@ -35,8 +41,29 @@ def data_fields(kind: type) -> frozenset[str]:
     return frozenset()
 
 
+def _bounded(operator: str, left: Any, right: Any) -> None:
+    """Refuse a power or a repetition that would take the process's time or memory."""
+    if operator == "**":
+        if (isinstance(left, int) and isinstance(right, int) and right > 0
+                and right * max(abs(left).bit_length() - 1, 0) > MAX_POWER_BITS):
+            raise SecurityError(f"{left} ** {right} is too large to compute")
+    elif operator == "*":
+        for seq, times in ((left, right), (right, left)):
+            if (isinstance(seq, str | list | tuple) and isinstance(times, int)
+                    and len(seq) * times > MAX_REPEAT):
+                raise SecurityError(f"a repetition longer than {MAX_REPEAT:,} items")
+
+
 class Sandbox(ImmutableSandboxedEnvironment):
-    """Jinja2's immutable sandbox, reading model fields and dict keys without its checks."""
+    """Jinja2's immutable sandbox, reading model fields and dict keys without its checks,
+    with powers and repetitions bounded (intercepted operators are never folded at
+    compile time either, so `check` cannot hang on a constant)."""
+
+    intercepted_binops = frozenset({"**", "*"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        _bounded(operator, left, right)
+        return super().call_binop(context, operator, left, right)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         kind: type = type(obj)
