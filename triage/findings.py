@@ -31,6 +31,7 @@ from triage.scores.base import fmt_number
 from triage.yamlio import Document, load_file, parse
 
 SCHEMA = "triage.findings/1"
+MAX_DRUGS = 500
 
 Grade = Literal["typical", "compatible", "insufficient"]
 MucosalSite = Literal["oral", "ocular", "genital", "nasal", "anal", "pharyngeal"]
@@ -355,7 +356,8 @@ class Findings(_Model):
     systemic: Systemic = Field(default_factory=Systemic)
     labs: Labs = Field(default_factory=Labs)
     histology: Histology = Field(default_factory=Histology)
-    drugs: list[Drug] | None = None
+    #: No patient takes more; the bound keeps every file's work small (issue 19 §11).
+    drugs: Annotated[list[Drug], Field(max_length=MAX_DRUGS)] | None = None
     visit: Visit | None = None
 
     @field_validator("patient", "eruption", "systemic", "labs", "histology", mode="before")

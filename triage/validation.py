@@ -119,6 +119,8 @@ def message(error: Any, root: type[BaseModel], missing: dict[tuple[str, ...], st
         return missing.get((*_generic(loc), "empty"), "must not be empty")
     if kind == "string_too_long":
         return f"is longer than {ctx['max_length']} characters"
+    if kind == "too_long":
+        return f"has {ctx.get('actual_length')} entries; at most {ctx.get('max_length')}"
     if kind == "string_pattern_mismatch":
         return f"{show(given)} must match {ctx.get('pattern')}"
     if kind in _TYPE_WORDS:

@@ -8,7 +8,7 @@ the reachable totals are enumerated over consistent pairs of answers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple
 
 from triage.findings import Drug, Findings
@@ -331,20 +331,26 @@ def score_all(findings: Findings) -> list[ScoreResult | None]:
     potential = [_potential(d, i, findings) for i, d in enumerate(drugs) if inter[i] is None]
     top = max((x.total for x in scored), default=None)
     tied = [x for x in scored if x.total == top] if top is not None else []
+    # The best other drug's reachable highest (for the lowest totals) and lowest (for the
+    # highest totals), per answer to the patient-level question: the two best of all are
+    # enough to know every drug's best other, so this stays linear in the drugs.
+    keys = dysfunction_options(findings)
+    low_tops = {k: _tops(scored + potential, k, max) for k in keys}
+    high_tops = {k: _tops(scored, k, min) for k in keys}
     results: list[ScoreResult | None] = []
     for x in inter:
         if x is None:
             results.append(None)
             continue
-        others = [o for o in scored if o is not x]
+        alone = len(scored) == 1
         penalised = top is not None and top > OTHER_CAUSE_THRESHOLD and x.total < top
         # Lowest reachable: this drug at its lowest, the others at their highest; highest:
         # this drug at its highest, the others at their lowest; each under one answer to
         # the patient-level question, which is the same for every drug.
-        low_total, _, low_pen, _ = _extremes(x, others + potential)
-        _, high_total, _, high_pen = _extremes(x, others)
+        low_total, _, low_pen, _ = _extremes(x, low_tops, high_tops)
+        _, high_total, _, high_pen = _extremes(x, low_tops, high_tops)
         possible = {-1 if low_pen else 0, -1 if high_pen else 0}
-        if not others:
+        if alone:
             answer = "single drug"
         elif penalised:
             answer = f"another drug has the top intermediate score {top} (> 3)"
@@ -362,7 +368,7 @@ def score_all(findings: Findings) -> list[ScoreResult | None]:
             f"{SOURCE}, criterion 6",
             points=-1 if penalised else 0,
             decision="other cause: drugs tied at the top keep their score (spec §5)"
-            if len(tied) > 1 and x in tied and (top or 0) > OTHER_CAUSE_THRESHOLD
+            if len(tied) > 1 and x.total == top and (top or 0) > OTHER_CAUSE_THRESHOLD
             else None,
             fields=("drugs",),  # every other drug's criteria 1-5
         )
@@ -376,22 +382,41 @@ def score_all(findings: Findings) -> list[ScoreResult | None]:
     return results
 
 
-def _extremes(x: Intermediate, others: list[Intermediate]) -> tuple[int, int, bool, bool]:
+#: Per drug pool and patient-level answer: the best value, whose it is, and the second.
+_Tops = tuple[int | None, int | None, int | None]
+
+
+def _tops(pool: list[Intermediate], key: bool, pick: Callable[[frozenset[int]], int]) -> _Tops:
+    """The highest of `pick(reachable)` over the pool, the id of its drug, and the next."""
+    best: int | None = None
+    best_id: int | None = None
+    second: int | None = None
+    for o in pool:
+        value = pick(o.reachable[key])
+        if best is None or value > best:
+            second, best, best_id = best, value, id(o)
+        elif second is None or value > second:
+            second = value
+    return best, best_id, second
+
+
+def _best_other(tops: _Tops, x: Intermediate) -> int | None:
+    best, best_id, second = tops
+    return second if best_id == id(x) else best
+
+
+def _extremes(x: Intermediate, low_tops: dict[bool, _Tops],
+              high_tops: dict[bool, _Tops]) -> tuple[int, int, bool, bool]:
     """The lowest and highest final totals of `x` over consistent answers, and whether the
-    other-cause point is lost at each."""
+    other-cause point is lost at each: at the lowest, when another drug can reach above
+    both 3 and this one's lowest; at the highest, when another drug's lowest is."""
     lows, highs = [], []
     for dysfunction, values in x.reachable.items():
         low_v, high_v = min(values), max(values)
-        low_pen = any(
-            max(o.reachable[dysfunction]) > OTHER_CAUSE_THRESHOLD
-            and max(o.reachable[dysfunction]) > low_v
-            for o in others
-        )
-        high_pen = any(
-            min(o.reachable[dysfunction]) > OTHER_CAUSE_THRESHOLD
-            and min(o.reachable[dysfunction]) > high_v
-            for o in others
-        )
+        other_high = _best_other(low_tops[dysfunction], x)
+        other_low = _best_other(high_tops[dysfunction], x)
+        low_pen = other_high is not None and other_high > max(OTHER_CAUSE_THRESHOLD, low_v)
+        high_pen = other_low is not None and other_low > max(OTHER_CAUSE_THRESHOLD, high_v)
         lows.append((low_v - low_pen, low_pen))
         highs.append((high_v - high_pen, high_pen))
     (low, low_pen), (high, high_pen) = min(lows), max(highs)
