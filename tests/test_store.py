@@ -427,3 +427,54 @@ def test_read_commands_never_create_a_store(tmp_path):
         assert done.returncode == 2, command
         assert done.stderr.strip() == f"no session store at {path}", command
     assert not path.exists() and not path.parent.exists()
+
+
+# --- read commands read (issue 19 §4) ---------------------------------------------------
+
+def _triage(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "triage", *args], capture_output=True,
+                          text=True, cwd=ROOT, timeout=120)
+
+
+@pytest.mark.parametrize("command", [("sessions",), ("export", "x"), ("delete", "x", "--yes")])
+def test_another_programs_database_is_refused_and_left_untouched(tmp_path, command):
+    other = tmp_path / "other.db"
+    db = sqlite3.connect(other)
+    db.execute("CREATE TABLE notes (x)")
+    db.commit()
+    db.close()
+    before = other.read_bytes()
+    done = _triage(*command, "--store", str(other))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr == f"session store {other}: is not a triage session store; left untouched\n"
+    assert other.read_bytes() == before  # no tables added, not switched to WAL
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]
+
+
+def test_listing_and_exporting_write_nothing_to_the_store(tmp_path, scar):
+    path = tmp_path / "s.db"
+    store = Store(path)
+    sid = _record_seed(store, scar)
+    store.close()
+    for extra in path.parent.glob("s.db-*"):  # checkpointed and closed: the file is whole
+        extra.unlink()
+    path.chmod(0o444)
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    listed = _triage("sessions", "--store", str(path))
+    exported = _triage("export", sid[:6], "--format", "events", "--store", str(path))
+    assert listed.returncode == 0 and sid[:6] in listed.stdout
+    assert exported.returncode == 0 and exported.stdout.count('"kind": "answer"') > 20
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_a_schema_value_that_is_not_a_version_is_a_clean_refusal(tmp_path):
+    path = tmp_path / "s.db"
+    Store(path).close()
+    db = sqlite3.connect(path)
+    db.execute("UPDATE meta SET value = 'two' WHERE key = 'schema'")
+    db.commit()
+    db.close()
+    for read_only in (True, False):
+        with pytest.raises(StoreError) as caught:
+            Store(path, create=False, read_only=read_only)
+        assert "has a schema value 'two' that is not a version" in str(caught.value)

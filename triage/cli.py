@@ -377,11 +377,12 @@ def _serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _open_store(args: argparse.Namespace) -> object:
-    """The store named by the arguments; read commands never create one."""
+def _open_store(args: argparse.Namespace, read_only: bool = False) -> object:
+    """The store named by the arguments; commands other than the assistant never create
+    one, and read commands open it read-only."""
     from triage.store import Store
 
-    return Store(_store_path(args), create=False)
+    return Store(_store_path(args), create=False, read_only=read_only)
 
 
 def _sessions(args: argparse.Namespace) -> int:
@@ -390,7 +391,7 @@ def _sessions(args: argparse.Namespace) -> int:
     from triage.store import MissingStore, StoreError
 
     try:
-        found = _open_store(args).sessions(args.limit)  # type: ignore[attr-defined]
+        found = _open_store(args, read_only=True).sessions(args.limit)  # type: ignore[attr-defined]
     except MissingStore:
         print(f"no sessions yet (no store at {_store_path(args)})")
         return EXIT_OK
@@ -413,7 +414,8 @@ def _sessions(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _saved_engine(args: argparse.Namespace) -> tuple[Any, Any, Any] | int:
+def _saved_engine(args: argparse.Namespace, read_only: bool = False
+                  ) -> tuple[Any, Any, Any] | int:
     """(store, session, engine) of a saved session, its interview derived from its events;
     or the exit status after saying why it cannot be had."""
     from triage.errors import InputError
@@ -421,7 +423,7 @@ def _saved_engine(args: argparse.Namespace) -> tuple[Any, Any, Any] | int:
     from triage.store import StoreError
 
     try:
-        store = _open_store(args)
+        store = _open_store(args, read_only)
         session = store.find(args.session)  # type: ignore[attr-defined]
         dialog = _load_dialog(args.dialog)
         events = store.events(session.id)  # type: ignore[attr-defined]
@@ -487,7 +489,7 @@ def _export(args: argparse.Namespace) -> int:
     from triage.render import render
     from triage.summary import summarize_interview
 
-    saved = _saved_engine(args)
+    saved = _saved_engine(args, read_only=True)
     if isinstance(saved, int):
         return saved
     store, session, engine = saved

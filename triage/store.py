@@ -164,17 +164,50 @@ def _explain(path: Path, exc: sqlite3.Error) -> StoreError:
 class Store:
     """The session store; one connection per instance (and so per process)."""
 
-    def __init__(self, path: Path, create: bool = True) -> None:
+    def __init__(self, path: Path, create: bool = True, read_only: bool = False) -> None:
         self.path = path
-        if not create and not path.exists():
+        if (not create or read_only) and not path.exists():
             # A read command with a mistyped --store must not leave an empty store behind.
             raise MissingStore(f"no session store at {path}")
         try:
-            self._db = self._open(path)
+            if read_only:
+                self._db = self._open_read_only(path)
+            else:
+                if not create:
+                    # An existing file that is not a store is refused before anything
+                    # (tables, WAL mode) is written to it.
+                    self._open_read_only(path).close()
+                self._db = self._open(path)
         except sqlite3.Error as exc:
             raise _explain(path, exc) from None
         except OSError as exc:
             raise StoreError(f"session store {path}: {exc.strerror or exc}") from None
+
+    @staticmethod
+    def _open_read_only(path: Path) -> sqlite3.Connection:
+        """The store opened for reading only: nothing is created, converted or written
+        (a read command may be pointed at another program's database)."""
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0,
+                             isolation_level=None)
+        try:
+            db.execute("PRAGMA busy_timeout = 5000")
+            listed = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            tables = {r[0] for r in listed}
+            row = (db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+                   if "meta" in tables else None)
+            if row is None or not {"sessions", "events"} <= tables:
+                raise sqlite3.DatabaseError("is not a triage session store; left untouched")
+            if not str(row[0]).isdigit():
+                raise sqlite3.DatabaseError(f"has a schema value {row[0]!r} that is not a "
+                                            "version; left untouched")
+            if int(row[0]) > SCHEMA_VERSION:
+                raise sqlite3.DatabaseError(
+                    f"store schema {row[0]} is newer than this triage knows ({SCHEMA_VERSION})"
+                )
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     @staticmethod
     def _open(path: Path) -> sqlite3.Connection:
@@ -196,6 +229,8 @@ class Store:
         row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         if row is None:
             db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        elif not str(row[0]).isdigit():
+            raise sqlite3.DatabaseError(f"has a schema value {row[0]!r} that is not a version")
         elif int(row[0]) > SCHEMA_VERSION:
             raise sqlite3.DatabaseError(
                 f"store schema {row[0]} is newer than this triage knows ({SCHEMA_VERSION})"
