@@ -478,3 +478,14 @@ def test_a_schema_value_that_is_not_a_version_is_a_clean_refusal(tmp_path):
         with pytest.raises(StoreError) as caught:
             Store(path, create=False, read_only=read_only)
         assert "has a schema value 'two' that is not a version" in str(caught.value)
+
+
+def test_a_session_is_made_at_the_first_answer_not_at_the_start(tmp_path, scar):
+    path = tmp_path / "s.db"
+    recorder = Recorder.start(path, Engine(scar, TODAY))
+    recorder.begin()
+    assert Store(path).sessions() == []  # a visit that answers nothing leaves nothing
+    assert recorder.where == f"{path} (a session is made at the first answer)"
+    recorder.record(Event("answer", "detachment_any", None, "no"))
+    [session] = Store(path).sessions()
+    assert recorder.where == f"session {session.id} in {path}" and session.answers == 1

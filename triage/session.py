@@ -141,6 +141,8 @@ class Recorder:
         #: Why the store could not be opened, to be said when the interview starts.
         self.problem: str | None = None
         self._events: list[Event] = []
+        #: A session still to be made in the store at the first event (see `start`).
+        self._new: tuple[Any, ...] | None = None
 
     @classmethod
     def start(
@@ -153,12 +155,15 @@ class Recorder:
         header = header_of(engine, patient_ref)
         try:
             store = Store(store_path)
-            sid = store.create(engine.today, (d.id, d.version, d.hash), patient_ref)
         except StoreError as exc:
             recorder = cls(None, None, d.version, header, fallback_dir=fallback_dir)
             recorder.problem = str(exc)
             return recorder
-        return cls(store, sid, d.version, header, fallback_dir=fallback_dir)
+        # The session is made at the first answer: a visit that answers nothing (a browser
+        # tab opened and closed, a link previewer) leaves no empty session behind.
+        recorder = cls(store, None, d.version, header, fallback_dir=fallback_dir)
+        recorder._new = (engine.today, (d.id, d.version, d.hash), patient_ref)
+        return recorder
 
     def begin(self) -> None:
         """Say at once if the store failed: the fallback file is made and named now."""
@@ -184,12 +189,21 @@ class Recorder:
             return str(self.fallback.path)
         if self.store is not None and self.session_id is not None:
             return f"session {self.session_id} in {self.store.path}"
+        if self.store is not None:
+            return f"{self.store.path} (a session is made at the first answer)"
         return "nowhere (no store)"
 
     def record(self, event: Event) -> None:
         """Save one event (store first, the fallback file if the store fails)."""
         event = replace(event, dialog_version=self.dialog_version)
         self._events.append(event)
+        if self.fallback is None and self.store is not None and self._new is not None:
+            try:
+                self.session_id = self.store.create(*self._new)
+                self._new = None
+            except StoreError as exc:
+                self._fall_back(str(exc))
+                return
         if self.fallback is None and self.store is not None and self.session_id is not None:
             try:
                 self.store.append(self.session_id, event)
