@@ -95,3 +95,75 @@ def test_the_page_takes_its_typeface_from_this_server_not_google_fonts():
     for font in ("RobotoMono-VariableFont_wght.ttf", "RobotoMono-Italic-VariableFont_wght.ttf"):
         assert f'url("{{{{ config.static.url }}}}fonts/{font}")' in page
         assert (Path(textual_serve.__file__).parent / "static" / "fonts" / font).is_file()
+
+
+# --- safe by default (issue 19 §10): its own address and pages only, a cap on visits ----
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(port: int, host: str, origin: str | None = None, path: str = "/") -> tuple[int, str]:
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    headers = {"Host": host} | ({"Origin": origin} if origin else {})
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    return response.status, response.read().decode("utf-8", "replace")
+
+
+def test_only_its_own_address_and_pages_reach_the_server_and_visits_are_capped(tmp_path):
+    import asyncio
+    import os
+    import time
+
+    import aiohttp
+
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "triage", "serve", "--port", str(port), "--max-visits", "1",
+         "--store", str(tmp_path / "s.db")],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp_path,
+        env={**os.environ, "NO_COLOR": "1"})
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        own = f"127.0.0.1:{port}"
+        assert _get(port, own)[0] == 200
+        assert _get(port, f"localhost:{port}")[0] == 200
+        # A DNS-rebinding page reaches 127.0.0.1 under its own name: refused.
+        status, text = _get(port, f"evil.test:{port}")
+        assert status == 421 and f"not for evil.test:{port}" in text
+        # Another site's page may not open a visit (the websocket) or load the page.
+        status, text = _get(port, own, origin="http://evil.test", path="/ws")
+        assert (status, text) == (403, "triage: a page from http://evil.test may not open a "
+                                       "visit here.")
+
+        async def one_visit_then_the_page() -> tuple[int, str]:
+            async with aiohttp.ClientSession() as session, session.ws_connect(
+                    f"http://{own}/ws?width=80&height=24",
+                    headers={"Origin": f"http://{own}"}):
+                await asyncio.sleep(1.0)
+                return await asyncio.to_thread(_get, port, own)
+
+        status, text = asyncio.run(one_visit_then_the_page())
+        assert status == 503 and text.startswith("triage: every place is taken (1 visits")
+        # The visit ended: its place is free again, and it answered nothing, so the store
+        # holds no session for it.
+        deadline = time.monotonic() + 10
+        while _get(port, own)[0] != 200 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _get(port, own)[0] == 200
+    finally:
+        server.terminate()
+        server.wait(10)
+    from triage.store import Store
+
+    assert not (tmp_path / "s.db").exists() or Store(tmp_path / "s.db").sessions() == []

@@ -141,6 +141,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="the address browsers use, when behind a proxy "
                        "(e.g. https://triage.example.org)")
     serve.add_argument("--dialog", metavar="DIALOG", help="dialog file (default: built-in)")
+    serve.add_argument("--max-visits", type=int, default=8, metavar="N",
+                       help="visits served at once, each a process (default 8)")
 
     for command in (resume, followup, export, import_):
         command.add_argument("--dialog", metavar="DIALOG", help="dialog file (default: built-in)")
@@ -352,6 +354,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     if not 0 < args.port < 65536:
         return _refuse([f"triage serve: --port {args.port}: a port is 1 to 65535"])
+    if args.max_visits < 1:
+        return _refuse([f"triage serve: --max-visits {args.max_visits}: at least 1"])
     try:
         # Checked once here, so that a bad dialog or store is said now and not in a browser.
         _load_dialog(args.dialog)
@@ -367,7 +371,8 @@ def _serve(args: argparse.Namespace) -> int:
               "assistant has no login: let only an authenticating reverse proxy reach it "
               "(see the README).", file=sys.stderr)
     try:
-        serve(_store_path(args), args.host, args.port, args.public_url, args.dialog)
+        serve(_store_path(args), args.host, args.port, args.public_url, args.dialog,
+              args.max_visits)
     except OSError as exc:
         import errno
 

@@ -11,10 +11,17 @@ import re
 import shlex
 import sys
 from pathlib import Path
+from typing import Any
 
 #: Loopback only unless the operator says otherwise.
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+#: Visits served at once: each is a process of its own (about 50 MB).
+DEFAULT_MAX_VISITS = 8
+FULL = ("triage: every place is taken ({limit} visits at once). Close another visit's tab, "
+        "or try again in a moment.")
+REFUSED_HOST = "triage: this server answers for {allowed}, not for {given}."
+REFUSED_ORIGIN = "triage: a page from {given} may not open a visit here."
 
 
 def app_command(store: Path, dialog: str | None = None) -> str:
@@ -36,6 +43,30 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def allowed_hosts(host: str, port: int, public_url: str) -> frozenset[str]:
+    """The Host headers a request may carry: the served address, the public URL's, and for
+    loopback the names of this machine. Any other is a misdirected or DNS-rebound request."""
+    from urllib.parse import urlsplit
+
+    shown = f"[{host}]" if ":" in host else host
+    names = {f"{shown}:{port}".lower(), urlsplit(public_url).netloc.lower()}
+    if is_loopback(host):
+        names |= {f"localhost:{port}", f"127.0.0.1:{port}", f"[::1]:{port}"}
+    return frozenset(names)
+
+
+def allowed_origins(host: str, port: int, public_url: str) -> frozenset[str]:
+    """The Origins a page may come from to open a visit: this server's own pages."""
+    from urllib.parse import urlsplit
+
+    scheme = urlsplit(public_url).scheme or "http"
+    origins = {f"{scheme}://{name}" for name in allowed_hosts(host, port, public_url)}
+    # A browser leaves the default port out of Origin.
+    default = {"http": ":80", "https": ":443"}.get(scheme, "")
+    origins |= {o.removesuffix(default) for o in origins if default and o.endswith(default)}
+    return frozenset(origins)
 
 
 def public_url_of(host: str, port: int, public_url: str | None) -> str:
@@ -91,19 +122,65 @@ def serve(
     port: int = DEFAULT_PORT,
     public_url: str | None = None,
     dialog: str | None = None,
+    max_visits: int = DEFAULT_MAX_VISITS,
 ) -> None:
     """Serve the assistant until interrupted (Ctrl+C or SIGTERM)."""
     import tempfile
 
-    from textual_serve.server import Server
-
     with tempfile.TemporaryDirectory(prefix="triage-serve-") as folder:
-        server = Server(
+        url = public_url_of(host, port, public_url)
+        server = guarded_server(
             app_command(store, dialog),
             host=host,
             port=port,
             title="triage",
-            public_url=public_url_of(host, port, public_url),
+            public_url=url,
             templates_path=_page_templates(Path(folder)),
+            hosts=allowed_hosts(host, port, url),
+            origins=allowed_origins(host, port, url),
+            max_visits=max_visits,
         )
         server.serve()
+
+
+def guarded_server(command: str, *, hosts: frozenset[str], origins: frozenset[str],
+                   max_visits: int, **options: Any) -> Any:
+    """textual-serve's server that answers only for its own address and pages, and runs
+    at most `max_visits` visits at once (issue 19 §10)."""
+    from aiohttp import web
+    from textual_serve.server import Server
+
+    class GuardedServer(Server):
+        visits = 0
+
+        async def _make_app(self) -> web.Application:
+            app = await super()._make_app()
+            app.middlewares.append(guard)
+            return app
+
+        async def handle_index(self, request: web.Request) -> Any:
+            if self.visits >= max_visits:
+                raise web.HTTPServiceUnavailable(text=FULL.format(limit=max_visits))
+            return await super().handle_index(request)
+
+        async def handle_websocket(self, request: web.Request) -> Any:
+            if self.visits >= max_visits:
+                raise web.HTTPServiceUnavailable(text=FULL.format(limit=max_visits))
+            self.visits += 1
+            try:
+                return await super().handle_websocket(request)
+            finally:
+                self.visits -= 1
+
+    @web.middleware
+    async def guard(request: web.Request, handler: Any) -> Any:
+        given = request.headers.get("Host", "").lower()
+        if given not in hosts:
+            raise web.HTTPMisdirectedRequest(
+                text=REFUSED_HOST.format(allowed=", ".join(sorted(hosts)), given=given or "none"))
+        origin = request.headers.get("Origin")
+        if origin is not None and origin.lower() not in origins:
+            raise web.HTTPForbidden(text=REFUSED_ORIGIN.format(given=origin))
+        return await handler(request)
+
+    return GuardedServer(command, **options)
