@@ -20,11 +20,13 @@ def _serve(*args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
 def test_each_visit_runs_this_triage_on_the_same_store_by_absolute_path(tmp_path):
     store = tmp_path / "a folder" / "s.db"
     argv = shlex.split(app_command(store))
-    assert argv == [sys.executable, "-m", "triage", "run", "--store", str(store.resolve())]
+    assert argv == ["exec", sys.executable, "-m", "triage", "run", "--served", "--store",
+                    str(store.resolve())]
     # A relative dialog is resolved here: the visit's process may start in another folder.
     with_dialog = shlex.split(app_command(store, "my dialog.yaml"))
-    assert with_dialog == [sys.executable, "-m", "triage", "run",
-                           str(Path("my dialog.yaml").resolve()), "--store", str(store.resolve())]
+    assert with_dialog == ["exec", sys.executable, "-m", "triage", "run",
+                           str(Path("my dialog.yaml").resolve()), "--served", "--store",
+                           str(store.resolve())]
 
 
 def test_the_public_url_is_the_proxys_when_given():
@@ -167,3 +169,44 @@ def test_only_its_own_address_and_pages_reach_the_server_and_visits_are_capped(t
     from triage.store import Store
 
     assert not (tmp_path / "s.db").exists() or Store(tmp_path / "s.db").sessions() == []
+
+
+def test_a_visits_process_is_bounded_and_dies_with_its_server(tmp_path):
+    import os
+    import signal
+    import time
+
+    from triage.serve import VISIT_CPU_SECONDS, VISIT_MEMORY_BYTES
+
+    limits = subprocess.run(
+        [sys.executable, "-c", "import resource; from triage.serve import bound_this_visit; "
+         "bound_this_visit(); print(resource.getrlimit(resource.RLIMIT_AS)[0], "
+         "resource.getrlimit(resource.RLIMIT_CPU)[0])"],
+        capture_output=True, text=True, timeout=30)
+    assert limits.stdout.split() == [str(VISIT_MEMORY_BYTES), str(VISIT_CPU_SECONDS)]
+
+    # A stand-in server that starts a bounded visit, then is killed outright.
+    server = subprocess.Popen(
+        [sys.executable, "-c",
+         "import subprocess, sys, time\n"
+         "visit = subprocess.Popen([sys.executable, '-c', 'from triage.serve import "
+         "bound_this_visit; bound_this_visit(); import time; time.sleep(60)'])\n"
+         "print(visit.pid, flush=True)\n"
+         "time.sleep(60)\n"],
+        stdout=subprocess.PIPE, text=True)
+    visit = int(server.stdout.readline())  # type: ignore[union-attr]
+    time.sleep(1.0)  # the visit has armed its signal
+    os.kill(server.pid, signal.SIGKILL)
+    server.wait(10)
+
+    def alive(pid: int) -> bool:
+        try:
+            state = (Path("/proc") / str(pid) / "status").read_text()
+        except FileNotFoundError:
+            return False
+        return "\nState:\tZ" not in state  # a zombie has ended
+
+    deadline = time.monotonic() + 10
+    while alive(visit) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not alive(visit)

@@ -79,6 +79,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="initials or a record number (optional; can be left out of exports)")
     run.add_argument("--no-store", action="store_true",
                      help="save nothing unless exported (a demonstration, a training case)")
+    # Set by `triage serve` for each browser visit: bounded, and ended with its server.
+    run.add_argument("--served", action="store_true", help=argparse.SUPPRESS)
 
     sessions = commands.add_parser(
         "sessions", help="list the saved sessions, the most recently changed first"
@@ -293,6 +295,10 @@ def _store_path(args: argparse.Namespace) -> Path:
 
 
 def _run(args: argparse.Namespace | None) -> int:
+    if args is not None and args.served:
+        from triage.serve import bound_this_visit
+
+        bound_this_visit()
     app = assistant(args or argparse.Namespace(dialog=None, patient=None, no_store=False,
                                                store=None))
     return app if isinstance(app, int) else _run_app(app)

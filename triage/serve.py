@@ -24,13 +24,43 @@ REFUSED_HOST = "triage: this server answers for {allowed}, not for {given}."
 REFUSED_ORIGIN = "triage: a page from {given} may not open a visit here."
 
 
+#: What one visit's process may take: address space, and CPU seconds (a visit of hours
+#: uses a few CPU minutes; a runaway render loop is stopped).
+VISIT_MEMORY_BYTES = 1536 * 1024 * 1024
+VISIT_CPU_SECONDS = 900
+
+
 def app_command(store: Path, dialog: str | None = None) -> str:
     """The shell command textual-serve starts for each browser visit: this Python, this
-    triage, the same store (an absolute path: the server's folder is not the visit's)."""
-    argv = [sys.executable, "-m", "triage", "run", "--store", str(store.resolve())]
+    triage, the same store (an absolute path: the server's folder is not the visit's).
+    `exec`: the visit is the server's own child, so it ends with the server."""
+    argv = [sys.executable, "-m", "triage", "run", "--served", "--store", str(store.resolve())]
     if dialog is not None:
         argv.insert(4, str(Path(dialog).resolve()))
-    return shlex.join(argv)
+    return "exec " + shlex.join(argv)
+
+
+def bound_this_visit() -> None:
+    """Bound a served visit's process: its memory and CPU time, and its life by its
+    server's (Linux: killed when the server dies; every answer is already saved)."""
+    import os
+    import resource
+    import signal
+
+    for limit, value in ((resource.RLIMIT_AS, VISIT_MEMORY_BYTES),
+                         (resource.RLIMIT_CPU, VISIT_CPU_SECONDS)):
+        soft, hard = resource.getrlimit(limit)
+        capped = value if hard == resource.RLIM_INFINITY else min(value, hard)
+        if soft == resource.RLIM_INFINITY or soft > capped:
+            resource.setrlimit(limit, (capped, hard))
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        parent = os.getppid()
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the server died before the signal was armed
+            os._exit(1)
 
 
 def is_loopback(host: str) -> bool:
