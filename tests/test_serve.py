@@ -190,12 +190,13 @@ def test_a_visits_process_is_bounded_and_dies_with_its_server(tmp_path):
         [sys.executable, "-c",
          "import subprocess, sys, time\n"
          "visit = subprocess.Popen([sys.executable, '-c', 'from triage.serve import "
-         "bound_this_visit; bound_this_visit(); import time; time.sleep(60)'])\n"
+         "bound_this_visit; bound_this_visit(); print(\\'armed\\', flush=True); "
+         "import time; time.sleep(60)'])\n"
          "print(visit.pid, flush=True)\n"
          "time.sleep(60)\n"],
         stdout=subprocess.PIPE, text=True)
     visit = int(server.stdout.readline())  # type: ignore[union-attr]
-    time.sleep(1.0)  # the visit has armed its signal
+    assert server.stdout.readline() == "armed\n"  # type: ignore[union-attr]
     os.kill(server.pid, signal.SIGKILL)
     server.wait(10)
 
