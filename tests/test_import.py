@@ -243,3 +243,13 @@ def test_an_imported_answer_loses_its_control_characters(tmp_path, fallback):
     path = tmp_path / "x.jsonl"
     path.write_text("".join(x + "\n" for x in lines))
     assert events_file.read(path, "x").events[0].value == "]52;c;ZWNobw==no"
+
+
+def test_an_events_line_nested_too_deeply_is_a_clean_problem(tmp_path, fallback):
+    lines = fallback.read_text().splitlines()
+    lines.insert(2, "[" * 100_000 + "]" * 100_000)
+    path = tmp_path / "x.jsonl"
+    path.write_text("".join(x + "\n" for x in lines))
+    with pytest.raises(InputError) as caught:
+        events_file.read(path, "x")
+    assert str(caught.value.problems[0]) == "x: line 3: nested too deeply to be an event"

@@ -121,6 +121,9 @@ def read(path: Path, source: str | None = None) -> EventsFile:
             problems.append(Problem(source, f"not JSON: {exc.msg}", line=number,
                                     column=exc.colno))
             continue
+        except RecursionError:
+            problems.append(Problem(source, "nested too deeply to be an event", line=number))
+            continue
         try:
             records.append((number, model.model_validate(data)))
         except ValidationError as exc:
@@ -161,6 +164,6 @@ def read(path: Path, source: str | None = None) -> EventsFile:
 def _is_json(line: str) -> bool:
     try:
         json.loads(line)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return False
     return True
