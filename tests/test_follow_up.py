@@ -328,7 +328,9 @@ def test_followup_records_the_visit_and_opens_the_assistant_on_it(tmp_path, scar
     assert engine.follow_up_visit.on == VISIT and recorder.session_id == sid
     assert engine.current().question.id == "temperature"
     assert Store(path).events(sid)[-1].kind == "follow_up"
-    # Again, without a date: the same visit goes on; no second follow_up event.
+    # Again, without a date, once that window has closed: the same visit goes on; no
+    # second follow_up event.
+    recorder.release()
     assert cli.main(["followup", sid, "--store", str(path)]) == 0
     assert [e.kind for e in Store(path).events(sid)].count("follow_up") == 1
     assert opened[1][0].follow_up_visit.on == VISIT

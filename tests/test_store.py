@@ -491,3 +491,44 @@ def test_a_session_is_made_at_the_first_answer_not_at_the_start(tmp_path, scar):
     [session] = store.sessions()
     assert recorder.where == f"session {session.id} in {path}"
     assert [e.question for e in store.events(session.id)] == ["detachment_any"]
+    # and held by this window until it closes
+    assert store.claim(session.id, "another window") is not None
+    recorder.release()
+    assert store.claim(session.id, "another window") is None
+
+
+# --- one writer per session (issue 19 §2) -----------------------------------------------
+
+def test_a_session_is_held_by_one_window_and_a_crashed_holders_lease_runs_out(tmp_path, scar):
+    import socket
+
+    store = Store(tmp_path / "s.db")
+    sid = _record_seed(store, scar, 3)
+    assert store.claim(sid, "window A") is None
+    held = store.claim(sid, "window B")
+    assert held is not None and held.startswith(f"process {os.getpid()} on "
+                                                f"{socket.gethostname()}, since 20")
+    assert store.claim(sid, "window A") is None  # its own again: still held
+    assert store.renew(sid, "window A") and not store.renew(sid, "window B")
+    # A holder that stopped renewing (killed) keeps the session only LEASE_SECONDS.
+    with store._write() as db:
+        db.execute("UPDATE leases SET renewed_utc = '2000-01-01T00:00:00Z'")
+    assert store.claim(sid, "window B") is None
+    assert not store.renew(sid, "window A")
+    store.release(sid, "window B")
+    assert store.claim(sid, "window C") is None
+
+
+def test_resume_and_followup_refuse_a_session_open_in_another_window(tmp_path, scar):
+    path = tmp_path / "s.db"
+    store = Store(path)
+    sid = _record_seed(store, scar)
+    assert store.claim(sid, "the other window") is None
+    for command in ("resume", "followup"):
+        done = _triage(command, sid, "--store", str(path))
+        assert done.returncode == 2
+        assert done.stderr.startswith(f"triage {command}: session {sid} is open in another "
+                                      f"window (process {os.getpid()} on ")
+        assert f"Meanwhile `triage export {sid}` reads it without changing it." in done.stderr
+    assert _triage("export", sid, "--store", str(path)).returncode == 0
+    assert len(store.events(sid)) == len(transcript.load(SEED)[0].answers)  # nothing added

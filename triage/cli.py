@@ -348,6 +348,7 @@ def _open_app(engine: object, recorder: object) -> int:
 def _run_app(app: Any) -> int:
     app.run()
     if app.recorder is not None:
+        app.recorder.release()
         # stderr: when served, stdout is the browser's channel.
         print(f"triage: answers saved: {app.recorder.where}", file=sys.stderr)
     return app.return_code or EXIT_OK
@@ -454,12 +455,24 @@ def _recorder(store: Any, session: Any, engine: Any) -> Any:
                     header_of(engine, session.patient_ref))
 
 
+def _held(command: str, session: Any, recorder: Any) -> int | None:
+    """Refuse a session another window is writing (one writer per session)."""
+    holder = recorder.claim()
+    if holder is None:
+        return None
+    return _refuse([f"triage {command}: session {session.id} is open in another window "
+                    f"({holder}); close it there first. Meanwhile `triage export "
+                    f"{session.id}` reads it without changing it."])
+
+
 def _resume(args: argparse.Namespace) -> int:
     saved = _saved_engine(args)
     if isinstance(saved, int):
         return saved
     store, session, engine = saved
-    return _open_app(engine, _recorder(store, session, engine))
+    recorder = _recorder(store, session, engine)
+    refused = _held("resume", session, recorder)
+    return refused if refused is not None else _open_app(engine, recorder)
 
 
 def _followup(args: argparse.Namespace) -> int:
@@ -477,6 +490,9 @@ def _followup(args: argparse.Namespace) -> int:
         return saved
     store, session, engine = saved
     recorder = _recorder(store, session, engine)
+    refused = _held("followup", session, recorder)
+    if refused is not None:
+        return refused
     if engine.follow_up_visit is None:
         if not engine.finished:
             return _refuse([f"triage followup: session {session.id} is not finished "

@@ -7,7 +7,9 @@ interview at once, to the store or, when the store fails, to a fallback file it 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import secrets
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -143,6 +145,8 @@ class Recorder:
         self._events: list[Event] = []
         #: A session still to be made in the store at the first event (see `start`).
         self._new: tuple[Any, ...] | None = None
+        #: This window's name on the session's lease (one writer per session).
+        self.holder = secrets.token_hex(8)
 
     @classmethod
     def start(
@@ -173,6 +177,7 @@ class Recorder:
     def renew(self, engine: Engine) -> Recorder:
         """The recorder of a new case in the same store (or the same kind of fallback)."""
         patient_ref = self.header.get("patient_ref")
+        self.release()
         if self.store is not None:
             recorder = Recorder.start(self.store.path, engine, patient_ref, self.fallback_dir)
         else:
@@ -201,6 +206,7 @@ class Recorder:
             try:
                 self.session_id = self.store.create(*self._new)
                 self._new = None
+                self.store.claim(self.session_id, self.holder)
             except StoreError as exc:
                 self._fall_back(str(exc))
                 return
@@ -215,6 +221,27 @@ class Recorder:
             self._fall_back("no session store is open")
             return
         self._to_fallback(event)
+
+    def claim(self) -> str | None:
+        """Hold the session for this window: None when held, else who holds it."""
+        if self.store is None or self.session_id is None:
+            return None
+        try:
+            return self.store.claim(self.session_id, self.holder)
+        except StoreError:
+            return None  # the store fails: the answers go to the fallback file anyway
+
+    def renew_lease(self) -> None:
+        """Keep holding the session (the assistant calls this every LEASE_RENEW s)."""
+        if self.store is not None and self.session_id is not None and self.fallback is None:
+            with contextlib.suppress(StoreError):
+                self.store.renew(self.session_id, self.holder)
+
+    def release(self) -> None:
+        """Let another window open the session (this one closed, or began a new case)."""
+        if self.store is not None and self.session_id is not None:
+            with contextlib.suppress(StoreError):
+                self.store.release(self.session_id, self.holder)
 
     def update_listing(self, fields: dict[str, Any]) -> None:
         """Refresh what the session list shows; a failure here loses no answer."""

@@ -58,7 +58,19 @@ CREATE TABLE IF NOT EXISTS events (
     dialog_version TEXT NOT NULL,
     PRIMARY KEY (session_id, seq)
 );
+CREATE TABLE IF NOT EXISTS leases (
+    session_id TEXT PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
+    holder TEXT NOT NULL,
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    since_utc TEXT NOT NULL,
+    renewed_utc TEXT NOT NULL
+);
 """
+#: A window that holds a session renews its lease every LEASE_RENEW seconds; a lease not
+#: renewed for LEASE_SECONDS is a crashed holder's, and is taken over.
+LEASE_SECONDS = 90
+LEASE_RENEW = 30
 
 class StoreError(Exception):
     """The store cannot be used: said in one sentence with the path, never a traceback."""
@@ -293,6 +305,36 @@ class Store:
                   e.previous, e.dialog_version or dialog[1]) for e in events],
             )
         return sid
+
+    def claim(self, sid: str, holder: str) -> str | None:
+        """Take the session for one window (one writer per session): None when taken, else
+        who holds it and since when. A lease not renewed for LEASE_SECONDS is taken over."""
+        import socket
+
+        now = now_utc()
+        stale = (dt.datetime.now(dt.UTC) - dt.timedelta(seconds=LEASE_SECONDS)).strftime(
+            "%Y-%m-%dT%H:%M:%SZ")
+        with self._write() as db:
+            row = db.execute("SELECT holder, host, pid, since_utc, renewed_utc FROM leases "
+                             "WHERE session_id = ?", (sid,)).fetchone()
+            if row is not None and row[0] != holder and row[4] > stale:
+                return f"process {row[2]} on {row[1]}, since {row[3]}"
+            db.execute("INSERT OR REPLACE INTO leases VALUES (?, ?, ?, ?, ?, ?)",
+                       (sid, holder, socket.gethostname(), os.getpid(),
+                        now if row is None or row[0] != holder else row[3], now))
+        return None
+
+    def renew(self, sid: str, holder: str) -> bool:
+        """Keep the lease alive; False when it is no longer this holder's."""
+        with self._write() as db:
+            done = db.execute("UPDATE leases SET renewed_utc = ? WHERE session_id = ? AND "
+                              "holder = ?", (now_utc(), sid, holder))
+            return done.rowcount == 1
+
+    def release(self, sid: str, holder: str) -> None:
+        """Give the session back (the window closed)."""
+        with self._write() as db:
+            db.execute("DELETE FROM leases WHERE session_id = ? AND holder = ?", (sid, holder))
 
     def append(self, sid: str, event: Event) -> Event:
         """Save one event now, in its own transaction; returns it with its number and time."""

@@ -190,7 +190,11 @@ class TriageApp(App[None]):
         return self.query_one("#chat", ChatLog)
 
     def on_mount(self) -> None:
+        from triage.store import LEASE_RENEW
+
         self.register_theme(HIGH_CONTRAST)
+        # One writer per session: the window keeps its hold while it is open.
+        self.set_interval(LEASE_RENEW, self._renew_lease)
         if self.engine is None:
             from triage.ui import first_screen
 
@@ -706,6 +710,10 @@ class TriageApp(App[None]):
         )
         if self.recorder is not None:
             self.recorder.update_listing(listing(summary, self.engine))
+
+    def _renew_lease(self) -> None:
+        if self.recorder is not None:
+            self.recorder.renew_lease()
 
     def _record(self, event: Event) -> None:
         """Save an accepted change now: the answer must survive the process."""
