@@ -147,3 +147,47 @@ def test_unusable_files_never_give_a_traceback(tmp_path, text):
     path.write_bytes(text.encode())
     report = check(path, "d.yaml")
     assert report.errors and report.dialog is None
+
+
+BAD_CONDITION = """\
+schema: triage.dialog/1
+id: t
+version: "1"
+title: t
+sections:
+  - id: s
+    title: S
+    questions:
+      - id: q1
+        type: yes_no
+        prompt: A?
+        field: patient.malignancy
+      - id: q2
+        type: yes_no
+        prompt: B?
+        enable_when: visit.nope
+        field: patient.psoriasis_history
+"""
+
+
+@pytest.mark.parametrize("command", [["run", "{dialog}", "--no-store"],
+                                     ["replay", "--dialog", "{dialog}", "{transcript}"]],
+                         ids=["run", "replay"])
+def test_run_and_replay_refuse_what_check_rejects_in_the_same_words(tmp_path, command):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    dialog = tmp_path / "bad.yaml"
+    dialog.write_text(BAD_CONDITION)
+    said = "sections[0].questions[1].enable_when: names visit.nope; a visit has: follow_up"
+    checked = subprocess.run([sys.executable, "-m", "triage", "check", str(dialog)],
+                             capture_output=True, text=True, timeout=60)
+    assert checked.returncode == 2 and said in checked.stdout
+    argv = [a.format(dialog=dialog, transcript=ROOT / "examples" /
+                     "seed-agep-ivig.transcript.yaml") for a in command]
+    done = subprocess.run([sys.executable, "-m", "triage", *argv], capture_output=True,
+                          text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr == f"{dialog}: {said} (line 16)\n"

@@ -216,9 +216,19 @@ def _score(args: argparse.Namespace) -> int:
 
 
 def _load_dialog(path: str | None) -> object:
+    """The built-in dialog (checked by the tests), or a named one that `triage check`
+    passes: what check rejects is refused here too, in the same words."""
     from triage.dialog.loader import default_dialog_path, load_dialog
 
-    return load_dialog(Path(path) if path else default_dialog_path(), path if path else None)
+    if not path:
+        return load_dialog(default_dialog_path())
+    from triage.dialog.check import check
+    from triage.errors import InputError
+
+    report = check(Path(path), path)
+    if report.errors:
+        raise InputError(report.errors)
+    return report.dialog
 
 
 def _replay(args: argparse.Namespace) -> int:
