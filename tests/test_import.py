@@ -253,3 +253,31 @@ def test_an_events_line_nested_too_deeply_is_a_clean_problem(tmp_path, fallback)
     with pytest.raises(InputError) as caught:
         events_file.read(path, "x")
     assert str(caught.value.problems[0]) == "x: line 3: nested too deeply to be an event"
+
+
+def test_the_same_file_imported_twice_is_one_session(tmp_path, fallback):
+    path = tmp_path / "s.db"
+    assert _cli("import", str(fallback), store=path).returncode == 0
+    again = _cli("import", str(fallback), store=path)
+    (session,) = Store(path).sessions()
+    assert again.returncode == 0
+    assert again.stdout == (f"{fallback}: already in the store as session {session.id}; "
+                            "nothing imported\n")
+
+
+def test_a_fallback_completes_the_session_the_store_holds_in_part(tmp_path, scar, fallback):
+    # The store took the first 20 answers, then failed; the fallback file holds them all.
+    path = tmp_path / "s.db"
+    found = events_file.read(fallback, "f")
+    head = found.header
+    store = Store(path)
+    sid = store.add_session(head.today, (head.dialog.id, head.dialog.version,
+                                         head.dialog.hash), head.patient_ref,
+                            found.events[:20])
+    done = _cli("import", str(fallback), store=path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"completed session {sid} with the 50 events it lacked: "
+                                  "70 events, 70 answers (finished)")
+    (session,) = Store(path).sessions()
+    assert [e.at_utc for e in Store(path).events(sid)] == [e.at_utc for e in found.events]
+    assert session.updated_utc == found.events[-1].at_utc

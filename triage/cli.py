@@ -582,7 +582,18 @@ def _import(args: argparse.Namespace) -> int:
         return _refuse(exc.problems)
     try:
         store = Store(_store_path(args))
-        sid = store.add_session(head.today, ref, head.patient_ref, found.events)
+        # The same session imported again is recognised; a fallback file of a session the
+        # store holds in part completes it rather than making a second one.
+        known = store.match(head.today, ref, found.events)
+        if known is not None and known[1] == len(found.events):
+            print(f"{args.file}: already in the store as session {known[0]}; nothing "
+                  "imported")
+            return EXIT_OK
+        if known is not None:
+            sid = known[0]
+            store.add_events(sid, found.events[known[1]:])
+        else:
+            sid = store.add_session(head.today, ref, head.patient_ref, found.events)
         shown = listing(summarize_interview(engine), engine)
         store.set_listing(sid, shown)
     except StoreError as exc:
@@ -590,7 +601,9 @@ def _import(args: argparse.Namespace) -> int:
     if found.cut_line is not None:
         print(f"{args.file}: line {found.cut_line}: cut short while it was written (the "
               "process stopped); left out", file=sys.stderr)
-    print(f"imported session {sid}: {len(found.events)} events, {len(engine.answers)} answers "
+    done = (f"completed session {sid} with the {len(found.events) - known[1]} events it "
+            "lacked" if known is not None else f"imported session {sid}")
+    print(f"{done}: {len(found.events)} events, {len(engine.answers)} answers "
           f"({shown['status']}); {args.file} is left as it is")
     return EXIT_OK
 

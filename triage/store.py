@@ -414,6 +414,43 @@ class Store:
             raise _explain(self.path, exc) from None
         return [Event(*r) for r in rows]
 
+    def match(self, today: dt.date, dialog: tuple[str, str, str],
+              events: list[Event]) -> tuple[str, int] | None:
+        """The session these events were recorded as, if the store has it: its id and how
+        many of the events it holds already (all of them: imported before; fewer: the
+        store failed part-way and the rest went to a fallback file)."""
+        if not events:
+            return None
+        try:
+            candidates = self._db.execute(
+                "SELECT id FROM sessions WHERE started_utc = ? AND today = ? AND "
+                "dialog_hash = ?", (events[0].at_utc, today.isoformat(), dialog[2])).fetchall()
+        except sqlite3.Error as exc:
+            raise _explain(self.path, exc) from None
+
+        def key(e: Event) -> tuple[Any, ...]:
+            return (e.seq, e.at_utc, e.kind, e.question, e.repeat, e.value, e.unit, e.previous)
+
+        for (sid,) in candidates:
+            stored = [key(e) for e in self.events(sid)]
+            if stored and stored == [key(e) for e in events[:len(stored)]]:
+                return sid, len(stored)
+        return None
+
+    def add_events(self, sid: str, events: list[Event]) -> None:
+        """Events recorded elsewhere that continue a session, with their own times and
+        numbers, in one transaction."""
+        if not events:
+            return
+        with self._write() as db:
+            db.executemany(
+                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(sid, e.seq, e.at_utc, e.kind, e.question, e.repeat, e.value, e.unit,
+                  e.previous, e.dialog_version) for e in events],
+            )
+            db.execute("UPDATE sessions SET updated_utc = ? WHERE id = ?",
+                       (events[-1].at_utc, sid))
+
     def delete(self, sid: str) -> int:
         """Remove a session and its events; returns how many events went with it."""
         with self._write() as db:
