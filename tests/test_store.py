@@ -532,3 +532,62 @@ def test_resume_and_followup_refuse_a_session_open_in_another_window(tmp_path, s
         assert f"Meanwhile `triage export {sid}` reads it without changing it." in done.stderr
     assert _triage("export", sid, "--store", str(path)).returncode == 0
     assert len(store.events(sid)) == len(transcript.load(SEED)[0].answers)  # nothing added
+
+
+# --- a full disk leaves no hole and no empty file (issue 19 §3) -------------------------
+
+def test_a_full_disk_leaves_no_hole_and_no_empty_file(tmp_path, scar, monkeypatch):
+    import errno
+
+    from triage import events_file
+    from triage import store as store_mod
+
+    real_write = os.write
+    full = {"on": True}
+
+    def write(fd, data):
+        if full["on"]:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(store_mod.os, "write", write)
+    said: list[str] = []
+    recorder = Recorder(None, None, scar.version, header_of(Engine(scar, TODAY), None),
+                        warn=said.append, fallback_dir=tmp_path)
+    recorder.problem = "the store is locked"
+    answers = [("detachment_any", "no"), ("nikolsky", "no"), ("blisters", "no"),
+               ("atypical_targets", "no"), ("mucosa_any", "no"), ("skin_pain", "no")]
+    for q, v in answers[:2]:  # the disk is full: nothing can be written anywhere
+        recorder.record(Event("answer", q, None, v))
+    assert list(tmp_path.iterdir()) == []  # no empty file per attempt
+    assert "kept in memory and written, in order, as soon as a file can be" in said[-1]
+    full["on"] = False  # space returns
+    recorder.record(Event("answer", answers[2][0], None, answers[2][1]))
+    full["on"] = True  # and runs out again, with the file open
+    recorder.record(Event("answer", answers[3][0], None, answers[3][1]))
+    recorder.record(Event("answer", answers[4][0], None, answers[4][1]))
+    full["on"] = False
+    recorder.record(Event("answer", answers[5][0], None, answers[5][1]))
+    [path] = list(tmp_path.iterdir())
+    read = events_file.read(path, "f")
+    assert [(e.question, e.value) for e in read.events] == answers  # in order, no hole
+    assert [e.seq for e in read.events] == [1, 2, 3, 4, 5, 6]
+
+
+def test_a_resumed_sessions_fallback_holds_the_whole_session_with_its_own_times(
+        tmp_path, scar):
+    path = tmp_path / "s.db"
+    store = Store(path)
+    sid = _record_seed(store, scar, 5)
+    stored = store.events(sid)
+    session = store.sessions()[0]
+    engine = engine_from_events(scar, session, stored, "t")
+    recorder = Recorder(None, sid, scar.version, header_of(engine, "AB"),
+                        fallback_dir=tmp_path, history=stored)
+    recorder.problem = "the store is locked"
+    recorder.record(Event("answer", "skin_pain", None, "no"))
+    [fallback] = tmp_path.glob("triage-unsaved-*")
+    done = _triage("import", str(fallback), "--store", str(path))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"completed session {sid} with the 1 events it lacked")
+    assert [e.at_utc for e in store.events(sid)][:5] == [e.at_utc for e in stored]

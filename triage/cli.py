@@ -462,7 +462,7 @@ def _recorder(store: Any, session: Any, engine: Any) -> Any:
     from triage.session import Recorder, header_of
 
     return Recorder(store, session.id, session.dialog_version,
-                    header_of(engine, session.patient_ref))
+                    header_of(engine, session.patient_ref), history=store.events(session.id))
 
 
 def _held(command: str, session: Any, recorder: Any) -> int | None:

@@ -132,6 +132,7 @@ class Recorder:
         header: dict[str, Any],
         warn: Callable[[str], object] = lambda message: None,
         fallback_dir: Path | None = None,
+        history: list[Event] | None = None,
     ) -> None:
         self.store = store
         self.session_id = session_id
@@ -142,11 +143,17 @@ class Recorder:
         self.fallback: FallbackLog | None = None
         #: Why the store could not be opened, to be said when the interview starts.
         self.problem: str | None = None
-        self._events: list[Event] = []
+        #: Every event of the session, those the store held before this window included
+        #: (`history`): a fallback file holds the whole session, each with its own time.
+        self._events: list[Event] = list(history or [])
         #: A session still to be made in the store at the first event (see `start`).
         self._new: tuple[Any, ...] | None = None
         #: This window's name on the session's lease (one writer per session).
         self.holder = secrets.token_hex(8)
+        #: How many of the events the fallback file holds, and whether an event could be
+        #: saved nowhere (then nothing later is saved before it).
+        self._written = 0
+        self._stuck = False
 
     @classmethod
     def start(
@@ -210,17 +217,22 @@ class Recorder:
             except StoreError as exc:
                 self._fall_back(str(exc))
                 return
-        if self.fallback is None and self.store is not None and self.session_id is not None:
+        if (self.fallback is None and not self._stuck and self.store is not None
+                and self.session_id is not None):
             try:
-                self.store.append(self.session_id, event)
+                # Kept with its time and number: a fallback file written later holds it
+                # as the store does.
+                self._events[-1] = self.store.append(self.session_id, event)
                 return
             except StoreError as exc:
                 self._fall_back(str(exc))
                 return
         if self.fallback is None:
-            self._fall_back("no session store is open")
+            # Once an event could not be saved, nothing later goes to the store before it:
+            # the file is tried again, with every event in order.
+            self._fall_back(self.problem or "no session store is open")
             return
-        self._to_fallback(event)
+        self._flush()
 
     def claim(self) -> str | None:
         """Hold the session for this window: None when held, else who holds it."""
@@ -252,22 +264,34 @@ class Recorder:
                 self._fall_back(str(exc))
 
     def _fall_back(self, reason: str) -> None:
+        self.problem = self.problem or reason
         try:
             self.fallback = FallbackLog(fallback_path(self.fallback_dir), self.header)
         except (OSError, StoreError) as exc:
+            self._stuck = True
             self.warn(f"{reason}; and no file could be written for the answers ({exc}): "
-                      "they are kept in memory only; export the transcript (ctrl+o)")
+                      "they are kept in memory and written, in order, as soon as a file "
+                      "can be; export the transcript (ctrl+o) to be safe")
             return
-        for event in self._events:
-            self._to_fallback(event)
-        self.warn(f"{reason}. Every answer of this session is saved to "
-                  f"{self.fallback.path} instead; `triage import` puts it in the store "
-                  "once the store works again.")
+        self._written = 0
+        if self._flush():
+            self.warn(f"{reason}. Every answer of this session is saved to "
+                      f"{self.fallback.path} instead; `triage import` puts it in the store "
+                      "once the store works again.")
 
-    def _to_fallback(self, event: Event) -> None:
+    def _flush(self) -> bool:
+        """Write to the fallback file every event it lacks, in order; stop at the first
+        that fails (a later one is never written before it). True when none is left."""
         assert self.fallback is not None
-        try:
-            self.fallback.append(event)
-        except OSError as exc:
-            self.warn(f"the answers file {self.fallback.path} failed ({exc.strerror}): "
-                      "export the transcript (ctrl+o) now")
+        for event in self._events[self._written:]:
+            try:
+                self.fallback.append(event)
+            except OSError as exc:
+                self._stuck = True
+                self.warn(f"the answers file {self.fallback.path} failed ({exc.strerror}): "
+                          "the answers are kept in memory and written in order once it "
+                          "works again; export the transcript (ctrl+o) to be safe")
+                return False
+            self._written += 1
+        self._stuck = False
+        return True

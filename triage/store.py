@@ -468,21 +468,37 @@ class FallbackLog:
 
     def __init__(self, path: Path, header: dict[str, Any]) -> None:
         self.path = path
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_APPEND, 0o600)
-        self._file = os.fdopen(fd, "a", encoding="utf-8")
+        self._fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_APPEND, 0o600)
         self._seq = 0
-        self._write({"schema": "triage.events/1", **header})
+        try:
+            self._write({"schema": "triage.events/1", **header})
+        except OSError:
+            # A full disk: no empty file is left behind for each attempt.
+            os.close(self._fd)
+            with contextlib.suppress(OSError):
+                path.unlink()
+            raise
 
     def _write(self, record: dict[str, Any]) -> None:
-        self._file.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
-        self._file.flush()
-        os.fsync(self._file.fileno())
+        data = (json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+        size = os.fstat(self._fd).st_size
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(self._fd, view):]
+            os.fsync(self._fd)
+        except OSError:
+            # Half a line would end the file's readable part: cut back to whole lines.
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, size)
+            raise
 
     def append(self, event: Event) -> Event:
-        """Save one event at the end of the file."""
-        self._seq += 1
-        saved = replace(event, at_utc=now_utc(), seq=self._seq)
+        """Save one event at the end of the file, with its own time when it has one (an
+        event the store took before it failed) and its place in the session."""
+        saved = replace(event, at_utc=event.at_utc or now_utc(), seq=self._seq + 1)
         self._write(saved.as_json())
+        self._seq += 1
         return saved
 
 
