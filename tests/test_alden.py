@@ -288,3 +288,16 @@ def test_the_other_cause_rule_is_linear_in_the_drugs():
     results = alden.score_all(many)
     assert time.monotonic() - started < 3
     assert len(results) == 4000 and all(r is not None for r in results)
+
+
+def test_the_other_cause_point_of_the_total_is_within_its_range():
+    # Found by the property test in CI: Bactrim's total (5) takes carbamazepine's point,
+    # while neither extreme under one patient-level answer does.
+    result = scores(
+        {"name": "carbamazepine", "notoriety": "associated", "previous_exposure": "tolerated"},
+        {"name": "Bactrim", "start_day": -57, "stop_day": -4,
+         "previous_exposure": "same_drug_same_reaction"},
+        {"name": "carbamazepine", "start_day": 0})[2]
+    other = items(result)["other_cause"]
+    assert other.points == -1 and other.min <= other.points <= other.max
+    assert result.min <= result.total <= result.max
