@@ -31,6 +31,31 @@ def shared_dir() -> Path:
     return ROOT / "tests" / "shared"
 
 
+def two_question_dialog(enable_when: str, first: str = "type: yes_no",
+                        first_field: str = "patient.psoriasis_history") -> str:
+    """A dialog of two questions, the second asked when `enable_when` holds; `first` is
+    the first question's type (and units), `first_field` what it answers."""
+    return f"""\
+schema: triage.dialog/1
+id: t
+version: "1"
+title: t
+sections:
+  - id: s
+    title: S
+    questions:
+      - id: q1
+        {first}
+        prompt: A?
+        field: {first_field}
+      - id: q2
+        type: yes_no
+        prompt: B?
+        enable_when: {enable_when}
+        field: patient.malignancy
+"""
+
+
 def findings(**sections: Any) -> Findings:
     """Findings from keyword sections, e.g. findings(eruption={"pustules": "typical"})."""
     return Findings.model_validate({"schema": SCHEMA, **sections})

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import two_question_dialog
 from triage.cli import main
 from triage.dialog.check import check, drug_paths, findings_paths
 from triage.dialog.loader import default_dialog_path
@@ -149,25 +150,7 @@ def test_unusable_files_never_give_a_traceback(tmp_path, text):
     assert report.errors and report.dialog is None
 
 
-BAD_CONDITION = """\
-schema: triage.dialog/1
-id: t
-version: "1"
-title: t
-sections:
-  - id: s
-    title: S
-    questions:
-      - id: q1
-        type: yes_no
-        prompt: A?
-        field: patient.malignancy
-      - id: q2
-        type: yes_no
-        prompt: B?
-        enable_when: visit.nope
-        field: patient.psoriasis_history
-"""
+BAD_CONDITION = two_question_dialog("visit.nope")
 
 
 @pytest.mark.parametrize("command", [["run", "{dialog}", "--no-store"],

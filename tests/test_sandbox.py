@@ -9,6 +9,7 @@ from jinja2 import ChainableUndefined, Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel
 
+from tests.conftest import two_question_dialog
 from triage.dialog.sandbox import Sandbox, data_fields
 
 
@@ -114,26 +115,9 @@ def test_bounded_operators_still_compute_what_a_dialog_needs():
     assert evaluate("(" * 32 + "x" + ")" * 32, x=1) == 1
 
 
-DIVIDING = """\
-schema: triage.dialog/1
-id: t
-version: "1"
-title: t
-sections:
-  - id: s
-    title: S
-    questions:
-      - id: q1
-        type: integer
-        prompt: A number?
-        units: [{id: n, label: n}]
-        field: patient.age_years
-      - id: q2
-        type: yes_no
-        prompt: Then?
-        enable_when: answers.q1 is number and 10 / answers.q1 > 1
-        field: patient.malignancy
-"""
+DIVIDING = two_question_dialog(
+    "answers.q1 is number and 10 / answers.q1 > 1",
+    first="type: integer\n        units: [{id: n, label: n}]", first_field="patient.age_years")
 
 
 def test_a_condition_that_fails_on_an_answer_is_a_refusal_not_a_crash():

@@ -57,7 +57,10 @@ def test_a_bad_port_dialog_or_store_is_refused_before_listening(tmp_path):
     corrupt.write_bytes(b"garbage" * 300)
     refused = _serve("--store", str(corrupt))
     assert refused.returncode == 2 and "not a triage store" in refused.stderr
-    for done in (bad_port, missing, refused):
+    no_visits = _serve("--max-visits", "0", "--store", str(tmp_path / "s.db"))
+    assert no_visits.returncode == 2
+    assert no_visits.stderr.strip() == "triage serve: --max-visits 0: at least 1"
+    for done in (bad_port, missing, refused, no_visits):
         assert "Traceback" not in done.stderr and "Serving" not in done.stdout
 
 

@@ -437,8 +437,8 @@ def _sessions(args: argparse.Namespace) -> int:
 
 
 def _saved_engine(args: argparse.Namespace, read_only: bool = False
-                  ) -> tuple[Any, Any, Any] | int:
-    """(store, session, engine) of a saved session, its interview derived from its events;
+                  ) -> tuple[Any, Any, Any, Any] | int:
+    """(store, session, engine, events) of a saved session, its interview derived from its events;
     or the exit status after saying why it cannot be had."""
     from triage.errors import InputError
     from triage.session import engine_from_events
@@ -454,15 +454,15 @@ def _saved_engine(args: argparse.Namespace, read_only: bool = False
         return _refuse([exc])
     except InputError as exc:
         return _refuse(exc.problems)
-    return store, session, engine
+    return store, session, engine, events
 
 
-def _recorder(store: Any, session: Any, engine: Any) -> Any:
+def _recorder(store: Any, session: Any, engine: Any, events: list[Any]) -> Any:
     """The recorder that goes on saving a saved session's changes."""
     from triage.session import Recorder, header_of
 
     return Recorder(store, session.id, session.dialog_version,
-                    header_of(engine, session.patient_ref), history=store.events(session.id))
+                    header_of(engine, session.patient_ref), history=events)
 
 
 def _held(command: str, session: Any, recorder: Any) -> int | None:
@@ -479,8 +479,8 @@ def _resume(args: argparse.Namespace) -> int:
     saved = _saved_engine(args)
     if isinstance(saved, int):
         return saved
-    store, session, engine = saved
-    recorder = _recorder(store, session, engine)
+    store, session, engine, events = saved
+    recorder = _recorder(store, session, engine, events)
     refused = _held("resume", session, recorder)
     return refused if refused is not None else _open_app(engine, recorder)
 
@@ -498,8 +498,8 @@ def _followup(args: argparse.Namespace) -> int:
     saved = _saved_engine(args)
     if isinstance(saved, int):
         return saved
-    store, session, engine = saved
-    recorder = _recorder(store, session, engine)
+    store, session, engine, events = saved
+    recorder = _recorder(store, session, engine, events)
     refused = _held("followup", session, recorder)
     if refused is not None:
         return refused
@@ -529,7 +529,7 @@ def _export(args: argparse.Namespace) -> int:
     saved = _saved_engine(args, read_only=True)
     if isinstance(saved, int):
         return saved
-    store, session, engine = saved
+    store, session, engine, _ = saved
     sid = session.id
     if args.format == "events":
         head = {"schema": "triage.events/1", "session": sid,

@@ -73,6 +73,13 @@ Day = Annotated[StrictInt, Field(ge=-36500, le=36500)]
 Percent = Annotated[float, Field(ge=0, le=100)]
 
 
+#: The vital signs, shared by the reaction's (Systemic) and a follow-up visit's (Visit).
+Temperature = Annotated[float, Field(ge=30, le=45)]
+HeartRate = Annotated[StrictInt, Field(ge=20, le=300)]
+SystolicBP = Annotated[StrictInt, Field(ge=20, le=300)]
+SpO2 = Annotated[float, Field(ge=40, le=100)]
+RespiratoryRate = Annotated[StrictInt, Field(ge=0, le=150)]
+
 def _unique(values: list[str] | None, what: str) -> list[str] | None:
     if values is None:
         return None
@@ -164,14 +171,14 @@ class Eruption(_Model):
 class Systemic(_Model):
     """Fever, pulse, lymph nodes and internal organs."""
 
-    temperature_max_c: Annotated[float, Field(ge=30, le=45)] | None = None
-    heart_rate_bpm: Annotated[StrictInt, Field(ge=20, le=300)] | None = None
+    temperature_max_c: Temperature | None = None
+    heart_rate_bpm: HeartRate | None = None
     # Vital signs beyond the heart rate (additions to the spec, revised 2026-12): the
     # NEWS2 single-parameter red scores are emergency triggers.
-    systolic_bp_mmhg: Annotated[StrictInt, Field(ge=20, le=300)] | None = None
+    systolic_bp_mmhg: SystolicBP | None = None
     vasopressors: StrictBool | None = None
-    spo2_percent: Annotated[float, Field(ge=40, le=100)] | None = None
-    respiratory_rate_per_min: Annotated[StrictInt, Field(ge=0, le=150)] | None = None
+    spo2_percent: SpO2 | None = None
+    respiratory_rate_per_min: RespiratoryRate | None = None
     new_confusion: StrictBool | None = None
     enlarged_lymph_node_sites: Annotated[StrictInt, Field(ge=0, le=30)] | None = None
     organ_involvement: list[Organ] | None = None
@@ -325,12 +332,12 @@ class Visit(_Model):
     describing the reaction as a whole (its highest temperature, its worst blood count).
     Each field mirrors the eruption's or the vital signs' field of the same name."""
 
-    temperature_c: Annotated[float, Field(ge=30, le=45)] | None = None
-    heart_rate_bpm: Annotated[StrictInt, Field(ge=20, le=300)] | None = None
-    systolic_bp_mmhg: Annotated[StrictInt, Field(ge=20, le=300)] | None = None
+    temperature_c: Temperature | None = None
+    heart_rate_bpm: HeartRate | None = None
+    systolic_bp_mmhg: SystolicBP | None = None
     vasopressors: StrictBool | None = None
-    spo2_percent: Annotated[float, Field(ge=40, le=100)] | None = None
-    respiratory_rate_per_min: Annotated[StrictInt, Field(ge=0, le=150)] | None = None
+    spo2_percent: SpO2 | None = None
+    respiratory_rate_per_min: RespiratoryRate | None = None
     new_confusion: StrictBool | None = None
     detachment_bsa_percent: Percent | None = None
     nikolsky: StrictBool | None = None

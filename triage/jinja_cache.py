@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+from pathlib import Path
 from typing import Any
 
 from jinja2 import BaseLoader, FileSystemBytecodeCache, TemplateNotFound
 from jinja2.bccache import Bucket
 
 from triage import __version__
+from triage.built_cache import trusted
 
 
 class QuietBytecodeCache(FileSystemBytecodeCache):
@@ -43,10 +45,6 @@ class QuietBytecodeCache(FileSystemBytecodeCache):
         return self._ready
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        from pathlib import Path
-
-        from triage.built_cache import trusted
-
         # Compiled code runs when loaded: only an entry that is this user's alone, in a
         # folder no one else can write (TRIAGE_CACHE_DIR may point at a shared one).
         if not trusted(Path(self._get_cache_filename(bucket))):

@@ -461,13 +461,14 @@ class Assessment(NamedTuple):
 def assess(findings: Findings, names: Mapping[str, str] | None = None) -> Assessment:
     """Decide the triage level of `findings` (spec §5). `names` renames findings paths in
     the explanations (a follow-up visit's signs are `visit.<name>`)."""
+    names = names or {}
     flags: list[dict[str, Any]] = []
     unknown: list[dict[str, Any]] = []
     for trigger in TRIGGERS:
         result = trigger.test(findings)
         if result is False:
             continue  # neither raised nor open: nothing to say about it
-        answers = {(names or {}).get(p, p): answer_text(_GETTERS[p](findings))
+        answers = {names.get(p, p): answer_text(_GETTERS[p](findings))
                    for p in trigger.fields}
         entry = {
             "id": trigger.id,

@@ -347,8 +347,7 @@ def score_all(findings: Findings) -> list[ScoreResult | None]:
         # Lowest reachable: this drug at its lowest, the others at their highest; highest:
         # this drug at its highest, the others at their lowest; each under one answer to
         # the patient-level question, which is the same for every drug.
-        low_total, _, low_pen, _ = _extremes(x, low_tops, high_tops)
-        _, high_total, _, high_pen = _extremes(x, low_tops, high_tops)
+        low_total, high_total, low_pen, high_pen = _extremes(x, low_tops, high_tops)
         # The total's own point too: it reads each drug's total, whose unknown answers
         # (the patient-level one among them) are not always those of either extreme.
         possible = {-1 if low_pen else 0, -1 if high_pen else 0, -1 if penalised else 0}
