@@ -119,8 +119,8 @@ def _broken(tmp_path, fallback, line: int | None, old: str = "", new: str = ""):
         (0, "triage.events/1", "triage.events/9",
          ": line 1: schema: Input should be 'triage.events/1' (given 'triage.events/9')"),
         (3, '"answer"', '"shout"',
-         ": line 4: kind: Input should be 'answer', 'edit', 'back', 'remove' or 'follow_up' "
-         "(given 'shout')"),
+         ": line 4: kind: Input should be 'answer', 'edit', 'back', 'remove', 'follow_up' or "
+         "'migrate' (given 'shout')"),
         (3, "", None, ": line 4: event 4 follows event 2: events are missing or out of order"),
         (2, '"value": "no"', '"value": "perhaps"', ": event 2 (answer nikolsky): "),
         (0, '"version": "1.4"', '"version": "0.9"',

@@ -88,7 +88,13 @@ def _parser() -> argparse.ArgumentParser:
     sessions.add_argument("--json", action="store_true", help="one JSON object per line")
     sessions.add_argument("--limit", type=int, metavar="N", help="only the newest N")
 
-    resume = commands.add_parser("resume", help="open a saved session at its next question")
+    resume = commands.add_parser(
+        "resume", help="open a saved session at its next question",
+        description="Open a saved session where it stopped. A session recorded with an "
+        "earlier version of the dialog is offered to carry its answers over to this one "
+        "(by question id; what cannot be carried is listed with why), or to go on as it "
+        "was recorded.",
+    )
     resume.add_argument("session", metavar="ID", help="the session id, or its first characters")
 
     followup = commands.add_parser(
@@ -148,6 +154,14 @@ def _parser() -> argparse.ArgumentParser:
 
     for command in (resume, followup, export, import_):
         command.add_argument("--dialog", metavar="DIALOG", help="dialog file (default: built-in)")
+    for command in (resume, followup):
+        moving = command.add_mutually_exclusive_group()
+        moving.add_argument("--carry-over", dest="carry_over", action="store_true",
+                            default=None, help="a session recorded with an earlier dialog: "
+                            "carry its answers over to this one without asking")
+        moving.add_argument("--as-recorded", dest="carry_over", action="store_false",
+                            help="a session recorded with an earlier dialog: go on with that "
+                            "dialog, without asking")
     for command in (run, sessions, resume, followup, export, import_, delete, serve):
         command.add_argument(
             "--store", metavar="PATH",
@@ -438,8 +452,9 @@ def _sessions(args: argparse.Namespace) -> int:
 
 def _saved_engine(args: argparse.Namespace, read_only: bool = False
                   ) -> tuple[Any, Any, Any, Any] | int:
-    """(store, session, engine, events) of a saved session, its interview derived from its events;
-    or the exit status after saying why it cannot be had."""
+    """(store, session, engine, events) of a saved session, its interview derived from its
+    events with its own dialog; or the exit status after saying why it cannot be had."""
+    from triage.dialog.library import Library
     from triage.errors import InputError
     from triage.session import engine_from_events
     from triage.store import StoreError
@@ -447,22 +462,73 @@ def _saved_engine(args: argparse.Namespace, read_only: bool = False
     try:
         store = _open_store(args, read_only)
         session = store.find(args.session)  # type: ignore[attr-defined]
-        dialog = _load_dialog(args.dialog)
+        # A session is read with the dialog it was recorded with, wherever that is kept.
+        library = Library(_load_dialog(args.dialog), store)  # type: ignore[arg-type]
         events = store.events(session.id)  # type: ignore[attr-defined]
-        engine = engine_from_events(dialog, session, events, f"session {session.id}")  # type: ignore[arg-type]
+        engine = engine_from_events(library, session, events, f"session {session.id}")
+        if not read_only:
+            library.keep_used()
     except StoreError as exc:
         return _refuse([exc])
     except InputError as exc:
         return _refuse(exc.problems)
-    return store, session, engine, events
+    return store, session, (engine, library), events
 
 
 def _recorder(store: Any, session: Any, engine: Any, events: list[Any]) -> Any:
     """The recorder that goes on saving a saved session's changes."""
     from triage.session import Recorder, header_of
 
-    return Recorder(store, session.id, session.dialog_version,
-                    header_of(engine, session.patient_ref), history=events)
+    return Recorder(store, session.id, engine.dialog.version,
+                    header_of(engine, session.patient_ref, session), history=events)
+
+
+def _carry_over(command: str, args: argparse.Namespace, session: Any, engine: Any,
+                library: Any, recorder: Any) -> Any:
+    """A session recorded with another dialog: carry its answers over to this one (asked,
+    or as --carry-over / --as-recorded say) and record that; the engine to go on with, or
+    the exit status when the choice cannot be asked."""
+    from triage.carry_over import carry_over
+    from triage.session import migrate_event
+    from triage.store import StoreError
+
+    current = library.current
+    if engine.dialog.hash == current.hash:
+        return engine
+    moved = carry_over(engine, current)
+    was = f"{engine.dialog.id} {engine.dialog.version}"
+    now = f"{current.id} {current.version}"
+    if engine.dialog.version == current.version:
+        was += f" ({engine.dialog.hash[:19]}...)"
+        now += f" ({current.hash[:19]}...)"
+    lines = [f"session {session.id} was recorded with dialog {was}; this triage asks {now}.",
+             f"Carried over, {moved.carried} answer(s) would keep their values."]
+    if moved.left:
+        lines.append(f"{len(moved.left)} answer(s) cannot be carried over:")
+        lines += [f"  - {left.line()}" for left in moved.left]
+    else:
+        lines.append("Every answer can be carried over.")
+    choice = args.carry_over
+    if choice is None and not sys.stdin.isatty():
+        return _refuse([" ".join(lines[:1]) + f" Add --carry-over to go on with {now}, or "
+                        f"--as-recorded to go on with {was} as it was."])
+    print("\n".join(lines))
+    if choice is None:
+        try:
+            reply = input(f"Carry the answers over to {now}? [y/N] ")
+        except EOFError:
+            reply = ""
+        choice = reply.strip().lower() in ("y", "yes")
+    if not choice:
+        print(f"Going on with {was}, as recorded.")
+        return engine
+    try:
+        library.keep_used(current)
+    except StoreError as exc:
+        return _refuse([exc])
+    recorder.record(migrate_event(engine.dialog, current))
+    print(f"Carried over to {now}; recorded in the session's audit trail.")
+    return moved.engine
 
 
 def _held(command: str, session: Any, recorder: Any) -> int | None:
@@ -479,10 +545,13 @@ def _resume(args: argparse.Namespace) -> int:
     saved = _saved_engine(args)
     if isinstance(saved, int):
         return saved
-    store, session, engine, events = saved
+    store, session, (engine, library), events = saved
     recorder = _recorder(store, session, engine, events)
     refused = _held("resume", session, recorder)
-    return refused if refused is not None else _open_app(engine, recorder)
+    if refused is not None:
+        return refused
+    engine = _carry_over("resume", args, session, engine, library, recorder)
+    return engine if isinstance(engine, int) else _open_app(engine, recorder)
 
 
 def _followup(args: argparse.Namespace) -> int:
@@ -498,11 +567,14 @@ def _followup(args: argparse.Namespace) -> int:
     saved = _saved_engine(args)
     if isinstance(saved, int):
         return saved
-    store, session, engine, events = saved
+    store, session, (engine, library), events = saved
     recorder = _recorder(store, session, engine, events)
     refused = _held("followup", session, recorder)
     if refused is not None:
         return refused
+    engine = _carry_over("followup", args, session, engine, library, recorder)
+    if isinstance(engine, int):
+        return engine
     if engine.follow_up_visit is None:
         if not engine.finished:
             return _refuse([f"triage followup: session {session.id} is not finished "
@@ -524,29 +596,44 @@ def _export(args: argparse.Namespace) -> int:
 
     from triage import transcript
     from triage.render import render
+    from triage.store import StoreError
     from triage.summary import summarize_interview
 
-    saved = _saved_engine(args, read_only=True)
-    if isinstance(saved, int):
-        return saved
-    store, session, engine, _ = saved
-    sid = session.id
     if args.format == "events":
+        # The audit trail as it is: no dialog is needed to read it out.
+        try:
+            store = _open_store(args, read_only=True)
+            session = store.find(args.session)  # type: ignore[attr-defined]
+            events = store.events(session.id)  # type: ignore[attr-defined]
+        except StoreError as exc:
+            return _refuse([exc])
+        sid = session.id
         head = {"schema": "triage.events/1", "session": sid,
                 "dialog": {"id": session.dialog_id, "version": session.dialog_version,
                            "hash": session.dialog_hash},
                 "today": session.today.isoformat()}
         if not args.no_patient and session.patient_ref:
             head["patient_ref"] = session.patient_ref
-        lines = [head] + [e.as_json() for e in store.events(sid)]
+        lines = [head] + [e.as_json() for e in events]
         text = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines)
-    elif args.format == "transcript":
+        return _write_export(args, text, sid)
+    saved = _saved_engine(args, read_only=True)
+    if isinstance(saved, int):
+        return saved
+    store, session, (engine, _), _ = saved
+    sid = session.id
+    if args.format == "transcript":
         text = transcript.dumps(transcript.from_engine(engine))
     else:
         name = f"session {sid}"
         if not args.no_patient and session.patient_ref:
             name += f" (patient {session.patient_ref})"
         text = render([(name, summarize_interview(engine))], args.format)
+    return _write_export(args, text, sid)
+
+
+def _write_export(args: argparse.Namespace, text: str, sid: str) -> int:
+    """An export to standard output, or to a new private file (never overwritten)."""
     if args.output is None:
         sys.stdout.write(text)
         return EXIT_OK
@@ -565,23 +652,31 @@ def _export(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from triage import events_file
+    from triage.dialog.library import Library
     from triage.errors import InputError
     from triage.session import Recording, engine_from_events, listing
     from triage.store import Store, StoreError
     from triage.summary import summarize_interview
 
+    path = _store_path(args)
     try:
         found = events_file.read(Path(args.file), args.file)
-        dialog = _load_dialog(args.dialog)
+        # The store's dialogs are read too (it is not created before the file is checked).
+        kept = Store(path, create=False) if path.exists() else None
+        library = Library(_load_dialog(args.dialog), kept)  # type: ignore[arg-type]
         head = found.header
         ref = (head.dialog.id, head.dialog.version, head.dialog.hash)
         # Checked before anything is written: events that do not replay are not imported.
         recorded = Recording(head.today, *ref)
-        engine = engine_from_events(dialog, recorded, found.events, args.file)  # type: ignore[arg-type]
+        engine = engine_from_events(library, recorded, found.events, args.file)
     except InputError as exc:
         return _refuse(exc.problems)
+    except StoreError as exc:
+        return _refuse([exc])
     try:
-        store = Store(_store_path(args))
+        store = kept if kept is not None else Store(path)
+        library.store = store
+        library.keep_used()
         # The same session imported again is recognised; a fallback file of a session the
         # store holds in part completes it rather than making a second one.
         known = store.match(head.today, ref, found.events)

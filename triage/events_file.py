@@ -55,7 +55,7 @@ class Header(_Model):
 class EventLine(_Model):
     """One event as `Event.as_json` writes it."""
 
-    kind: Literal["answer", "edit", "back", "remove", "follow_up"]
+    kind: Literal["answer", "edit", "back", "remove", "follow_up", "migrate"]
     question: str | None = None
     repeat: StrictInt | None = Field(default=None, ge=0)
     value: str | None = None
@@ -139,6 +139,7 @@ def read(path: Path, source: str | None = None) -> EventsFile:
     events: list[Event] = []
     latest = dt.datetime.now(dt.UTC) + CLOCK_SKEW
     before: EventLine | None = None
+    version = header.dialog.version  # the dialog the events are in (a migrate moves them)
     for number, record in records[1:]:
         assert isinstance(record, EventLine)
         if record.seq != len(events) + 1:
@@ -151,11 +152,14 @@ def read(path: Path, source: str | None = None) -> EventsFile:
         if record.at > latest:
             raise InputError([Problem(source, f"event {record.seq} at {record.at_utc} is in "
                                       "the future", line=number)])
-        if record.dialog_version not in ("", header.dialog.version):
+        if record.kind == "migrate":
+            version = record.dialog_version or version
+        elif record.dialog_version not in ("", version):
+            said = ("the file's header says" if version == header.dialog.version else
+                    "the session had moved to")
             raise InputError([Problem(
                 source, f"event {record.seq} was recorded with dialog version "
-                f"{record.dialog_version}; the file's header says {header.dialog.version}",
-                line=number)])
+                f"{record.dialog_version}; {said} {version}", line=number)])
         events.append(Event(**record.model_dump()))
         before = record
     return EventsFile(header, events, cut_line)

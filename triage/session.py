@@ -15,8 +15,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
+from triage.carry_over import CarryOver, carry_over
 from triage.dialog.engine import Engine, Outcome
-from triage.dialog.loader import LoadedDialog
+from triage.dialog.library import Library
+from triage.dialog.loader import LoadedDialog, canonical_text
 from triage.errors import InputError, Problem
 from triage.store import Event, FallbackLog, Store, StoreError, fallback_path
 
@@ -65,21 +67,19 @@ def apply(engine: Engine, event: Event) -> Outcome:
 
 
 def engine_from_events(
-    dialog: LoadedDialog, session: Recorded, events: list[Event], source: str
+    dialogs: LoadedDialog | Library, session: Recorded, events: list[Event], source: str
 ) -> Engine:
-    """The interview a session's events make; an event that no longer applies (the dialog
-    changed) is a problem naming the event, never a partial interview."""
-    if (session.dialog_id, session.dialog_version, session.dialog_hash) != (
-        dialog.id, dialog.version, dialog.hash
-    ):
-        raise InputError([Problem(
-            source,
-            f"recorded with dialog {session.dialog_id} "
-            f"{session.dialog_version} ({session.dialog_hash[:19]}...); this is {dialog.id} "
-            f"{dialog.version} ({dialog.hash[:19]}...): its answers may not mean the same",
-        )])
-    engine = Engine(dialog, session.today)
+    """The interview a session's events make, read with the dialog it was recorded with
+    (and, after a `migrate` event, the dialog its answers were carried over to). An event
+    that does not apply is a problem naming the event, never a partial interview."""
+    library = dialogs if isinstance(dialogs, Library) else Library(dialogs)
+    ref = (session.dialog_id, session.dialog_version, session.dialog_hash)
+    engine = Engine(library.get(ref, source), session.today)
     for event in events:
+        if event.kind == "migrate":
+            moved = _migrate(library, engine, event, source)
+            engine = moved.engine
+            continue
         outcome = apply(engine, event)
         if not outcome.accepted:
             label = event.question or event.kind
@@ -87,6 +87,21 @@ def engine_from_events(
                 source, f"event {event.seq} ({event.kind} {label}): {outcome.message}"
             )])
     return engine
+
+
+def _migrate(library: Library, engine: Engine, event: Event, source: str) -> CarryOver:
+    if event.previous != engine.dialog.hash:
+        raise InputError([Problem(
+            source, f"event {event.seq} (migrate) moves from dialog "
+            f"{(event.previous or '?')[:19]}..., but the session is in "
+            f"{engine.dialog.hash[:19]}... at that point")])
+    target = library.get((engine.dialog.id, event.dialog_version, event.value or ""), source)
+    return carry_over(engine, target)
+
+
+def migrate_event(old: LoadedDialog, new: LoadedDialog) -> Event:
+    """The event that records a session's answers carried over from `old` to `new`."""
+    return Event("migrate", value=new.hash, previous=old.hash, dialog_version=new.version)
 
 
 def status_of(engine: Engine) -> str:
@@ -109,11 +124,15 @@ def listing(summary: dict[str, Any], engine: Engine) -> dict[str, Any]:
     }
 
 
-def header_of(engine: Engine, patient_ref: str | None) -> dict[str, Any]:
-    """What a fallback file says first: enough to replay its events into the same dialog."""
+def header_of(engine: Engine, patient_ref: str | None,
+              session: Recorded | None = None) -> dict[str, Any]:
+    """What a fallback file says first: enough to replay its events into the same dialog
+    (a saved session's own: the one its first event was recorded with)."""
     d = engine.dialog
-    return {"dialog": {"id": d.id, "version": d.version, "hash": d.hash},
-            "today": engine.today.isoformat(), "patient_ref": patient_ref}
+    ref = ({"id": d.id, "version": d.version, "hash": d.hash} if session is None else
+           {"id": session.dialog_id, "version": session.dialog_version,
+            "hash": session.dialog_hash})
+    return {"dialog": ref, "today": engine.today.isoformat(), "patient_ref": patient_ref}
 
 
 class Recorder:
@@ -173,7 +192,9 @@ class Recorder:
         # The session is made at the first answer: a visit that answers nothing (a browser
         # tab opened and closed, a link previewer) leaves no empty session behind.
         recorder = cls(store, None, d.version, header, fallback_dir=fallback_dir)
-        recorder._new = (engine.today, (d.id, d.version, d.hash), patient_ref)
+        # The dialog's text is kept with the session: it can be read after any upgrade.
+        recorder._new = (engine.today, (d.id, d.version, d.hash), patient_ref,
+                         canonical_text(d.dialog))
         return recorder
 
     def begin(self) -> None:
@@ -207,6 +228,8 @@ class Recorder:
 
     def record(self, event: Event) -> None:
         """Save one event (store first, the fallback file if the store fails)."""
+        if event.kind == "migrate":  # later events are recorded with the new dialog
+            self.dialog_version = event.dialog_version
         event = replace(event, dialog_version=self.dialog_version)
         self._events.append(event)
         if self.fallback is None and self.store is not None and self._new is not None:

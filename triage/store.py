@@ -24,9 +24,10 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-#: Bumped when the tables change; a database of a newer schema is refused (there is no
-#: older one yet to migrate from).
-SCHEMA_VERSION = 1
+#: Bumped when the tables change; a database of a newer schema is refused, an older one
+#: is brought up to date when it is first opened for writing (see `_MIGRATIONS`).
+#: 2: the `dialogs` table.
+SCHEMA_VERSION = 2
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -66,7 +67,17 @@ CREATE TABLE IF NOT EXISTS leases (
     since_utc TEXT NOT NULL,
     renewed_utc TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS dialogs (
+    hash TEXT PRIMARY KEY,
+    id TEXT NOT NULL,
+    version TEXT NOT NULL,
+    text TEXT NOT NULL,
+    added_utc TEXT NOT NULL
+);
 """
+#: What brings a store of schema N - 1 to schema N (N the key). Every change so far adds a
+#: table, which the DDL above creates; the step only records the new version.
+_MIGRATIONS: dict[int, str] = {2: ""}
 #: A window that holds a session renews its lease every LEASE_RENEW seconds; a lease not
 #: renewed for LEASE_SECONDS is a crashed holder's, and is taken over.
 LEASE_SECONDS = 90
@@ -247,7 +258,27 @@ class Store:
             raise sqlite3.DatabaseError(
                 f"store schema {row[0]} is newer than this triage knows ({SCHEMA_VERSION})"
             )
+        elif int(row[0]) < SCHEMA_VERSION:
+            Store._migrate(db, int(row[0]))
         return db
+
+    @staticmethod
+    def _migrate(db: sqlite3.Connection, found: int) -> None:
+        """Bring a store in use up to this schema, one step at a time, each in its own
+        transaction (another process may be migrating it at the same moment)."""
+        for version in range(found + 1, SCHEMA_VERSION + 1):
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                current = int(db.execute(
+                    "SELECT value FROM meta WHERE key = 'schema'").fetchone()[0])
+                if current < version:
+                    for statement in filter(str.strip, _MIGRATIONS[version].split(";")):
+                        db.execute(statement)
+                    db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(version),))
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
 
     def close(self) -> None:
         """Close the connection (the database is consistent after every event anyway)."""
@@ -273,9 +304,11 @@ class Store:
         today: dt.date,
         dialog: tuple[str, str, str],
         patient_ref: str | None = None,
+        dialog_text: str | None = None,
     ) -> str:
-        """A new session with a random id; returns the id."""
-        return self.add_session(today, dialog, patient_ref, [])
+        """A new session with a random id; returns the id. `dialog_text` (the dialog's
+        canonical text) is kept with it, so the session can be read after any upgrade."""
+        return self.add_session(today, dialog, patient_ref, [], dialog_text)
 
     def add_session(
         self,
@@ -283,6 +316,7 @@ class Store:
         dialog: tuple[str, str, str],
         patient_ref: str | None,
         events: list[Event],
+        dialog_text: str | None = None,
     ) -> str:
         """A new session holding events recorded elsewhere (`triage import`), with their
         own times and numbers, in one transaction: all of them or none."""
@@ -290,6 +324,8 @@ class Store:
         started = events[0].at_utc if events else at
         updated = events[-1].at_utc if events else at
         with self._write() as db:
+            if dialog_text is not None:
+                self._keep(db, dialog, dialog_text)
             while True:
                 sid = secrets.token_hex(5)
                 if db.execute("SELECT 1 FROM sessions WHERE id = ?", (sid,)).fetchone() is None:
@@ -305,6 +341,35 @@ class Store:
                   e.previous, e.dialog_version or dialog[1]) for e in events],
             )
         return sid
+
+    # --- dialogs ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _keep(db: sqlite3.Connection, dialog: tuple[str, str, str], text: str) -> None:
+        db.execute("INSERT OR IGNORE INTO dialogs VALUES (?, ?, ?, ?, ?)",
+                   (dialog[2], dialog[0], dialog[1], text, now_utc()))
+
+    def keep_dialog(self, dialog: tuple[str, str, str], text: str) -> None:
+        """Keep a dialog's canonical text under its hash (once, however many sessions use
+        it): a session is always read with the dialog it was recorded with."""
+        with self._write() as db:
+            self._keep(db, dialog, text)
+
+    def dialog_text(self, digest: str) -> str | None:
+        """The canonical text of the dialog with this hash, if the store keeps it (a store
+        of schema 1, opened read-only, keeps none)."""
+        try:
+            row = self._db.execute("SELECT text FROM dialogs WHERE hash = ?",
+                                   (digest,)).fetchone()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return None
+            raise _explain(self.path, exc) from None
+        except sqlite3.Error as exc:
+            raise _explain(self.path, exc) from None
+        return None if row is None else str(row[0])
+
+    # --- leases ----------------------------------------------------------------------------
 
     def claim(self, sid: str, holder: str) -> str | None:
         """Take the session for one window (one writer per session): None when taken, else

@@ -97,6 +97,12 @@ def check(path: Path, source: str | None = None) -> Report:
     except InputError as exc:
         report.errors = exc.problems
         return report
+    return check_loaded(loaded, name, report)
+
+
+def check_loaded(loaded: LoadedDialog, source: str, report: Report | None = None) -> Report:
+    """Lint a dialog already read (one the session store kept, say)."""
+    report = report if report is not None else Report(source)
     report.dialog = loaded
     _Checker(loaded, report).run()
     return report

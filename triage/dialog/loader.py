@@ -79,11 +79,21 @@ class LoadedDialog:
         return cached
 
 
-def content_hash(dialog: Dialog) -> str:
-    """A hash of what the dialog says (not of its comments, layout, or the defaults it
-    leaves unsaid: a new optional key in the format does not change old dialogs' hash)."""
+def canonical_text(dialog: Dialog) -> str:
+    """What the dialog says, as one line of JSON (itself a valid dialog file): without its
+    comments, layout, or the defaults it leaves unsaid, so that a new optional key in the
+    format does not change what an old dialog says. The store keeps this text."""
     data = dialog.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def content_hash(dialog: Dialog) -> str:
+    """The hash of the dialog's canonical text: sessions name their dialog by it."""
+    return text_hash(canonical_text(dialog))
+
+
+def text_hash(text: str) -> str:
+    """`sha256:` and the hex digest of a dialog's canonical text."""
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
