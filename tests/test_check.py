@@ -174,3 +174,64 @@ def test_run_and_replay_refuse_what_check_rejects_in_the_same_words(tmp_path, co
                           text=True, timeout=60, stdin=subprocess.DEVNULL)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr == f"{dialog}: {said} (line 16)\n"
+
+
+# --- conditions evaluated with sample answers (issue 19 §8) ---------------------------------
+
+INTEGER = "type: integer\n        units: [{id: years, label: years}]"
+
+
+@pytest.mark.parametrize(("condition", "first", "said"), [
+    # The issue's report: approved, then the assistant crashed once 0 was answered.
+    ("10 / answers.q1 > 1", INTEGER,
+     "fails at run time when answers.q1 = 0: ZeroDivisionError: division by zero"),
+    # An unknown answer is the word 'unknown', not a number.
+    ("answers.q1 > 60", INTEGER,
+     "fails at run time when answers.q1 = 'unknown': TypeError: '>' not supported between "
+     "instances of 'str' and 'int'"),
+    ("answers.q1 + 1 > 2", "type: yes_no",
+     "fails at run time when answers.q1 = 'yes': TypeError: can only concatenate str (not "
+     '"int") to str'),
+    ("answers.q1 | int > 0 or 1 // (answers.q1 | int) > 0", INTEGER,
+     "fails at run time when answers.q1 = 0: ZeroDivisionError: integer division or modulo "
+     "by zero"),
+], ids=["divide", "unknown-compared", "yes-no-added", "floor-divide"])
+def test_check_evaluates_every_condition_with_typed_sample_answers(tmp_path, condition,
+                                                                    first, said):
+    field = "patient.age_years" if first == INTEGER else "patient.psoriasis_history"
+    path = tmp_path / "d.yaml"
+    path.write_text(two_question_dialog(condition, first, field))
+    report = check(path, "d.yaml")
+    assert [p.message for p in report.errors] == [said]
+
+
+def test_a_condition_that_guards_its_types_passes_every_sample(tmp_path):
+    path = tmp_path / "d.yaml"
+    path.write_text(two_question_dialog(
+        "answers.q1 is number and answers.q1 > 0 and 10 / answers.q1 > 1",
+        INTEGER, "patient.age_years"))
+    assert check(path, "d.yaml").errors == []
+
+
+def test_an_unanswered_name_compared_as_a_number_is_flagged(tmp_path):
+    """An earlier question skipped by its own condition leaves its name undefined."""
+    path = tmp_path / "d.yaml"
+    path.write_text(two_question_dialog("answers.q1 is defined and answers.q1 >= 3",
+                                        INTEGER, "patient.age_years"))
+    report = check(path, "d.yaml")
+    assert [p.message for p in report.errors] == [
+        "fails at run time when answers.q1 = 'unknown': TypeError: '>=' not supported "
+        "between instances of 'str' and 'int'"]
+
+
+def test_a_date_question_before_the_onset_is_an_error(tmp_path):
+    """Its calendar dates are placed from the onset: in interview order they could not be."""
+    path = tmp_path / "d.yaml"
+    path.write_text(HEAD + section(
+        "      - id: first_seen\n        type: date\n        prompt: First seen?\n"
+        "        field: eruption.resolution_day\n",
+        "      - id: onset\n        type: date\n        role: onset\n        prompt: Onset?\n"
+        "        field: eruption.onset_date\n"))
+    messages = [p.message for p in check(path, "d.yaml").errors]
+    assert messages == ["a date question before the onset question (onset): its calendar "
+                        "dates cannot be placed when the interview is replayed in order"]

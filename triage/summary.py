@@ -141,7 +141,8 @@ def summarize(
 
 def summarize_interview(engine: Any, operators: Operators = DEFAULT) -> dict[str, Any]:
     """The summary of an interview (a `dialog.engine.Engine`): its findings, its dialog and
-    its answers as entered. The same for a headless replay and for the UI."""
+    its answers as entered, in interview order (the order a saved transcript replays them
+    in, whatever jumps made them). The same for a headless replay and for the UI."""
     loaded = engine.dialog
     answers = [
         {
@@ -156,7 +157,7 @@ def summarize_interview(engine: Any, operators: Operators = DEFAULT) -> dict[str
             )
             if v is not None
         }
-        for a in engine.answers
+        for _, a in engine.iter_answers()
     ]
     dialog = {"id": loaded.id, "version": loaded.version, "hash": loaded.hash}
     data = summarize(engine.findings, operators, dialog=dialog, answers=answers,

@@ -88,9 +88,18 @@ class Transcript(_Model):
 
 
 def from_engine(engine: Engine) -> Transcript:
-    """The transcript of an interview: its answers in the order they were given (and, after
-    a follow-up visit, the presentation day's answers, then the visit's)."""
+    """The transcript of an interview: its answers in interview order (and, after a
+    follow-up visit, the presentation day's answers, then the visit's).
+
+    Interview order, not the order they were given: a condition reads only answers asked
+    before it, and a date only the onset before it (`triage check` holds dialogs to both),
+    so the transcript replays whatever jumps, edits and take-backs made it. A calendar
+    date given after a jump, before the onset was known, had been written before the
+    onset and did not replay."""
     visit = engine.follow_up_visit
+    position = {slot.key: index for index, slot in enumerate(engine.slots())}
+    given = engine.answers if visit is None else list(visit.presentation)
+    ordered = sorted(given, key=lambda a: position.get(a.key, len(position)))
     data: dict[str, Any] = {
         "schema": SCHEMA,
         "dialog": {
@@ -99,7 +108,7 @@ def from_engine(engine: Engine) -> Transcript:
             "hash": engine.dialog.hash,
         },
         "today": engine.today,
-        "answers": [_entry(a) for a in (engine.answers if visit is None else visit.presentation)],
+        "answers": [_entry(a) for a in ordered],
     }
     if visit is not None:
         data["follow_up"] = {"date": visit.on, "answers": [_entry(a) for a in engine.visited]}

@@ -2,12 +2,15 @@
 
 Errors: what stops a dialog from working (syntax, schema, duplicate ids, expressions that
 do not compile or name unknown answers, a condition on a later answer, a compared value
-no answer can take, a field the findings do not have or a value they refuse).
+no answer can take, a field the findings do not have or a value they refuse, and an
+expression that fails when evaluated with sample answers of each type, unknown and
+unanswered included).
 Warnings: findings fields that no path through the dialog reaches.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +25,7 @@ from triage.dialog.conditions import (
     ExpressionError,
     compared_values,
     compiled,
+    evaluate,
     references,
 )
 from triage.dialog.loader import LoadedDialog, from_document
@@ -122,6 +126,7 @@ class _Checker:
                 self.order[q.more.id] = position + 0.5  # type: ignore[assignment]
                 self.domain[q.more.id] = {"yes", "no"}
         self.top = {q.id for _, q, g in _walk(loaded) if g is None}
+        self.questions = {q.id: q for _, q, _g in _walk(loaded)}
         self.children = {
             g.id: {c.id for c in g.questions or []} | {g.more.id}  # type: ignore[union-attr]
             for _, g, _p in _walk(loaded)
@@ -135,6 +140,7 @@ class _Checker:
         )
 
     def run(self) -> None:
+        self.dates_after_the_onset()
         reached: dict[str, list[str]] = {p: [] for p in findings_paths()}
         reached.update({f"drugs[].{p}": [] for p in drug_paths()})
         for loc, q, group in _walk(self.loaded):
@@ -152,6 +158,7 @@ class _Checker:
                     q,
                     group,
                     extra={"x"},
+                    needs=tuple(unit.needs),
                 )
         for d_index, rule in enumerate(self.loaded.dialog.derive):
             loc = ("derive", d_index)
@@ -170,6 +177,18 @@ class _Checker:
                     Problem(self.report.source, f"no question reaches findings field {path}")
                 )
 
+    def dates_after_the_onset(self) -> None:
+        """Every date question after the onset: a calendar date is placed from the
+        onset, so a transcript in interview order replays."""
+        onset = self.loaded.onset_id
+        for loc, q, _group in _walk(self.loaded):
+            if q.id == onset:
+                return
+            if q.type == "date":
+                self.error(loc, f"a date question before the onset question"
+                           f"{f' ({onset})' if onset else ''}: its calendar dates cannot be "
+                           "placed when the interview is replayed in order")
+
     def expression(
         self,
         loc: tuple[str | int, ...],
@@ -177,7 +196,9 @@ class _Checker:
         q: Question | None,
         group: Question | None,
         extra: set[str] | None = None,
+        needs: tuple[str, ...] = (),
     ) -> None:
+        errors_before = len(self.report.errors)
         try:
             compiled(text)
             names, reads = references(text)
@@ -224,6 +245,65 @@ class _Checker:
                     f"compares {name}.{attr} with {literal!r}, which it can never "
                     f"be; its answers: {', '.join(sorted(map(str, domain)))}",
                 )
+        if len(self.report.errors) == errors_before:
+            failure = self.run_samples(text, names, reads, needs)
+            if failure:
+                self.error(loc, failure)
+
+    def run_samples(self, text: str, names: frozenset[str],
+                    reads: frozenset[tuple[str, str]], needs: tuple[str, ...] = ()
+                    ) -> str | None:
+        """Evaluate an expression with sample answers of each type (unknown and
+        unanswered included), as the interview would; what fails at run time, said with
+        the answers it fails on, or None. A unit's `needs` (findings fields the engine
+        requires before it converts) hold numbers."""
+        variables: list[tuple[str, str | None]] = sorted(
+            (n, a) for n, a in reads if n in ("answers", "item", "visit", "drug_info"))
+        variables += [(n, None) for n in ("x", "repeat") if n in names]
+        variables += [("findings", path) for path in needs]
+        domains = [self.sample_values(v) for v in variables]
+        for assignment in _assignments(domains):
+            context: dict[str, Any] = {"answers": {}, "item": {}, "visit": {},
+                                       "drug_info": {}, "findings": {"schema": SCHEMA}}
+            for (name, attr), value in zip(variables, assignment, strict=True):
+                if value is _UNANSWERED:
+                    continue
+                if attr is None:
+                    context[name] = value
+                elif name == "findings":
+                    node = context["findings"]
+                    *parents, last = attr.split(".")
+                    for part in parents:
+                        node = node.setdefault(part, {})
+                    node[last] = value
+                else:
+                    context[name][attr] = value
+            try:
+                evaluate(text, **context)
+            except ExpressionError as exc:
+                said = ", ".join(
+                    (f"{n}.{a}" if a else n)
+                    + (" unanswered" if v is _UNANSWERED else f" = {v!r}")
+                    for (n, a), v in zip(variables, assignment, strict=True)
+                )
+                return f"fails at run time{' when ' + said if said else ''}: {exc}"
+        return None
+
+    def sample_values(self, variable: tuple[str, str | None]) -> list[Any]:
+        """What a name can hold when a condition reads it."""
+        name, attr = variable
+        if name == "x":
+            return [0, 1, -1, 0.5, 1000]
+        if name == "repeat":
+            return [0, 1]
+        if name == "visit" or name == "drug_info":
+            return [False, True, _UNANSWERED]
+        if name == "findings":  # a unit's needs: present, and a number
+            return [0, 1, 12000.5]
+        question = self.questions.get(attr or "")
+        if question is None:  # a group's "another one?" question
+            return ["yes", "no", _UNANSWERED]
+        return [*_typed_samples(question), _UNANSWERED]
 
     def fields(
         self, loc: tuple[str | int, ...], q: Question, group: Question | None
@@ -283,6 +363,58 @@ class _Checker:
             problem = _refused(sample, group is not None)
             if problem:
                 self.error(where, f"the findings refuse this value: {problem}")
+
+
+class _Unanswered:
+    def __repr__(self) -> str:
+        return "unanswered"
+
+
+#: A name the condition reads that holds nothing yet (the question is not answered).
+_UNANSWERED = _Unanswered()
+#: Every combination of sample values is tried up to this many; beyond it, each value
+#: with the others at their first, unknown and unanswered values.
+_MAX_COMBINATIONS = 512
+
+
+def _typed_samples(q: Question) -> list[Any]:
+    """Values an answer to `q` takes in a condition, as the engine hands them over."""
+    unknown: list[Any] = ["unknown"] if q.unknown_allowed else []
+    options = [o.value for o in q.options or []]
+    if q.type == "yes_no":
+        return ["yes", "no", *unknown]
+    if q.type == "choice":
+        return [*options, *unknown]
+    if q.type == "multi":
+        return [[], options[:1], options, *unknown]
+    if q.type in ("integer", "decimal"):
+        numbers: list[Any] = [0, 1, -1]
+        if q.range is not None:
+            numbers += [q.range[0], q.range[1]]
+        if q.type == "decimal":
+            numbers.append(0.5)
+        return [*numbers, *unknown]
+    if q.type == "date":
+        return [*(["2026-01-01"] if q.role == "onset" else [0, -3, 7]), *unknown]
+    if q.type == "text":
+        return ["", "text", *unknown]
+    return unknown
+
+
+def _assignments(domains: list[list[Any]]) -> Iterator[tuple[Any, ...]]:
+    """Every combination when there are few; else each value of each name, the others
+    held at a baseline (their first value, unknown, or unanswered)."""
+    total = 1
+    for domain in domains:
+        total *= len(domain)
+    if total <= _MAX_COMBINATIONS:
+        yield from itertools.product(*domains)
+        return
+    for pick in (0, -2, -1):
+        base = [d[pick] if len(d) >= 2 else d[0] for d in domains]
+        for index, domain in enumerate(domains):
+            for value in domain:
+                yield (*base[:index], value, *base[index + 1:])
 
 
 def _domain(q: Question) -> set[Any] | None:

@@ -87,7 +87,7 @@ class Question(_Model):
         if not needs_options and self.options:
             raise ValueError(f"a {self.type} question takes no options")
         if self.type in ("integer", "decimal") and not self.units:
-            raise ValueError(f"a {self.type} question needs units (one is enough)")
+            raise ValueError(f"an {self.type} question needs units (one is enough)")
         if self.type not in ("integer", "decimal") and (self.units or self.range):
             raise ValueError(f"a {self.type} question takes no units or range")
         if self.type == "group":
