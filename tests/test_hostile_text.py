@@ -95,3 +95,33 @@ async def test_the_palette_and_the_drug_editor_show_markup_as_text(scar):
         assert [n.plain for n in names] == ["[link=file:///etc/passwd]click[/]",
                                             "co-trimoxazole [/]"]
         assert not any(n.spans for n in names)  # no link, no style read from the name
+
+
+async def test_the_side_panel_and_the_summary_on_screen_show_hostile_names_as_text(scar):
+    """The views the first corpus test left out: the side panel's suspects and the summary
+    the assistant shows at the end (Textual's Markdown), at 80x24 and at full size."""
+    import html
+
+    from triage.ui.app import TriageApp
+    from triage.ui.widgets.panel import SidePanel
+
+    names = ["co-trimoxazole [/]", "[b]amox[/b] \x1b[2J", "\u202eenilicipma"]
+    engine = Engine(scar, TODAY)
+    walk(engine, {**CLEAR, "onset_date": "2026-11-20", "drugs_any": "yes"},
+         [{"drug_name": n, "drug_start": f"-{5 + i}"} for i, n in enumerate(names)])
+    assert engine.finished
+    shown = [" ".join(clean(n).split()) for n in names]
+    for size in ((80, 24), (160, 200)):
+        app = TriageApp(engine)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause(0.5)
+            assert app.is_running
+            panel = app.query_one("#panel", SidePanel)
+            rendered = panel.render()
+            plain = getattr(rendered, "plain", str(rendered))
+            assert "co-trimoxazole [/]" in plain and "[b]amox[/b] [2J" in plain
+            screen = html.unescape(app.export_screenshot()).replace("\xa0", " ")
+        assert "\x1b" not in screen and "\u202e" not in screen
+        if size == (160, 200):
+            for name in shown:  # in the summary's suspects and answers, as typed
+                assert name in screen, name
