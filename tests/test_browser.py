@@ -146,3 +146,41 @@ def test_a_browser_visit_is_a_session_and_its_answer_is_saved(served, tmp_path):
     elsewhere = [u for u in requested if not u.startswith((url, url.replace("http", "ws", 1)))]
     assert elsewhere == []
     assert any("/static/fonts/RobotoMono" in u for u in requested), requested
+
+
+def _visits(store: Path) -> dict[int, int]:
+    """The served visits of this test's server: pid and CPU ticks used so far."""
+    found = {}
+    for proc in Path("/proc").iterdir():
+        try:
+            cmdline = (proc / "cmdline").read_bytes().split(b"\0")
+            if b"--served" in cmdline and str(store).encode() in cmdline:
+                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+                found[int(proc.name)] = int(fields[11]) + int(fields[12])
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def test_a_headless_probe_with_a_virtual_time_budget_cannot_make_a_visit_run_away(served,
+                                                                                  tmp_path):
+    """Issue 19 §10: Chromium with --virtual-time-budget (as link previewers run it) made
+    the terminal flip between two heights about 160 times a second, and the visit went on
+    working through the flips after the probe had gone: 99 % CPU, 20 MB more each second.
+    The assistant now holds its size through a flip-flop (triage/ui/steady_size.py)."""
+    url, store = served
+    probe = subprocess.run(
+        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
+         "--virtual-time-budget=600000", f"--screenshot={tmp_path / 'probe.png'}",
+         "--window-size=1200,800", url.replace("127.0.0.1", "localhost")],
+        capture_output=True, timeout=120, cwd=tmp_path,
+    )
+    assert (tmp_path / "probe.png").exists(), probe.stderr[-2000:]
+    time.sleep(3)
+    before = _visits(store)
+    time.sleep(3)
+    after = _visits(store)
+    ticks = os.sysconf("SC_CLK_TCK")
+    busy = {pid: (after[pid] - used) / ticks for pid, used in before.items() if pid in after}
+    assert all(seconds < 0.5 for seconds in busy.values()), (
+        f"visits still busy 3 s after the probe left (CPU seconds in 3 s): {busy}")

@@ -790,3 +790,34 @@ async def test_a_listed_drug_is_taken_without_a_question(scar):
         await type_answer(pilot, "Tegretol")
         assert app.engine.current().question.id == "drug_start"
         assert not any("did you mean" in b.casefold() for b in bubbles(app, "question"))
+
+
+async def test_a_flip_flopping_terminal_size_is_held_and_a_real_resize_is_not(scar):
+    """Issue 19 §10: a browser flipping between two heights 160 times a second cost a full
+    layout each time; now about one a second, and the latest size wins."""
+    import asyncio
+
+    from textual import events
+    from textual.geometry import Size
+
+    from triage.ui.steady_size import HOLD
+
+    app = make_app(scar, TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        base = app.sizes_applied
+        started = asyncio.get_running_loop().time()
+        for i in range(160):  # one second of the storm (longer on a loaded machine)
+            size = Size(133, 42 if i % 2 else 37)
+            app.post_message(events.Resize(size, size))
+            await asyncio.sleep(1 / 160)
+        lasted = asyncio.get_running_loop().time() - started
+        await pilot.pause(HOLD + 0.5)
+        # The first two sizes, then one per HOLD while it lasts, then the last one.
+        assert 2 <= app.sizes_applied - base <= 3 + lasted / HOLD
+        assert app.size == Size(133, 42)  # the last one asked for (i = 159)
+        applied = app.sizes_applied
+        size = Size(100, 30)  # a person's resize, after the storm: taken at once
+        app.post_message(events.Resize(size, size))
+        await pilot.pause(0.1)
+        assert app.size == size and app.sizes_applied == applied + 1

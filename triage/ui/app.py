@@ -27,6 +27,7 @@ from triage import collector
 from triage.plain_text import clean
 from triage.scores.base import fmt_number
 from triage.store import Event
+from triage.ui.steady_size import SteadySize
 from triage.ui.widgets.chat import Bubble, ChatLog, Said
 from triage.ui.widgets.panel import SidePanel
 
@@ -105,7 +106,7 @@ def question_text(
     return text
 
 
-class TriageApp(App[None]):
+class TriageApp(SteadySize, App[None]):
     """A resident talks to the assistant; the side panel shows what the answers mean."""
 
     TITLE = "triage"
