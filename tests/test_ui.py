@@ -693,7 +693,7 @@ def test_triage_run_on_the_built_in_dialog_starts_progressively(scar):
     from triage.cli import assistant
 
     app = assistant(Namespace(dialog=None, patient=None, no_store=True, store=None))
-    assert app.engine is None and not app.loaded
+    assert app.interview is None and not app.loaded
     named = assistant(Namespace(dialog=str(ROOT / "dialogs" / "scar.yaml"), patient=None,
                                 no_store=True, store=None))
     assert named.loaded  # a named dialog is loaded first: its problems are said before the UI

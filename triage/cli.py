@@ -557,8 +557,8 @@ def _resume(args: argparse.Namespace) -> int:
 def _followup(args: argparse.Namespace) -> int:
     import datetime as dt
 
+    from triage.interview import Interview
     from triage.session import status_of
-    from triage.store import Event
 
     try:
         on = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
@@ -580,10 +580,9 @@ def _followup(args: argparse.Namespace) -> int:
             return _refuse([f"triage followup: session {session.id} is not finished "
                             f"({status_of(engine)}): finish it with `triage resume "
                             f"{session.id}`, then follow up"])
-        opened = engine.follow_up(on)
+        opened = Interview(engine, recorder).follow_up(on)
         if not opened.accepted:
             return _refuse([f"triage followup: session {session.id}: {opened.message}"])
-        recorder.record(Event("follow_up", value=on.isoformat()))
     elif args.date and on != engine.follow_up_visit.on:
         return _refuse([f"triage followup: session {session.id} was reopened for the visit "
                         f"of {engine.follow_up_visit.on.isoformat()}; it goes on with that "

@@ -13,14 +13,16 @@ import secrets
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from triage.carry_over import CarryOver, carry_over
 from triage.dialog.engine import Engine, Outcome
-from triage.dialog.library import Library
 from triage.dialog.loader import LoadedDialog, canonical_text
 from triage.errors import InputError, Problem
 from triage.store import Event, FallbackLog, Store, StoreError, fallback_path
+
+if TYPE_CHECKING:
+    from triage.carry_over import CarryOver
+    from triage.dialog.library import Library
 
 
 class Recorded(Protocol):
@@ -72,6 +74,8 @@ def engine_from_events(
     """The interview a session's events make, read with the dialog it was recorded with
     (and, after a `migrate` event, the dialog its answers were carried over to). An event
     that does not apply is a problem naming the event, never a partial interview."""
+    from triage.dialog.library import Library
+
     library = dialogs if isinstance(dialogs, Library) else Library(dialogs)
     ref = (session.dialog_id, session.dialog_version, session.dialog_hash)
     engine = Engine(library.get(ref, source), session.today)
@@ -90,6 +94,8 @@ def engine_from_events(
 
 
 def _migrate(library: Library, engine: Engine, event: Event, source: str) -> CarryOver:
+    from triage.carry_over import carry_over
+
     if event.previous != engine.dialog.hash:
         raise InputError([Problem(
             source, f"event {event.seq} (migrate) moves from dialog "

@@ -24,9 +24,9 @@ from textual.theme import Theme
 from textual.widgets import Footer, Input, Select, Static
 
 from triage import collector
+from triage.interview import Interview
 from triage.plain_text import clean
 from triage.scores.base import fmt_number
-from triage.store import Event
 from triage.ui.steady_size import SteadySize
 from triage.ui.widgets.chat import Bubble, ChatLog, Said
 from triage.ui.widgets.panel import SidePanel
@@ -150,7 +150,10 @@ class TriageApp(SteadySize, App[None]):
         super().__init__()
         if engine is None and build is None:
             raise ValueError("an engine, or how to build one")
-        self.engine: Engine = engine  # type: ignore[assignment]
+        #: The interview: what the clinician does goes through it (None until a
+        #: progressive start has built it).
+        self.interview: Interview | None = (
+            None if engine is None else Interview(engine, recorder))
         self._build = build
         #: Where the opening of a new interview is kept for the next start (first_screen).
         self._opening_key = opening_key
@@ -160,9 +163,6 @@ class TriageApp(SteadySize, App[None]):
         #: suggested). The next answer says which one the engine gets.
         self._did_you_mean: tuple[str, str] | None = None
         self.out_dir = out_dir or Path.cwd()
-        #: Saves every accepted change at once (the session store); None: nothing is saved
-        #: but what the clinician exports.
-        self.recorder = recorder
         if recorder is not None:
             recorder.warn = lambda text: self.chat.say(text, "refused")
         self._section: str | None = None
@@ -187,16 +187,26 @@ class TriageApp(SteadySize, App[None]):
         yield Footer()
 
     @property
+    def engine(self) -> Engine:
+        """The interview's engine (what is asked, what the answers mean)."""
+        assert self.interview is not None, "the interview is not built yet"
+        return self.interview.engine
+
+    @property
+    def recorder(self) -> Recorder | None:
+        """Where every accepted change is saved at once; None: nothing is saved but what
+        the clinician exports."""
+        return None if self.interview is None else self.interview.recorder
+
+    @property
     def chat(self) -> ChatLog:
         return self.query_one("#chat", ChatLog)
 
     def on_mount(self) -> None:
-        from triage.store import LEASE_RENEW
-
         self.register_theme(HIGH_CONTRAST)
         # One writer per session: the window keeps its hold while it is open.
-        self.set_interval(LEASE_RENEW, self._renew_lease)
-        if self.engine is None:
+        self.set_interval(Interview.RENEW_EVERY, self._renew_lease)
+        if self.interview is None:
             from triage.ui import first_screen
 
             # The opening as the last start saved it, on screen now; the engine after it.
@@ -212,8 +222,8 @@ class TriageApp(SteadySize, App[None]):
 
     def _begun(self) -> None:
         """The interview is on screen: record from here, and start-up is over."""
-        if self.recorder is not None:
-            self.recorder.begin()
+        if self.interview is not None:
+            self.interview.begin()
         # What start-up made (Textual, pydantic's schemas, the dialog) lives as long as the
         # app: frozen, the collector's full passes (nine over the seed interview) no longer
         # walk it; and its full passes wait for a question on screen (_painted). Only when
@@ -223,17 +233,18 @@ class TriageApp(SteadySize, App[None]):
     @property
     def loaded(self) -> bool:
         """Whether the interview can be answered (a progressive start has built it)."""
-        return self.engine is not None
+        return self.interview is not None
 
     def _load(self) -> None:
         assert self._build is not None
         try:
-            self.engine, self.recorder = self._build()
+            engine, recorder = self._build()
         except Exception as exc:  # a broken installation: said, not a traceback on screen
             self.exit(return_code=2, message=f"triage: the interview could not start: {exc}")
             return
-        if self.recorder is not None:
-            self.recorder.warn = lambda text: self.chat.say(text, "refused")
+        self.interview = Interview(engine, recorder)
+        if recorder is not None:
+            recorder.warn = lambda text: self.chat.say(text, "refused")
         from triage.ui import first_screen
 
         if self._shown is not None and first_screen.same(self._shown, self._opening()):
@@ -268,7 +279,7 @@ class TriageApp(SteadySize, App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Until a progressive start has built the interview, only quitting, help and the
         # palette work; typed answers wait (see _submit).
-        return self.engine is not None or action in ("quit", "help", "command_palette")
+        return self.interview is not None or action in ("quit", "help", "command_palette")
 
     def _start(self) -> None:
         if not self.engine.answers:
@@ -411,7 +422,7 @@ class TriageApp(SteadySize, App[None]):
     @on(Input.Changed, "#answer")
     def _answer_changed(self, event: Input.Changed) -> None:
         """Live check of a number: what it is in the field's unit, or why it is refused."""
-        if self.engine is None:
+        if self.interview is None:
             return
         from triage.dialog import values
         slot = self.engine.current() if self._editing is None else self.engine.slot(*self._editing)
@@ -465,7 +476,7 @@ class TriageApp(SteadySize, App[None]):
             return
         text = event.value
         event.input.value = ""
-        if self.engine is None:
+        if self.interview is None:
             # Typed before the interview was built (a fast typist at a progressive start):
             # answered as soon as it is.
             self._pending.append(text)
@@ -515,15 +526,7 @@ class TriageApp(SteadySize, App[None]):
             shown = (f"(kept: {_entered(*kept)})" if kept and not slot.question.default
                      else f"({slot.question.default or 'empty'})")
         self.chat.say(shown, "answer", slot.key)
-        old = next((a for a in self.engine.answers if a.key == slot.key), None)
-        outcome = self.engine.answer(raw, unit)
-        if outcome.accepted:
-            # The answer as the engine took it: an empty one is saved as its default or
-            # as the answer it kept. At follow-up the presentation day's is the previous.
-            given = next(a for a in self.engine.answers if a.key == slot.key)
-            self._record(Event("answer", slot.question.id, slot.repeat, given.raw, given.unit,
-                               previous=None if old is None else old.raw))
-        self._after(outcome)
+        self._after(self._interview.answer(raw, unit))
 
     def action_unknown(self) -> None:
         slot = self.engine.current()
@@ -531,10 +534,7 @@ class TriageApp(SteadySize, App[None]):
             return
         self._did_you_mean = None
         self.chat.say("unknown", "answer", slot.key)
-        outcome = self.engine.unknown()
-        if outcome.accepted:
-            self._record(Event("answer", slot.question.id, slot.repeat, "unknown"))
-        self._after(outcome)
+        self._after(self._interview.unknown())
 
     # --- editing an earlier answer ------------------------------------------------------
 
@@ -572,14 +572,10 @@ class TriageApp(SteadySize, App[None]):
         event.input.value = ""
         raw, unit = self._raw(text, slot) if slot else (text, None)
         before = self.summary()
-        old = next(a for a in self.engine.answers if a.key == key)
-        outcome = self.engine.edit(key[0], raw, unit, repeat=key[1])
+        outcome = self._interview.edit(key, raw, unit)
         if not outcome.accepted:
             self.chat.say(f"Not changed: {outcome.message}", "refused")
             return
-        # As the engine took it (cleaned of control characters), like every answer saved.
-        given = next(a for a in self.engine.answers if a.key == key)
-        self._record(Event("edit", key[0], key[1], given.raw, given.unit, previous=old.raw))
         self._editing = None
         self.query_one("#answer", Input).placeholder = "your answer, then Enter"
         self.chat.say(f"{key[0]}: {text}", "answer", key)
@@ -630,22 +626,15 @@ class TriageApp(SteadySize, App[None]):
             return
         before = self.summary()
         if action == "add":
-            count = self.engine.repeats("drug")
-            if count == 0:
+            if self.engine.repeats("drug") == 0:
                 self.chat.say("Answer whether any drug was taken first.", "note")
                 return
-            previous = next(
-                (a.raw for a in self.engine.answers if a.key == ("drug_more", count - 1)), None
-            )
-            outcome = self.engine.edit("drug_more", "yes", repeat=count - 1)
-            event = Event("edit", "drug_more", count - 1, "yes", previous=previous)
+            outcome = self._interview.add_entry("drug")
         else:
-            outcome = self.engine.remove_repeat("drug", value)
-            event = Event("remove", "drug", value)
+            outcome = self._interview.remove_entry("drug", value)
         if not outcome.accepted:
             self.chat.say(f"Not changed: {outcome.message}", "refused")
             return
-        self._record(event)
         after = self.summary()
         said = changes(before, after)
         self.chat.say(
@@ -661,12 +650,10 @@ class TriageApp(SteadySize, App[None]):
     # Not `action_back`: that is Textual's own action (close the top screen), which a
     # binding of Textual's or a later release may use; it must never take an answer back.
     def action_take_back(self) -> None:
-        taken = self.engine.last_given()
-        outcome = self.engine.back()
+        outcome, taken = self._interview.take_back()
         if not outcome.accepted or taken is None:
             self.chat.say(outcome.message or "nothing to take back", "note")
             return
-        self._record(Event("back", taken.question, taken.repeat, previous=taken.raw))
         self.chat.say(f"Took back {taken.question}: {taken.raw}", "note")
         self._section = None
         self._ask()
@@ -698,8 +685,6 @@ class TriageApp(SteadySize, App[None]):
 
     def _refresh(self, summary: dict | None = None) -> None:
         """Redraw the side panel (from `summary` when the caller has just made it)."""
-        from triage.session import listing
-
         self._panel_due = False
         summary = summary if summary is not None else self.summary()
         self.query_one("#panel", SidePanel).show(
@@ -709,23 +694,20 @@ class TriageApp(SteadySize, App[None]):
             [(section.title, done, total) for section, done, total in self.engine.progress()
              if total],
         )
-        if self.recorder is not None:
-            self.recorder.update_listing(listing(summary, self.engine))
+        self._interview.refresh_listing(summary)
+
+    @property
+    def _interview(self) -> Interview:
+        assert self.interview is not None, "the interview is not built yet"
+        return self.interview
 
     def _renew_lease(self) -> None:
-        if self.recorder is not None:
-            self.recorder.renew_lease()
-
-    def _record(self, event: Event) -> None:
-        """Save an accepted change now: the answer must survive the process."""
-        if self.recorder is not None:
-            self.recorder.record(event)
+        if self.interview is not None:
+            self.interview.renew_hold()
 
     def summary(self) -> dict:
         """The summary of the interview so far (the same as a headless replay gives)."""
-        from triage.summary import summarize_interview
-
-        return summarize_interview(self.engine)
+        return self._interview.summary()
 
     def _finish(self) -> None:
         # Imported here: the Markdown widget (and markdown-it) cost 30 ms of start-up
@@ -753,7 +735,7 @@ class TriageApp(SteadySize, App[None]):
     def get_system_commands(self, screen: Any) -> Iterable[SystemCommand]:
         """The palette offers every action, and a jump to each section."""
         yield from super().get_system_commands(screen)
-        if self.engine is None:
+        if self.interview is None:
             return  # a progressive start is still building the interview
         yield SystemCommand(
             "Unknown", "Answer the current question with unknown", self.action_unknown
@@ -815,11 +797,10 @@ class TriageApp(SteadySize, App[None]):
 
     def start_follow_up(self, on: dt.date) -> None:
         """Reopen the finished interview at a follow-up visit on `on`."""
-        outcome = self.engine.follow_up(on)
+        outcome = self._interview.follow_up(on)
         if not outcome.accepted:
             self.chat.say(f"No follow-up: {outcome.message}", "refused")
             return
-        self._record(Event("follow_up", value=on.isoformat()))
         self.chat.say(self._follow_up_intro(), "section")
         self.chat.say(FOLLOW_UP_NOTE, "note")
         self._section = None
@@ -827,11 +808,7 @@ class TriageApp(SteadySize, App[None]):
         self._refresh_soon()
 
     def action_new_case(self) -> None:
-        from triage.dialog.engine import Engine
-
-        self.engine = Engine(self.engine.dialog, self.engine.today)
-        if self.recorder is not None:
-            self.recorder = self.recorder.renew(self.engine)
+        self.interview = self._interview.new_case()
         self.chat.clear()
         self.query_one("#banner", Static).remove_class("shown")
         self._section = None

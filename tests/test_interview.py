@@ -1,0 +1,80 @@
+"""One interview object (issue 20 §3): whatever the clinician does goes through
+`Interview`, which applies it on the replay's path and records it as the engine took it;
+the UI never touches the store."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+from pathlib import Path
+
+from tests.conftest import ROOT
+from tests.test_engine import CLEAR, walk
+from triage.dialog.engine import Engine
+from triage.interview import Interview
+from triage.session import Recorder, Recording, engine_from_events, header_of
+from triage.store import Store
+from triage.summary import summarize_interview
+
+TODAY = dt.date(2026, 11, 25)
+
+
+def test_every_change_is_recorded_as_taken_and_the_log_replays(tmp_path, scar):
+    store = Store(tmp_path / "s.db")
+    engine = Engine(scar, TODAY)
+    interview = Interview(engine, Recorder.start(store.path, engine))
+    assert interview.answer("no").accepted  # detachment
+    assert interview.answer("  no\u202e ").accepted  # nikolsky, saved as the engine took it
+    assert interview.unknown().accepted
+    outcome, taken = interview.take_back()
+    assert outcome.accepted and taken is not None and taken.question == "blisters"
+    assert interview.edit(("nikolsky", None), "yes").accepted
+    assert not interview.edit(("nikolsky", None), "perhaps").accepted  # refused: not saved
+    sid = interview.recorder.session_id
+    events = store.events(sid)
+    assert [(e.kind, e.question, e.value, e.previous) for e in events] == [
+        ("answer", "detachment_any", "no", None),
+        ("answer", "nikolsky", "no", None),
+        ("answer", "blisters", "unknown", None),
+        ("back", "blisters", None, "unknown"),
+        ("edit", "nikolsky", "yes", "no"),
+    ]
+    replayed = engine_from_events(scar, Recording(TODAY, scar.id, scar.version, scar.hash),
+                                  events, "t")
+    assert replayed.answers == engine.answers
+    assert summarize_interview(replayed) == interview.summary()
+
+
+def test_drugs_added_and_removed_and_a_follow_up_go_through_the_interview(tmp_path, scar):
+    engine = Engine(scar, TODAY)
+    recorder = Recorder(None, None, scar.version, header_of(engine, None),
+                        fallback_dir=tmp_path)
+    recorder.problem = "no store in this test"
+    interview = Interview(engine, recorder)
+    assert not interview.add_entry("drug").accepted  # no drug yet
+    walk(engine, {**CLEAR, "onset_date": "2026-11-20", "drugs_any": "yes"},
+         [{"drug_name": "amoxicillin", "drug_start": "-5"},
+          {"drug_name": "allopurinol", "drug_start": "-20"}])
+    assert engine.finished and engine.repeats("drug") == 2
+    assert interview.remove_entry("drug", 0).accepted
+    assert engine.repeats("drug") == 1
+    assert interview.add_entry("drug").accepted
+    assert engine.current().label() == "drug_name #2"
+    kinds = [e.kind for e in recorder._events]
+    assert kinds == ["remove", "edit"]
+    assert recorder._events[1].question == "drug_more" and recorder._events[1].value == "yes"
+    fresh = Engine(scar, TODAY)
+    walk(fresh, {**CLEAR, "onset_date": "2026-11-20"})
+    later = Interview(fresh)
+    assert later.follow_up(dt.date(2026, 12, 2)).accepted
+    assert fresh.follow_up_visit is not None
+
+
+def test_the_ui_never_imports_the_store_or_builds_events():
+    for path in sorted((ROOT / "triage" / "ui").rglob("*.py")):
+        tree = ast.parse(path.read_text(), str(path))
+        imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import)
+                     for a in n.names}
+        assert "triage.store" not in imported, Path(path).relative_to(ROOT)
+        assert "Event(" not in path.read_text(), Path(path).relative_to(ROOT)

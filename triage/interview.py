@@ -1,0 +1,133 @@
+"""One interview and where its changes go: the UI and the CLI say what the clinician did;
+this applies it and, when the interview takes it, records it as taken.
+
+Every change goes one way: an `Event` applied to the engine (`session.apply`, the path a
+replay of the event log takes), then recorded with the answer as the engine keeps it (an
+empty answer saved as its default, text cleaned of control characters), and the session
+list refreshed. Nothing else writes a session's events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Any
+
+from triage.dialog.engine import Answer, Engine, Outcome
+from triage.session import Recorder, apply, listing
+from triage.store import LEASE_RENEW, Event
+
+Key = tuple[str, int | None]
+
+
+class Interview:
+    """An engine and, when the session is saved, its recorder."""
+
+    #: How often a window holding a session renews its hold, in seconds.
+    RENEW_EVERY = LEASE_RENEW
+
+    def __init__(self, engine: Engine, recorder: Recorder | None = None) -> None:
+        self.engine = engine
+        self.recorder = recorder
+
+    # --- what the clinician does ------------------------------------------------------------
+
+    def answer(self, raw: str, unit: str | None = None) -> Outcome:
+        """Answer the current question."""
+        slot = self.engine.current()
+        if slot is None:
+            return Outcome(False, "the interview is finished")
+        return self.do(Event("answer", slot.question.id, slot.repeat, raw, unit))
+
+    def unknown(self) -> Outcome:
+        """Answer the current question with "unknown"."""
+        return self.answer("unknown")
+
+    def edit(self, key: Key, raw: str, unit: str | None = None) -> Outcome:
+        """Change an earlier answer."""
+        return self.do(Event("edit", key[0], key[1], raw, unit))
+
+    def take_back(self) -> tuple[Outcome, Answer | None]:
+        """Take back the last answer given; the outcome and the answer taken back."""
+        taken = self.engine.last_given()
+        return self.do(Event("back")), taken
+
+    def add_entry(self, group: str) -> Outcome:
+        """One more entry of a group (a drug): the last entry's "another one?" turns yes."""
+        count = self.engine.repeats(group)
+        question = self.engine.dialog.questions.get(group)
+        if count == 0 or question is None or question.more is None:
+            return Outcome(False, "answer whether any was taken first")
+        return self.do(Event("edit", question.more.id, count - 1, "yes"))
+
+    def remove_entry(self, group: str, index: int) -> Outcome:
+        """Remove one entry of a group (a drug)."""
+        return self.do(Event("remove", group, index))
+
+    def follow_up(self, on: dt.date) -> Outcome:
+        """Reopen the finished interview at a follow-up visit on `on`."""
+        return self.do(Event("follow_up", value=on.isoformat()))
+
+    def do(self, event: Event) -> Outcome:
+        """Apply one change; when taken, record it as the engine took it."""
+        before = self._answer(event)
+        taken = self.engine.last_given() if event.kind == "back" else None
+        outcome = apply(self.engine, event)
+        if outcome.accepted:
+            self._record(self._as_taken(event, before, taken))
+        return outcome
+
+    # --- what it amounts to -----------------------------------------------------------------
+
+    def summary(self) -> dict[str, Any]:
+        """The summary of the interview so far (the same as a headless replay gives)."""
+        from triage.summary import summarize_interview
+
+        return summarize_interview(self.engine)
+
+    def refresh_listing(self, summary: dict[str, Any]) -> None:
+        """What the session list shows, from a summary just made."""
+        if self.recorder is not None:
+            self.recorder.update_listing(listing(summary, self.engine))
+
+    def renew_hold(self) -> None:
+        """Keep holding the session (one writer per session)."""
+        if self.recorder is not None:
+            self.recorder.renew_lease()
+
+    def begin(self) -> None:
+        """The interview is on screen: a store that failed is said now."""
+        if self.recorder is not None:
+            self.recorder.begin()
+
+    def new_case(self) -> Interview:
+        """A new, empty interview over the same dialog, saved the same way."""
+        engine = Engine(self.engine.dialog, self.engine.today)
+        return Interview(engine, None if self.recorder is None else self.recorder.renew(engine))
+
+    # --- internals --------------------------------------------------------------------------
+
+    def _answer(self, event: Event) -> Answer | None:
+        if event.kind not in ("answer", "edit") or event.question is None:
+            return None
+        return next((a for a in self.engine.answers
+                     if a.key == (event.question, event.repeat)), None)
+
+    def _as_taken(self, event: Event, before: Answer | None, taken: Answer | None) -> Event:
+        """The event as the audit trail keeps it: the value the engine kept, and the value
+        it replaced (at a follow-up, the presentation day's)."""
+        if event.kind == "back" and taken is not None:
+            return replace(event, question=taken.question, repeat=taken.repeat,
+                           previous=taken.raw)
+        if event.kind in ("answer", "edit") and event.question is not None:
+            given = next((a for a in self.engine.answers
+                          if a.key == (event.question, event.repeat)), None)
+            if given is not None:
+                return replace(event, value=given.raw, unit=given.unit,
+                               previous=None if before is None else before.raw)
+        return event
+
+    def _record(self, event: Event) -> None:
+        # Saved now: the answer must survive the process.
+        if self.recorder is not None:
+            self.recorder.record(event)
