@@ -12,8 +12,8 @@ from typing import Any, NamedTuple
 
 from triage.derived import eosinophils_absolute, latency_days
 from triage.findings import Findings
+from triage.numbers import fmt_number
 from triage.result import DrugResult, Result
-from triage.scores.base import fmt_number
 
 # --- typical latency (first intake to day 0) by phenotype, clinical rules §6 -------------
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from triage import __version__, collector
+from triage import __version__, collector, formats
 from triage.plugins_off import plugins_off
 
 EXIT_OK = 0
@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("files", nargs="+", metavar="FILE", help="findings file; - reads stdin")
     score.add_argument(
         "--format",
-        choices=("json", "md", "text", "html"),
+        choices=formats.SUMMARY,
         default="json",
         help="json (default; one object per line for several files), md, text (80 columns) or html",
     )
@@ -60,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
         "naming the step, the question and the reason.",
     )
     replay.add_argument("files", nargs="+", metavar="FILE", help="transcript file")
-    replay.add_argument("--format", choices=("json", "md", "text", "html"), default="json")
+    replay.add_argument("--format", choices=formats.SUMMARY, default="json")
     replay.add_argument("--dialog", metavar="DIALOG", help="dialog file (default: built-in)")
     replay.add_argument(
         "--through-ui",
@@ -113,7 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("session", metavar="ID", help="the session id, or its first characters")
     export.add_argument(
-        "--format", choices=("md", "text", "html", "json", "transcript", "events"),
+        "--format", choices=formats.EXPORT,
         default="md",
         help="the summary (md, text, html, json), the transcript (replayable) or the events "
         "(the audit trail, JSON lines)",

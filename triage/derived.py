@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from triage.findings import Drug, Eruption, Labs
-from triage.scores.base import Cutoff
+from triage.numbers import Cutoff
 
 
 def meets(cutoff: Cutoff, value: float | None) -> bool | None:

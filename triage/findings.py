@@ -26,8 +26,8 @@ from pydantic_core import PydanticCustomError
 
 from triage import validation
 from triage.errors import Problem
+from triage.numbers import fmt_number
 from triage.plain_text import one_line
-from triage.scores.base import fmt_number
 from triage.yamlio import Document, load_file, parse
 
 SCHEMA = "triage.findings/1"

@@ -15,9 +15,10 @@ from typing import Any, NamedTuple
 from triage import drug_advice
 from triage.assessment import Assessment
 from triage.findings import Findings
+from triage.numbers import signed
 from triage.result import Result
 from triage.scores import eurosar, regiscar
-from triage.scores.base import band_of, signed
+from triage.scores.base import band_of
 
 RULES_FILE = Path(__file__).parent / "rules" / "next_steps.yaml"
 
@@ -153,10 +154,10 @@ def context_triage(result: Result, result_json: dict[str, Any] | None) -> dict[s
 def histology_outcomes(findings: Findings, result: Result) -> dict[str, Any]:
     """Whether a histology result could move the EuroSCAR category."""
     if findings.histology.agep_pattern is not None:
-        return {"decides": False, "outcomes": [], "score": "EuroSCAR"}
+        return {"decides": False, "outcomes": [], "score": eurosar.SHORT}
     return _biopsy_outcomes(
         result, "eurosar_agep", "histology", tuple(eurosar.HISTOLOGY_POINTS.values()),
-        eurosar.BANDS, "EuroSCAR",
+        eurosar.BANDS, eurosar.SHORT,
     )
 
 
@@ -164,9 +165,9 @@ def dress_biopsy_outcomes(findings: Findings, result: Result) -> dict[str, Any]:
     """Whether a biopsy read as suggesting DRESS or not could move the RegiSCAR category
     (item 5c: no -1; yes or unknown 0)."""
     if findings.histology.suggests_dress is not None:
-        return {"decides": False, "outcomes": [], "score": "RegiSCAR"}
+        return {"decides": False, "outcomes": [], "score": regiscar.SHORT}
     return _biopsy_outcomes(
-        result, "regiscar_dress", "biopsy", (-1, 0), regiscar.BANDS, "RegiSCAR"
+        result, regiscar.ID, "biopsy", (-1, 0), regiscar.BANDS, regiscar.SHORT
     )
 
 

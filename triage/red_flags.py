@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from triage.derived import eosinophils_absolute
 from triage.findings import Findings
-from triage.scores.base import answer_text
+from triage.numbers import answer_text
 
 LEVELS = ("routine", "urgent", "emergency")
 LEVEL_TEXT = {

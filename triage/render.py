@@ -15,10 +15,12 @@ from functools import cache
 from typing import Any
 
 from triage import __version__
-from triage.scores.base import answer_text, signed
+from triage.formats import FORMATS as ALL_FORMATS
+from triage.formats import SUMMARY
+from triage.numbers import answer_text, signed
 
-FORMATS = ("json", "md", "text", "html")
-TEMPLATE = {"md": "summary.md", "text": "summary.txt", "html": "summary.html"}
+FORMATS = SUMMARY
+TEMPLATE = {f.id: f.template for f in ALL_FORMATS if f.template is not None}
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!])")

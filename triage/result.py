@@ -9,9 +9,10 @@ from triage.derived import latency_days
 from triage.findings import Drug, Findings
 from triage.knowledge import DrugInfo, lookup, suggest
 from triage.red_flags import Assessment, assess
-from triage.scores import alden, eurosar, naranjo, regiscar, scorten
+from triage.scores import alden, naranjo
 from triage.scores.base import ScoreResult
 from triage.scores.operators import DEFAULT, Operators
+from triage.scores.registry import EPISODE_SCORES
 
 RESULT_SCHEMA = "triage.result/1"
 RULES_VERSION = "clinical-rules.md as of 2026-11; spec findings.md triage.findings/1"
@@ -120,11 +121,7 @@ class Result(NamedTuple):
 
 def evaluate(findings: Findings, operators: Operators = DEFAULT) -> Result:
     """Score `findings`: the three episode scores, ALDEN and Naranjo per drug, triage."""
-    scores = (
-        eurosar.score(findings, operators),
-        regiscar.score(findings, operators),
-        scorten.score(findings, operators),
-    )
+    scores = tuple(s.score(findings, operators) for s in EPISODE_SCORES)
     drugs = findings.drugs or []
     alden_results = alden.score_all(findings)
     drug_results = tuple(

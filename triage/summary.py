@@ -13,10 +13,10 @@ from triage import __version__
 from triage.assessment import LABELS, Assessment, assess
 from triage.findings import Findings
 from triage.next_steps import steps
+from triage.numbers import fmt_number
 from triage.red_flags import ADULT_AGE
 from triage.red_flags import assess as assess_level
 from triage.result import evaluate
-from triage.scores.base import fmt_number
 from triage.scores.operators import DEFAULT, Operators
 from triage.visit_level import OUTLASTS_THE_SKIN, at_visit
 

@@ -26,7 +26,7 @@ def environment(finalize: Callable[[Any], Any] | None = None) -> Any:
 
     from triage.dialog.sandbox import Sandbox
     from triage.jinja_cache import QuietBytecodeCache, SourceLoader
-    from triage.scores.base import fmt_number
+    from triage.numbers import fmt_number
 
     # Chainable: `findings.labs.leukocytes_per_mm3` is undefined, not an error, while
     # the labs are unknown; an undefined value compares unequal to everything.

@@ -12,7 +12,7 @@ from typing import Any
 
 from triage.dialog.conditions import ExpressionError, evaluate
 from triage.dialog.model import Question, Unit
-from triage.scores.base import fmt_number
+from triage.numbers import fmt_number
 
 UNKNOWN_WORDS = ("unknown", "?", "u", "dont know", "don't know", "not known")
 YES_WORDS = ("yes", "y", "true")

@@ -14,6 +14,9 @@ from triage.scores.operators import Operators, decision_note
 ID = "eurosar_agep"
 NAME = "EuroSCAR AGEP validation score"
 SOURCE = "Sidoroff A et al., J Cutan Pathol 2001;28:113-119, Table 2"
+#: How the assistant's panel names it, and the scale it draws it on (the published range).
+SHORT = "EuroSCAR"
+SCALE = (-18, 12)
 TABLE = "Sidoroff 2001, Table 2"
 
 BANDS = (

@@ -20,6 +20,9 @@ from triage.scores.operators import Operators
 ID = "regiscar_dress"
 NAME = "RegiSCAR DRESS score"
 SOURCE = "Kardaun SH et al., Br J Dermatol 2007;156:609-611 (scoring system)"
+#: How the assistant's panel names it, and the scale it draws it on (the published range).
+SHORT = "RegiSCAR"
+SCALE = (-4, 9)
 TABLE = "Kardaun 2007 scoring table (reproduced in PMC8268599 Table 2)"
 
 BANDS = (

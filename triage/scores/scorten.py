@@ -16,6 +16,9 @@ from triage.scores.operators import Operators, decision_note
 ID = "scorten"
 NAME = "SCORTEN"
 SOURCE = "Bastuji-Garin S et al., J Invest Dermatol 2000;115:149-153"
+#: How the assistant's panel names it, and the scale it draws it on (the published range).
+SHORT = "SCORTEN"
+SCALE = (0, 7)
 TABLE = "Bastuji-Garin 2000 (table as reproduced by the MSD Manual and PMC4716394)"
 
 BANDS = (

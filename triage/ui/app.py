@@ -25,8 +25,8 @@ from textual.widgets import Footer, Input, Select, Static
 
 from triage import collector
 from triage.interview import Interview
+from triage.numbers import fmt_number
 from triage.plain_text import clean
-from triage.scores.base import fmt_number
 from triage.ui.steady_size import SteadySize
 from triage.ui.widgets.chat import Bubble, ChatLog, Said
 from triage.ui.widgets.panel import SidePanel
@@ -601,10 +601,12 @@ class TriageApp(SteadySize, App[None]):
     # --- the drug editor --------------------------------------------------------------
 
     def drug_rows(self) -> list[dict[str, Any]]:
-        """Per drug entered: its repeat and the answers (as entered) of the table's columns."""
+        """Per drug entered: its repeat and the answers (as entered) of the drug group."""
+        group = self._drug_group()
         rows: dict[int, dict[str, Any]] = {}
         for answer in self.engine.answers:
-            if answer.repeat is not None and answer.question.startswith("drug_"):
+            if answer.repeat is not None and self.engine.dialog.group_of.get(
+                    answer.question) is group:
                 rows.setdefault(answer.repeat, {"repeat": answer.repeat})[answer.question] = (
                     answer.raw
                 )
@@ -613,7 +615,12 @@ class TriageApp(SteadySize, App[None]):
     def action_drugs(self) -> None:
         from triage.ui.modals.drugs import DrugScreen
 
-        self.push_screen(DrugScreen(self.drug_rows()), self._drug_action)
+        self.push_screen(DrugScreen(self.drug_rows(), self._drug_group()), self._drug_action)
+
+    def _drug_group(self) -> Any:
+        """The dialog's group of questions asked per drug (the one that writes `drugs`)."""
+        return next(q for q in self.engine.dialog.questions.values()
+                    if q.type == "group" and q.field == "drugs")
 
     def _drug_action(self, result: tuple[str, Any] | None) -> None:
         from triage.summary import changes
@@ -626,12 +633,13 @@ class TriageApp(SteadySize, App[None]):
             return
         before = self.summary()
         if action == "add":
-            if self.engine.repeats("drug") == 0:
+            group = self._drug_group().id
+            if self.engine.repeats(group) == 0:
                 self.chat.say("Answer whether any drug was taken first.", "note")
                 return
-            outcome = self._interview.add_entry("drug")
+            outcome = self._interview.add_entry(group)
         else:
-            outcome = self._interview.remove_entry("drug", value)
+            outcome = self._interview.remove_entry(self._drug_group().id, value)
         if not outcome.accepted:
             self.chat.say(f"Not changed: {outcome.message}", "refused")
             return

@@ -13,14 +13,28 @@ from textual.widgets import DataTable, Label
 
 from triage.plain_text import clean
 
-#: Table columns and the question each one edits (the first that applies, for "last intake").
-COLUMNS = (
-    ("Drug", ("drug_name",)),
-    ("First intake", ("drug_start",)),
-    ("Still taken at onset", ("drug_ongoing",)),
-    ("Last intake", ("drug_stop", "drug_stop_after_onset")),
-    ("Previous exposure", ("drug_previous",)),
+#: Table columns: the drug's findings field each shows, with its title. The questions
+#: come from the dialog's drug group (those that write the field; for "last intake", the
+#: first of them that applies to the drug).
+FIELDS = (
+    ("Drug", "name"),
+    ("First intake", "start_day"),
+    ("Still taken at onset", "ongoing_at_onset"),
+    ("Last intake", "stop_day"),
+    ("Previous exposure", "previous_exposure"),
 )
+Column = tuple[str, tuple[str, ...]]
+
+
+def columns(group: Any) -> tuple[Column, ...]:
+    """The table's columns for a dialog's drug group: (title, question ids)."""
+    members = group.questions or []
+    found = []
+    for title, field in FIELDS:
+        ids = tuple(q.id for q in members if q.field == field)
+        if ids:
+            found.append((title, ids))
+    return tuple(found)
 
 Result = tuple[str, Any]  # ("edit", (question, repeat)) | ("add", None) | ("remove", index)
 
@@ -41,9 +55,10 @@ class DrugScreen(ModalScreen[Result | None]):
         Binding("escape", "close", "Close"),
     ]
 
-    def __init__(self, rows: list[dict[str, Any]]) -> None:
+    def __init__(self, rows: list[dict[str, Any]], group: Any) -> None:
         super().__init__()
         self.rows = rows  # per drug: {"repeat": i, question id: (raw, applies)}
+        self.columns = columns(group)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -51,12 +66,12 @@ class DrugScreen(ModalScreen[Result | None]):
                 "Drugs: Enter changes the cell, a adds a drug, Delete removes one, Escape closes"
             )
             table: DataTable[Text] = DataTable(cursor_type="cell", zebra_stripes=True)
-            table.add_columns("#", *(title for title, _ in COLUMNS))
+            table.add_columns("#", *(title for title, _ in self.columns))
             for row in self.rows:
                 # Text, never a string: the table reads strings as markup (a drug typed
                 # as "[link=...]" would become a live link).
                 cells = [Text(str(row["repeat"] + 1))]
-                for _, questions in COLUMNS:
+                for _, questions in self.columns:
                     shown = next((row[q] for q in questions if q in row), "")
                     cells.append(Text(clean(str(shown))))
                 table.add_row(*cells)
@@ -77,7 +92,7 @@ class DrugScreen(ModalScreen[Result | None]):
         row, column = self._cell()
         if column == 0:
             return
-        questions = COLUMNS[column - 1][1]
+        questions = self.columns[column - 1][1]
         drug = self.rows[row]
         applies = [q for q in questions if q in drug]
         if applies:

@@ -12,13 +12,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-FORMATS = (
-    ("md", "summary, Markdown", "summary.md"),
-    ("text", "summary, plain text for a note (80 columns)", "summary.txt"),
-    ("html", "summary, printable page", "summary.html"),
-    ("json", "summary, JSON", "summary.json"),
-    ("transcript", "transcript (replay it with triage replay)", "transcript.yaml"),
-)
+from triage.formats import FORMATS as ALL_FORMATS
+
+FORMATS = tuple((f.id, f.label, f.suffix) for f in ALL_FORMATS if f.in_app)
 
 
 class ExportScreen(ModalScreen[tuple[str, Path] | None]):

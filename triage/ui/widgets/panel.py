@@ -7,6 +7,8 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
+from triage.scores.registry import BY_ID as EPISODE_BY_ID
+
 LEVEL_STYLE = {
     "emergency": "bold white on red",
     "urgent": "bold black on yellow",
@@ -28,8 +30,6 @@ def range_bar(low: int, total: int, high: int, floor: int, ceiling: int, width: 
     return "".join(cells)
 
 
-# The scale each score is drawn on (its published range).
-SCALES = {"eurosar_agep": (-18, 12), "regiscar_dress": (-4, 9), "scorten": (0, 7)}
 
 
 class SidePanel(Static):
@@ -49,11 +49,9 @@ class SidePanel(Static):
             text.append(f"{len(t['unknown_red_flags'])} unknown could raise it\n", "dim")
         text.append("\n")
         for sid, score in summary["scores"].items():
-            floor, ceiling = SCALES[sid]
-            name = {"eurosar_agep": "EuroSCAR", "regiscar_dress": "RegiSCAR", "scorten": "SCORTEN"}[
-                sid
-            ]
-            text.append(f"{name} {score['total']}", "bold")
+            declared = EPISODE_BY_ID[sid]
+            floor, ceiling = declared.scale
+            text.append(f"{declared.short} {score['total']}", "bold")
             text.append(f" {score['category'].replace('_', ' ')}\n")
             text.append(range_bar(score["min"], score["total"], score["max"], floor, ceiling))
             text.append(f" {score['min']}..{score['max']}\n")
