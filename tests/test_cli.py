@@ -203,8 +203,8 @@ def test_a_template_that_omits_the_triage_banner_is_refused(monkeypatch):
         render.render([("seed", data)], "md")
 
 
-def test_the_readme_example_is_what_the_command_prints(capsys, monkeypatch):
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_usage_example_is_what_the_command_prints(capsys, monkeypatch):
+    readme = (ROOT / "docs" / "usage.md").read_text(encoding="utf-8")
     block = readme.split("Example (`triage score examples/seed-agep-ivig.findings.yaml "
                          "--format text`")[1].split("```text\n")[1].split("\n...\n```")[0]
     monkeypatch.chdir(ROOT)

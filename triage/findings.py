@@ -1,4 +1,4 @@
-"""The findings model: the contract of ../shared/spec/findings.md, section 2.
+"""The findings model: the format of docs/findings.md, field by field.
 
 Every field is optional: a missing key or null is *unknown*, never *no*. `false`, `0` and
 `[]` are answers. Unknown keys are errors, so that a misspelt key never turns a clinician's

@@ -48,6 +48,8 @@ class Rule(NamedTuple):
     text: str
     because: tuple[str, ...]
     source: str
+    #: The section of docs/ that explains the rule (docs/clinical-rules.md#<id>).
+    docs: str
 
 
 class Step(NamedTuple):
@@ -81,8 +83,8 @@ def rules() -> tuple[str, tuple[Rule, ...]]:
         raise RulesError("next_steps.yaml: expected 'schema: triage.next_steps/1'")
     out, seen = [], set()
     for index, raw in enumerate(data.get("rules") or []):
-        missing = {"id", "when", "text", "source"} - set(raw)
-        unknown = set(raw) - {"id", "when", "text", "because", "source"}
+        missing = {"id", "when", "text", "source", "docs"} - set(raw)
+        unknown = set(raw) - {"id", "when", "text", "because", "source", "docs"}
         if missing or unknown:
             raise RulesError(
                 f"next_steps.yaml: rules[{index}]: missing {sorted(missing)}, "
@@ -92,9 +94,8 @@ def rules() -> tuple[str, tuple[Rule, ...]]:
             raise RulesError(f"next_steps.yaml: rules[{index}]: duplicate id {raw['id']!r}")
         seen.add(raw["id"])
         out.append(
-            Rule(
-                raw["id"], raw["when"], raw["text"], tuple(raw.get("because") or ()), raw["source"]
-            )
+            Rule(raw["id"], raw["when"], raw["text"], tuple(raw.get("because") or ()),
+                 raw["source"], raw["docs"])
         )
     return str(data.get("rules_version", "")), tuple(out)
 

@@ -18,6 +18,8 @@ from triage.scores.base import Band, Item, ScoreResult, item, make_result, sumse
 ID = "alden"
 NAME = "ALDEN"
 SOURCE = "Sassolas B et al., Clin Pharmacol Ther 2010;88:60-68"
+#: Where docs/ explains every item, band and unknown-answer rule of this score.
+DOCS = "clinical-rules.md#alden"
 TABLE = "Sassolas 2010, Table 1 (reproduced in PMC9124451 Table 1)"
 
 BANDS = (

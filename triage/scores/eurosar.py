@@ -14,6 +14,8 @@ from triage.scores.operators import Operators, decision_note
 ID = "eurosar_agep"
 NAME = "EuroSCAR AGEP validation score"
 SOURCE = "Sidoroff A et al., J Cutan Pathol 2001;28:113-119, Table 2"
+#: Where docs/ explains every item, band and unknown-answer rule of this score.
+DOCS = "clinical-rules.md#euroscar-agep"
 #: How the assistant's panel names it, and the scale it draws it on (the published range).
 SHORT = "EuroSCAR"
 SCALE = (-18, 12)

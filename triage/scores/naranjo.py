@@ -12,6 +12,8 @@ from triage.scores.base import Band, Item, ScoreResult, item, make_result, signe
 ID = "naranjo"
 NAME = "Naranjo ADR probability scale"
 SOURCE = "Naranjo CA et al., Clin Pharmacol Ther 1981;30:239-245"
+#: Where docs/ explains every item, band and unknown-answer rule of this score.
+DOCS = "clinical-rules.md#naranjo"
 TABLE = "Naranjo 1981 questionnaire (reproduced in PMC5774610 Table 2)"
 
 BANDS = (

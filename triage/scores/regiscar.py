@@ -20,6 +20,8 @@ from triage.scores.operators import Operators
 ID = "regiscar_dress"
 NAME = "RegiSCAR DRESS score"
 SOURCE = "Kardaun SH et al., Br J Dermatol 2007;156:609-611 (scoring system)"
+#: Where docs/ explains every item, band and unknown-answer rule of this score.
+DOCS = "clinical-rules.md#regiscar-dress"
 #: How the assistant's panel names it, and the scale it draws it on (the published range).
 SHORT = "RegiSCAR"
 SCALE = (-4, 9)

@@ -16,6 +16,8 @@ from triage.scores.operators import Operators, decision_note
 ID = "scorten"
 NAME = "SCORTEN"
 SOURCE = "Bastuji-Garin S et al., J Invest Dermatol 2000;115:149-153"
+#: Where docs/ explains every item, band and unknown-answer rule of this score.
+DOCS = "clinical-rules.md#scorten"
 #: How the assistant's panel names it, and the scale it draws it on (the published range).
 SHORT = "SCORTEN"
 SCALE = (0, 7)
