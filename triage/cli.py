@@ -381,7 +381,7 @@ def _run_app(app: Any) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from triage.errors import InputError
     from triage.serve import is_loopback, serve
-    from triage.store import Store, StoreError
+    from triage.store import StoreError, open_store
 
     if not 0 < args.port < 65536:
         return _refuse([f"triage serve: --port {args.port}: a port is 1 to 65535"])
@@ -390,7 +390,7 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         # Checked once here, so that a bad dialog or store is said now and not in a browser.
         _load_dialog(args.dialog)
-        Store(_store_path(args)).close()
+        open_store(_store_path(args)).close()
     except InputError as exc:
         return _refuse(exc.problems)
     except StoreError as exc:
@@ -416,9 +416,9 @@ def _serve(args: argparse.Namespace) -> int:
 def _open_store(args: argparse.Namespace, read_only: bool = False) -> object:
     """The store named by the arguments; commands other than the assistant never create
     one, and read commands open it read-only."""
-    from triage.store import Store
+    from triage.store import open_store
 
-    return Store(_store_path(args), create=False, read_only=read_only)
+    return open_store(_store_path(args), create=False, read_only=read_only)
 
 
 def _sessions(args: argparse.Namespace) -> int:
@@ -654,14 +654,14 @@ def _import(args: argparse.Namespace) -> int:
     from triage.dialog.library import Library
     from triage.errors import InputError
     from triage.session import Recording, engine_from_events, listing
-    from triage.store import Store, StoreError
+    from triage.store import StoreError, open_store
     from triage.summary import summarize_interview
 
     path = _store_path(args)
     try:
         found = events_file.read(Path(args.file), args.file)
         # The store's dialogs are read too (it is not created before the file is checked).
-        kept = Store(path, create=False) if path.exists() else None
+        kept = open_store(path, create=False) if path.exists() else None
         library = Library(_load_dialog(args.dialog), kept)  # type: ignore[arg-type]
         head = found.header
         ref = (head.dialog.id, head.dialog.version, head.dialog.hash)
@@ -673,7 +673,7 @@ def _import(args: argparse.Namespace) -> int:
     except StoreError as exc:
         return _refuse([exc])
     try:
-        store = kept if kept is not None else Store(path)
+        store = kept if kept is not None else open_store(path)
         library.store = store
         library.keep_used()
         # The same session imported again is recognised; a fallback file of a session the

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from triage.dialog.engine import Engine, Outcome
 from triage.dialog.loader import LoadedDialog, canonical_text
 from triage.errors import InputError, Problem
-from triage.store import Event, FallbackLog, Store, StoreError, fallback_path
+from triage.store import Event, FallbackLog, SessionStore, StoreError, fallback_path, open_store
 
 if TYPE_CHECKING:
     from triage.carry_over import CarryOver
@@ -151,7 +151,7 @@ class Recorder:
 
     def __init__(
         self,
-        store: Store | None,
+        store: SessionStore | None,
         session_id: str | None,
         dialog_version: str,
         header: dict[str, Any],
@@ -190,7 +190,7 @@ class Recorder:
         d = engine.dialog
         header = header_of(engine, patient_ref)
         try:
-            store = Store(store_path)
+            store = open_store(store_path)
         except StoreError as exc:
             recorder = cls(None, None, d.version, header, fallback_dir=fallback_dir)
             recorder.problem = str(exc)
