@@ -1,13 +1,13 @@
 """What triage builds from its own files, kept between runs in the cache folder.
 
-Reading and checking the default dialog, or the drug knowledge, gives the same result
-every time for the same file and the same versions; building it costs milliseconds at
-every start, a cached copy a fraction of one. Each entry is named by a hash of the file's
-bytes, of every version that shapes what was built, and of the source of the modules whose
-code builds it and defines its classes: an edited file, an upgrade, or a module edited in a
-checkout between versions is never served a stale entry. Like the template cache: an
-optimisation only. If the folder cannot be written, or an entry cannot be read, triage
-builds as it would without it and says nothing.
+Reading and checking the default dialog, or the drug knowledge, gives the same result every
+time for the same file and the same versions; without a copy kept between runs, `triage
+score` and `triage replay` would miss their start-up goals (bench/README.md). Each entry is
+named by a hash of the file's bytes, of every version that shapes what was built, and of
+the source of the modules whose code builds it and defines its classes: an edited file, an
+upgrade, or a module edited in a checkout between versions is never served a stale entry.
+Like the template cache: an optimisation only. If the folder cannot be written, or an entry
+cannot be read, triage builds as it would without it and says nothing.
 
 Entries are pickles, and unpickling runs code: an entry is read back only when this user
 owns it and its folder, and neither can be written by anyone else (the folder is made

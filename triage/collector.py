@@ -2,10 +2,11 @@
 
 Start-up makes a few hundred thousand objects that live until the process ends (pydantic's
 schema machinery and models, Jinja2, the dialog). The collector walks them again and again
-while they are made, and once more at exit, and frees nothing: about 35 ms of a 200 ms
-`triage replay`. So a headless command pauses the collector while it starts, and freezes
-what start-up made before it works on its inputs (`gc.freeze`: the collector never walks
-those objects again); it collects as usual during that work, and freezes again before exit.
+while they are made, and once more at exit, and frees nothing (a sixth of a `triage
+replay`; bench/README.md has the figures). So a headless command pauses the collector while
+it starts, and freezes what start-up made before it works on its inputs (`gc.freeze`: the
+collector never walks those objects again); it collects as usual during that work, and
+freezes again before exit.
 
 `triage score` loads the drug knowledge and the next-step rules as part of start-up, so
 they are frozen with it: the batch's workers fork after that, which is what the gc
@@ -15,21 +16,20 @@ the frozen objects).
 The assistant (`triage run`, `resume`, `followup`) does the same: its start-up ends when
 the interview is on screen. Start-up leaves about 90,000 tracked objects that live as long
 as the app; the collector's full passes, eight or nine over the seed interview typed in,
-each walked them again and took 20-85 ms (500 ms in all), a pause in the middle of an
-answer. Frozen, the same passes take 5-46 ms (165 ms in all): they walk what the
-interview itself made.
+each walked them again, a pause in the middle of an answer. Frozen, the same passes walk
+only what the interview itself made, about a third of the time.
 
-The assistant's full passes also wait for a question on screen. A full pass walks what
-the interview has made and Textual's render caches (seven small caches per cached line):
-at answer 150 about 95,000 objects, 40-60 ms a pass and up to 95, against about 15-30 at
-answer 5. Python starts one when an allocation crosses its threshold, so up to one answer
-in ten waited for one between its Enter and the next question. So while questions are
-asked, the automatic passes need three times as many younger passes as Python's own
-threshold (a backstop), and the assistant runs a pass as soon as a question has been
-painted, when one is due by Python's usual count (`question_shown`): the resident is
-reading then. After the last question (`questions_over`, the summary) Python's threshold
-is back: the summary's widgets make garbage that an earlier pass frees for them, which
-the peak memory shows. As many passes as before; none between an Enter and its question.
+The assistant's full passes also wait for a question on screen. A full pass walks what the
+interview has made and Textual's render caches (seven small caches per cached line): at
+answer 150 about 95,000 objects, several times the cost of a pass at answer 5. Python
+starts one when an allocation crosses its threshold, so up to one answer in ten waited for
+one between its Enter and the next question. So while questions are asked, the automatic
+passes need three times as many younger passes as Python's own threshold (a backstop), and
+the assistant runs a pass as soon as a question has been painted, when one is due by
+Python's usual count (`question_shown`): the resident is reading then. After the last
+question (`questions_over`, the summary) Python's threshold is back: the summary's widgets
+make garbage that an earlier pass frees for them, which the peak memory shows. As many
+passes as before; none between an Enter and its question.
 
 Only the process's own entry point (`triage`, `python -m triage`) does this: a program
 that calls `triage.cli.main` keeps its collector as it was.

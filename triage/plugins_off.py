@@ -1,8 +1,9 @@
 """Start-up without pydantic's plugin lookup.
 
 pydantic looks for plugins when it builds its first model. Its loader module imports
-`importlib.metadata` at the top (email, csv and zipfile with it: about 13 ms, an eighth of
-the headless floor), even when PYDANTIC_DISABLE_PLUGINS tells it not to look. triage uses
+`importlib.metadata` at the top (email, csv and zipfile with it), even when
+PYDANTIC_DISABLE_PLUGINS tells it not to look; without this stand-in `triage replay` would
+miss its start-up goal (bench/README.md). triage uses
 no pydantic plugin, so the command line turns the lookup off; while it is off, a stand-in
 for that loader gives pydantic the answer it would compute anyway (no plugins) without the
 import.

@@ -73,7 +73,7 @@ class FollowUpVisit(_Model):
     date: dt.date
     # A plain default, which pydantic copies for each instance: `default_factory=list`
     # makes pydantic read list's signature when the class is built, and the first such
-    # read compiles the tokenize module's patterns (2.6 ms of every replay's start-up).
+    # read compiles the tokenize module's patterns, at every replay's start-up.
     answers: list[Entry] = Field(default=[])
 
 

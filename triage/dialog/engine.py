@@ -196,8 +196,8 @@ class Engine:
     def current(self) -> Slot | None:
         """The next question to ask, or None when the interview is finished. At follow-up:
         each follow-up item not yet answered at this visit, and any question left open."""
-        # Asked two or three times per answer, and a scan of every slot at answer 150 (190
-        # slots) cost 0.1 ms each time in the assistant. Outside follow-up it depends only
+        # Asked two or three times per answer, and a scan of every slot grows with the
+        # interview (bench/README.md). Outside follow-up it depends only
         # on the state, the answers and the cursor, and the first two are replaced, never
         # changed in place, by every operation.
         if self.follow_up_visit is not None:

@@ -718,8 +718,8 @@ class TriageApp(SteadySize, App[None]):
         return self._interview.summary()
 
     def _finish(self) -> None:
-        # Imported here: the Markdown widget (and markdown-it) cost 30 ms of start-up
-        # before the first question, and are needed only at the end.
+        # Imported here: the Markdown widget (and markdown-it) would delay the first
+        # question, and are needed only at the end.
         from triage.render import render
         from triage.ui.widgets.summary import SummaryMarkdown
 

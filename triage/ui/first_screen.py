@@ -2,7 +2,7 @@
 question before the dialog machinery has loaded.
 
 Loading the dialog and building the engine (pydantic, the dialog model, Jinja2 conditions)
-takes about 150 ms, as long as Textual itself. The opening (the dialog's title line, the
+takes as long as Textual itself (bench/README.md). The opening (the dialog's title line, the
 first section and the first question, with its "why") depends only on the dialog file and
 this version of triage, so it is saved as plain data after a start and shown at once on the
 next; the engine loads right after that first paint, and the app checks that what it would

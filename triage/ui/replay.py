@@ -23,10 +23,10 @@ async def type_answer(pilot: Pilot[Any], text: str) -> None:
     """Type `text` and press Enter, as a fast typist would.
 
     The characters go into the app's event queue as key events, one after another, the way
-    the driver delivers a burst of typing; Pilot's `press` would wait for the app to go idle
-    after every character (two 20 ms sleeps at least), which made a whole transcript take
-    half a minute. Enter goes through Pilot and is waited for: the next question must be
-    on screen before the next answer is typed.
+    the driver delivers a burst of typing; Pilot's `press` would wait for the app to go
+    idle after every character, which made a whole transcript take half a minute. Enter
+    goes through Pilot and is waited for: the next question must be on screen before the
+    next answer is typed.
     """
     for char in text:
         pilot.app.post_message(key_event(char))

@@ -128,7 +128,7 @@ class ChatLog(VerticalScroll):
         self.mount(bubble)
         self._shown.append(bubble)
         # Folded once the new message is on screen: the removal is out of sight (above the
-        # view) and took 30-40 ms, which the answer it fell on waited for.
+        # view), and the answer it fell on had waited for it.
         if not self._fold_due:
             self._fold_due = True
             self.call_after_refresh(self._fold_later)
