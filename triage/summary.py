@@ -4,7 +4,6 @@ provenance. Every output format (JSON, and the md, text and html templates) rend
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import os
 from typing import Any
@@ -185,60 +184,43 @@ def _figures(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-#: Presentation-day results of the visits being summarized (a few at most).
-_PRESENTATION: dict[tuple[Any, ...], tuple[Any, dict[str, Any]]] = {}
-
-
 def follow_up_block(engine: Any, data: dict[str, Any], operators: Operators) -> dict[str, Any]:
     """A follow-up visit beside the presentation day: both days' triage level, scores and
-    causality, and every answer the visit changed (the rest of the summary is the visit's)."""
-    from triage.dialog.engine import Engine
-
+    causality, and every answer the visit changed (the rest of the summary is the visit's).
+    The engine keeps the presentation day's findings and values (`FollowUp`)."""
     visit = engine.follow_up_visit
-    key = (engine.dialog.hash, engine.today, visit, operators)
-    cached = _PRESENTATION.get(key)
-    if cached is None:
-        # The presentation day never changes during a visit: computed once, not after every
-        # answer (the side panel asks for the summary each time).
-        before = Engine(engine.dialog, engine.today)
-        if not before.load(list(visit.presentation)):
-            for answer in visit.presentation:  # the slow path: these fitted when given
-                before.answer(answer.raw, answer.unit, question=answer.question,
-                              repeat=answer.repeat)
-        cached = _PRESENTATION[key] = (before, _figures(summarize(before.findings, operators)))
-        while len(_PRESENTATION) > 4:
-            del _PRESENTATION[next(iter(_PRESENTATION))]
-    before, presentation = cached
+    presentation = _figures(summarize(visit.findings, operators))
     was = {a.key: a for a in visit.presentation}
     changed = []
     for answer in engine.visited:
         old = was.get(answer.key)
         if old is not None and (old.raw, old.unit) == (answer.raw, answer.unit) and (
-            before.value(answer.question, answer.repeat)
+            visit.value(answer.question, answer.repeat)
             == engine.value(answer.question, answer.repeat)
         ):
             continue
         entry: dict[str, Any] = {"q": answer.question}
         if answer.repeat is not None:
             entry["repeat"] = answer.repeat
-        entry["presentation"] = None if old is None else as_entered(old, before)
-        entry["follow_up"] = as_entered(answer, engine)
+        entry["presentation"] = None if old is None else as_entered(old, engine.dialog,
+                                                                    visit.value)
+        entry["follow_up"] = as_entered(answer, engine.dialog, engine.value)
         changed.append(entry)
     return {
         "date": visit.on.isoformat(),
         "presentation_date": engine.today.isoformat(),
-        "presentation": copy.deepcopy(presentation),  # the cached one stays as it was
+        "presentation": presentation,
         "follow_up": _figures(data),
         "answers_changed": changed,
     }
 
 
-def as_entered(answer: Any, engine: Any) -> str:
-    """An answer as entered, with its unit; a date with the day it means in `engine` (at a
-    follow-up "today" moves with the visit)."""
+def as_entered(answer: Any, dialog: Any, value: Any) -> str:
+    """An answer as entered, with its unit; a date with the day it means (`value(question,
+    repeat)`: at a follow-up "today" moves with the visit)."""
     text = answer.raw if answer.unit is None else f"{answer.raw} {answer.unit}"
-    question = engine.dialog.questions[answer.question]
-    day = engine.value(answer.question, answer.repeat)
+    question = dialog.questions[answer.question]
+    day = value(answer.question, answer.repeat)
     if question.type == "date" and question.role != "onset" and isinstance(day, int):
         text += f" (day {day})"
     return text

@@ -11,7 +11,8 @@ pass rather than worked out again; `_entry_reads` says when its inputs can be to
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
@@ -61,11 +62,20 @@ class Answer(NamedTuple):
 
 
 class FollowUp(NamedTuple):
-    """A finished session reopened on a later day: the presentation-day answers are kept as
-    they were, so both days' results can be shown side by side."""
+    """A finished session reopened on a later day: the presentation day is kept as it was
+    (its answers, its findings and what each answer meant), so both days' results can be
+    shown side by side without working the presentation day out again."""
 
     on: dt.date
     presentation: tuple[Answer, ...]
+    findings: Findings | None = None
+    #: The canonical value of each presentation answer ("unknown" where unknown).
+    values: Mapping[Key, Any] = MappingProxyType({})
+
+    def value(self, question: str, repeat: int | None = None) -> Any:
+        """What a presentation-day answer meant (None when unknown or unanswered)."""
+        value = self.values.get((question, repeat))
+        return None if value == "unknown" else value
 
 
 class Slot(NamedTuple):
@@ -366,7 +376,8 @@ class Engine:
         if on < self.today:
             return Outcome(False, f"the follow-up date {on.isoformat()} is before the "
                            f"presentation day {self.today.isoformat()}")
-        self.follow_up_visit = FollowUp(on, tuple(self.answers))
+        self.follow_up_visit = FollowUp(on, tuple(self.answers), self._model,
+                                        MappingProxyType(dict(self._state.kept)))
         self._visit = {"follow_up": True}
         self._cursor = None  # the visit starts at its first follow-up item
         outcome = self._apply(dict(self._answers), list(self._history))

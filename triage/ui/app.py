@@ -381,7 +381,7 @@ class TriageApp(SteadySize, App[None]):
         return question_text(
             slot, engine.dialog,
             # Asked, so not yet answered at this visit: the engine still holds this answer.
-            before=None if was is None else as_entered(was, engine),
+            before=None if was is None else as_entered(was, engine.dialog, engine.value),
             keep=None if kept is None else _entered(*kept),
         )
 
