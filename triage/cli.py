@@ -591,7 +591,6 @@ def _followup(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    import json
 
     from triage import transcript
     from triage.render import render
@@ -607,14 +606,15 @@ def _export(args: argparse.Namespace) -> int:
         except StoreError as exc:
             return _refuse([exc])
         sid = session.id
-        head = {"schema": "triage.events/1", "session": sid,
+        head = {"session": sid,
                 "dialog": {"id": session.dialog_id, "version": session.dialog_version,
                            "hash": session.dialog_hash},
                 "today": session.today.isoformat()}
         if not args.no_patient and session.patient_ref:
             head["patient_ref"] = session.patient_ref
-        lines = [head] + [e.as_json() for e in events]
-        text = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines)
+        from triage import events_file
+
+        text = events_file.dumps(head, events)
         return _write_export(args, text, sid)
     saved = _saved_engine(args, read_only=True)
     if isinstance(saved, int):

@@ -1,6 +1,7 @@
-"""Reading an events file (JSON lines): a fallback file the assistant wrote when the store
-failed, or `triage export ID --format events` from another machine. `triage import` puts
-its session into the store, with the events' own times: the audit trail moves unchanged.
+"""The events file (JSON lines), written and read here only: the fallback file the
+assistant writes when the store fails (`FallbackLog`), `triage export ID --format events`
+(`dumps`), and what `triage import` reads back (`read`) to put its session into the store
+with the events' own times: the audit trail moves unchanged.
 
     {"schema": "triage.events/1", "dialog": {...}, "today": "2026-11-25", "patient_ref": ...}
     {"kind": "answer", "question": "detachment_any", "value": "no", "at_utc": "...", "seq": 1}
@@ -9,18 +10,21 @@ its session into the store, with the events' own times: the audit trail moves un
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
-from dataclasses import dataclass
+import os
+import secrets
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
 from triage.errors import InputError, Problem
 from triage.plain_text import clean
-from triage.store import Event
+from triage.store import Event, now_utc
 from triage.transcript import DialogRef
 from triage.validation import path_text
 from triage.yamlio import read_text
@@ -171,3 +175,61 @@ def _is_json(line: str) -> bool:
     except (json.JSONDecodeError, RecursionError):
         return False
     return True
+
+
+def dumps(header: dict[str, Any], events: list[Event]) -> str:
+    """A whole events file: its header line, then one line per event."""
+    lines = [{"schema": SCHEMA, **header}] + [e.as_json() for e in events]
+    return "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines)
+
+
+class FallbackLog:
+    """Where events go when the store cannot take them: a JSON-lines file, appended and
+    flushed to disk per event, named to the clinician so that nothing is lost silently."""
+
+    def __init__(self, path: Path, header: dict[str, Any]) -> None:
+        self.path = path
+        self._fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_APPEND, 0o600)
+        self._seq = 0
+        try:
+            self._write({"schema": SCHEMA, **header})
+        except OSError:
+            # A full disk: no empty file is left behind for each attempt.
+            os.close(self._fd)
+            with contextlib.suppress(OSError):
+                path.unlink()
+            raise
+
+    def _write(self, record: dict[str, Any]) -> None:
+        data = (json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+        size = os.fstat(self._fd).st_size
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(self._fd, view):]
+            os.fsync(self._fd)
+        except OSError:
+            # Half a line would end the file's readable part: cut back to whole lines.
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, size)
+            raise
+
+    def append(self, event: Event) -> Event:
+        """Save one event at the end of the file, with its own time when it has one (an
+        event the store took before it failed) and its place in the session."""
+        saved = replace(event, at_utc=event.at_utc or now_utc(), seq=self._seq + 1)
+        self._write(saved.as_json())
+        self._seq += 1
+        return saved
+
+
+def fallback_path(folder: Path | None = None) -> Path:
+    """A new file for a session's events when the store fails: in the current folder if it
+    can be written, else the temporary folder."""
+    import tempfile
+
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    for base in ([folder] if folder else []) + [Path.cwd(), Path(tempfile.gettempdir())]:
+        if os.access(base, os.W_OK):
+            return base / f"triage-unsaved-{stamp}-{secrets.token_hex(3)}.events.jsonl"
+    raise OSError("no folder can be written for the session's answers")

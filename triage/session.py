@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from triage.dialog.engine import Engine, Outcome
 from triage.dialog.loader import LoadedDialog, canonical_text
 from triage.errors import InputError, Problem
-from triage.store import Event, FallbackLog, SessionStore, StoreError, fallback_path, open_store
+from triage.store import Event, SessionStore, StoreError, open_store
 
 if TYPE_CHECKING:
     from triage.carry_over import CarryOver
     from triage.dialog.library import Library
+    from triage.events_file import FallbackLog
 
 
 class Recorded(Protocol):
@@ -293,6 +294,8 @@ class Recorder:
                 self._fall_back(str(exc))
 
     def _fall_back(self, reason: str) -> None:
+        from triage.events_file import FallbackLog, fallback_path
+
         self.problem = self.problem or reason
         try:
             self.fallback = FallbackLog(fallback_path(self.fallback_dir), self.header)

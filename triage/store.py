@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import os
 import secrets
 import sqlite3
@@ -559,55 +558,3 @@ class Store:
             db.execute("DELETE FROM events WHERE session_id = ?", (sid,))
             db.execute("DELETE FROM sessions WHERE id = ?", (sid,))
         return int(count)
-
-
-class FallbackLog:
-    """Where events go when the store cannot take them: a JSON-lines file, appended and
-    flushed to disk per event, named to the clinician so that nothing is lost silently."""
-
-    def __init__(self, path: Path, header: dict[str, Any]) -> None:
-        self.path = path
-        self._fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_APPEND, 0o600)
-        self._seq = 0
-        try:
-            self._write({"schema": "triage.events/1", **header})
-        except OSError:
-            # A full disk: no empty file is left behind for each attempt.
-            os.close(self._fd)
-            with contextlib.suppress(OSError):
-                path.unlink()
-            raise
-
-    def _write(self, record: dict[str, Any]) -> None:
-        data = (json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
-        size = os.fstat(self._fd).st_size
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(self._fd, view):]
-            os.fsync(self._fd)
-        except OSError:
-            # Half a line would end the file's readable part: cut back to whole lines.
-            with contextlib.suppress(OSError):
-                os.ftruncate(self._fd, size)
-            raise
-
-    def append(self, event: Event) -> Event:
-        """Save one event at the end of the file, with its own time when it has one (an
-        event the store took before it failed) and its place in the session."""
-        saved = replace(event, at_utc=event.at_utc or now_utc(), seq=self._seq + 1)
-        self._write(saved.as_json())
-        self._seq += 1
-        return saved
-
-
-def fallback_path(folder: Path | None = None) -> Path:
-    """A new file for a session's events when the store fails: in the current folder if it
-    can be written, else the temporary folder."""
-    import tempfile
-
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-    for base in ([folder] if folder else []) + [Path.cwd(), Path(tempfile.gettempdir())]:
-        if os.access(base, os.W_OK):
-            return base / f"triage-unsaved-{stamp}-{secrets.token_hex(3)}.events.jsonl"
-    raise StoreError("no folder can be written for the session's answers")
