@@ -161,3 +161,21 @@ def test_text_is_one_clean_line():
         values.text("x" * 201)
     with pytest.raises(values.AnswerError, match="an answer is needed"):
         values.text("   ")
+
+
+def test_what_was_typed_is_read_the_same_in_the_ui_replay_and_cli(scar):
+    """Issue 20 §4: number keys for yes/no, '101.3 F' as 101.3 in unit F, a bare number in
+    the unit selector's choice, read in dialog/values.py rather than in the UI."""
+    from triage.dialog.values import as_typed
+
+    yes_no = scar.questions["nikolsky"]
+    temperature = scar.questions["temperature"]
+    assert as_typed(yes_no, "1") == ("yes", None)
+    assert as_typed(yes_no, " 2 ") == ("no", None)
+    assert as_typed(yes_no, "3") == ("3", None)
+    assert as_typed(temperature, "101.3 F") == ("101.3", "F")
+    assert as_typed(temperature, "38.2") == ("38.2", None)
+    assert as_typed(temperature, "101.3", chosen_unit="F") == ("101.3", "F")
+    first = temperature.units[0].id
+    assert as_typed(temperature, "38.2", chosen_unit=first) == ("38.2", None)
+    assert as_typed(temperature, "38.2", chosen_unit="kelvin") == ("38.2", None)

@@ -29,6 +29,26 @@ def is_unknown(raw: str) -> bool:
     return raw.strip().casefold() in UNKNOWN_WORDS
 
 
+def as_typed(question: Question, text: str, chosen_unit: str | None = None
+             ) -> tuple[str, str | None]:
+    """What a clinician typed, as a transcript keeps it: the answer and its unit. A yes/no
+    answered with its number key (1 yes, 2 no; a choice takes its number in the engine);
+    '101.3 F' as 101.3 in unit F; a bare number in `chosen_unit` (a unit selector's
+    choice) when that is not the question's first unit (a number in the first unit is
+    kept without one, as a transcript keeps it)."""
+    if question.type == "yes_no" and text.strip() in ("1", "2"):
+        return ("yes" if text.strip() == "1" else "no"), None
+    units = question.units or []
+    if len(units) > 1:
+        number, _, unit = text.strip().partition(" ")
+        for u in units:
+            if unit.strip().casefold() in (u.id.casefold(), u.label.casefold()):
+                return number, u.id
+        if not unit and chosen_unit != units[0].id and chosen_unit in {u.id for u in units}:
+            return number, chosen_unit
+    return text, None
+
+
 def yes_no(raw: str) -> str:
     """'yes' or 'no' from the usual spellings."""
     word = raw.strip().casefold()

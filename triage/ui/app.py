@@ -110,20 +110,7 @@ class TriageApp(SteadySize, App[None]):
     """A resident talks to the assistant; the side panel shows what the answers mean."""
 
     TITLE = "triage"
-    CSS = """
-    #banner { display: none; background: $error; color: $text; text-style: bold;
-              padding: 0 1; dock: top; }
-    #banner.shown { display: block; }
-    #main { height: 1fr; }
-    #conversation { width: 1fr; }
-    #answer-row { height: auto; dock: bottom; }
-    #answer { width: 1fr; }
-    #unit { width: 22; display: none; }
-    #unit.shown { display: block; }
-    #hint { height: auto; color: $text-muted; padding: 0 1; }
-    #hint.bad { color: $warning; }
-    Markdown { margin: 0 1; }
-    """
+    CSS_PATH = "app.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "unknown", "Unknown"),
         Binding("ctrl+z", "take_back", "Back"),
@@ -451,23 +438,13 @@ class TriageApp(SteadySize, App[None]):
         answer.focus()
 
     def _raw(self, text: str, slot: Slot) -> tuple[str, str | None]:
-        """The answer and its unit as the transcript keeps them: number keys for yes/no
-        (choices take their numbers in the engine), '101.3 F' as 101.3 in unit F."""
-        q = slot.question
-        if q.type == "yes_no" and text.strip() in ("1", "2"):
-            return ("yes" if text.strip() == "1" else "no"), None
-        if q.units and len(q.units) > 1:
-            number, _, unit = text.strip().partition(" ")
-            for u in q.units:
-                if unit.strip().casefold() in (u.id.casefold(), u.label.casefold()):
-                    return number, u.id
-            if not unit:
-                # The selector's unit, when it is not the default (kept as None, as a
-                # transcript keeps a number in the first unit).
-                chosen = self.query_one("#unit", Select).value
-                if chosen != q.units[0].id and chosen in {u.id for u in q.units}:
-                    return number, str(chosen)
-        return text, None
+        """The answer and its unit as the transcript keeps them (see values.as_typed),
+        with the unit selector's choice for a number typed without one."""
+        from triage.dialog import values
+
+        chosen = self.query_one("#unit", Select).value if slot.question.units else None
+        return values.as_typed(slot.question, text,
+                               None if not isinstance(chosen, str) else chosen)
 
     @on(Input.Submitted, "#answer")
     def _answer_submitted(self, event: Input.Submitted) -> None:
