@@ -821,3 +821,19 @@ async def test_a_flip_flopping_terminal_size_is_held_and_a_real_resize_is_not(sc
         app.post_message(events.Resize(size, size))
         await pilot.pause(0.1)
         assert app.size == size and app.sizes_applied == applied + 1
+
+
+def test_the_app_paints_before_pydantic_or_the_engine_is_loaded():
+    """The progressive start shows the kept opening first: importing the app must load
+    neither pydantic nor the engine (the interview object and the panel's score registry
+    had pulled both in, and the first question took 1.73x its floor)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, triage.ui.app; "
+            "print(sorted(m for m in ('pydantic', 'triage.dialog.engine', 'triage.findings', "
+            "'triage.scores.registry') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from triage.dialog.engine import Answer, Engine, Outcome
-from triage.session import Recorder, apply, listing
 from triage.store import LEASE_RENEW, Event
+
+if TYPE_CHECKING:  # the engine loads after the assistant's first paint (first_screen.py)
+    from triage.dialog.engine import Answer, Engine, Outcome
+    from triage.session import Recorder
 
 Key = tuple[str, int | None]
 
@@ -34,6 +36,8 @@ class Interview:
 
     def answer(self, raw: str, unit: str | None = None) -> Outcome:
         """Answer the current question."""
+        from triage.dialog.engine import Outcome
+
         slot = self.engine.current()
         if slot is None:
             return Outcome(False, "the interview is finished")
@@ -54,6 +58,8 @@ class Interview:
 
     def add_entry(self, group: str) -> Outcome:
         """One more entry of a group (a drug): the last entry's "another one?" turns yes."""
+        from triage.dialog.engine import Outcome
+
         count = self.engine.repeats(group)
         question = self.engine.dialog.questions.get(group)
         if count == 0 or question is None or question.more is None:
@@ -70,6 +76,8 @@ class Interview:
 
     def do(self, event: Event) -> Outcome:
         """Apply one change; when taken, record it as the engine took it."""
+        from triage.session import apply
+
         before = self._answer(event)
         taken = self.engine.last_given() if event.kind == "back" else None
         outcome = apply(self.engine, event)
@@ -87,6 +95,8 @@ class Interview:
 
     def refresh_listing(self, summary: dict[str, Any]) -> None:
         """What the session list shows, from a summary just made."""
+        from triage.session import listing
+
         if self.recorder is not None:
             self.recorder.update_listing(listing(summary, self.engine))
 
@@ -102,6 +112,8 @@ class Interview:
 
     def new_case(self) -> Interview:
         """A new, empty interview over the same dialog, saved the same way."""
+        from triage.dialog.engine import Engine
+
         engine = Engine(self.engine.dialog, self.engine.today)
         return Interview(engine, None if self.recorder is None else self.recorder.renew(engine))
 

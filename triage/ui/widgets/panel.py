@@ -7,8 +7,6 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
-from triage.scores.registry import BY_ID as EPISODE_BY_ID
-
 LEVEL_STYLE = {
     "emergency": "bold white on red",
     "urgent": "bold black on yellow",
@@ -41,6 +39,9 @@ class SidePanel(Static):
 
     def show(self, summary: dict[str, Any], progress: list[tuple[str, int, int]]) -> None:
         """Redraw from a summary (`triage.summary.summarize`) and the progress by section."""
+        # Here, not at the top: the panel is on screen before the scoring code is loaded.
+        from triage.scores.registry import BY_ID as EPISODE_BY_ID
+
         t = summary["triage"]
         text = Text()
         text.append(f" {t['level'].upper()} ", LEVEL_STYLE[t["level"]])
