@@ -258,10 +258,20 @@ async def test_the_palette_lists_every_action_and_each_section(scar):
     app = make_app(scar, TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        titles = [c.title for c in app.get_system_commands(app.screen)]
+        from triage.ui.commands import commands
+
+        titles = [c.title for c in commands(app)]
         assert {"Unknown", "Back", "Save transcript", "Export summary", "Copy summary",
                 "New case", "Help"} <= set(titles)
         assert "Jump to: Laboratory values (peak or worst during the reaction)" in titles
+        # Through the palette itself: found by fuzzy search, and run.
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Jump to: Laboratory")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.engine.current().question.id == "leukocytes"
 
 
 async def test_jump_to_a_section_and_new_case(scar):

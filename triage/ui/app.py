@@ -10,23 +10,21 @@ import datetime as dt
 import os
 import time
 from collections.abc import Callable, Iterable
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.markup import escape
 from textual.theme import Theme
 from textual.widgets import Footer, Input, Select, Static
 
 from triage import collector
 from triage.interview import Interview
 from triage.numbers import fmt_number
-from triage.plain_text import clean
+from triage.ui.commands import InterviewCommands
 from triage.ui.steady_size import SteadySize
 from triage.ui.widgets.chat import Bubble, ChatLog, Said
 from triage.ui.widgets.panel import SidePanel
@@ -111,6 +109,8 @@ class TriageApp(SteadySize, App[None]):
 
     TITLE = "triage"
     CSS_PATH = "app.tcss"
+    #: The palette (ctrl+p): Textual's own commands and the interview's (ui/commands.py).
+    COMMANDS = App.COMMANDS | {InterviewCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "unknown", "Unknown"),
         Binding("ctrl+z", "take_back", "Back"),
@@ -716,54 +716,6 @@ class TriageApp(SteadySize, App[None]):
         self.call_after_refresh(summary.scroll_visible, top=True, animate=False)
 
     # --- commands ----------------------------------------------------------------------
-
-    def get_system_commands(self, screen: Any) -> Iterable[SystemCommand]:
-        """The palette offers every action, and a jump to each section."""
-        yield from super().get_system_commands(screen)
-        if self.interview is None:
-            return  # a progressive start is still building the interview
-        yield SystemCommand(
-            "Unknown", "Answer the current question with unknown", self.action_unknown
-        )
-        yield SystemCommand("Back", "Take the last answer back", self.action_take_back)
-        yield SystemCommand("Save transcript", "Write the answers to a file", self.action_save)
-        yield SystemCommand(
-            "Export summary", "Write the summary (Markdown) to a file", self.action_export
-        )
-        yield SystemCommand(
-            "Copy summary", "Copy the plain-text summary to the clipboard", self.action_copy
-        )
-        yield SystemCommand("New case", "Start again with no answers", self.action_new_case)
-        if self.engine.finished and self.engine.follow_up_visit is None:
-            yield SystemCommand(
-                "Follow-up visit today",
-                "Reopen this finished case: the follow-up items are asked again, and the "
-                "summary sets both days side by side",
-                self.action_follow_up,
-            )
-        yield SystemCommand(
-            "Show the whole conversation",
-            "Unfold the earlier messages (only the newest are laid out)",
-            self.chat.unfold,
-        )
-        yield SystemCommand("Help", "The keys and how to answer", self.action_help)
-        yield SystemCommand(
-            "Drugs", "The drug editor: change, add or remove a drug", self.action_drugs
-        )
-        for answer in self.engine.answers:
-            label = answer.question + ("" if answer.repeat is None else f" #{answer.repeat + 1}")
-            yield SystemCommand(
-                # The palette reads its titles as markup: an answer is escaped to stay text.
-                f"Edit: {label} ({escape(clean(answer.raw))})",
-                "Change this answer",
-                partial(self.start_edit, answer.key),
-            )
-        for section in self.engine.dialog.dialog.sections:
-            yield SystemCommand(
-                f"Jump to: {escape(section.title)}",
-                "Continue with the first open question of this section",
-                partial(self.action_jump, section.id),
-            )
 
     def action_help(self) -> None:
         from triage.ui.modals.help import HelpScreen
