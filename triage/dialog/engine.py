@@ -571,173 +571,8 @@ class Engine:
         raise DialogError("the dialog's conditions do not settle (they depend on each other)")
 
     def _pass(self, answers: dict[Key, Answer], kept_keys: set[Key]) -> _State:
-        onset: str | None = None
-        context_answers: dict[str, Any] = {}
-        kept: dict[Key, Any] = {}
-        invalid: dict[Key, str] = {}
-        findings: dict[str, Any] = {"schema": SCHEMA}
-        slots: list[Slot] = []
-        # A first, rough findings for conditions and conversions that read findings.
-        previous = self._state.findings
-
-        def convert(slot: Slot, answer: Answer, item: dict[str, Any]) -> Any:
-            nonlocal onset
-            q = slot.question
-            if answer.unknown:
-                return "unknown"
-            if q.type == "yes_no":
-                return values.yes_no(answer.raw)
-            if q.type == "choice":
-                return values.choice(q, answer.raw)
-            if q.type == "multi":
-                return values.multi(q, answer.raw)
-            if q.type in ("integer", "decimal"):
-                return values.number(q, answer.raw, answer.unit, findings)
-            if q.type == "date":
-                said_on = answer.on or self.today
-                if q.role == "onset":
-                    return values.onset_date(answer.raw, said_on)
-                return values.day_number(answer.raw, said_on, onset)
-            if q.type == "text":
-                return values.text(answer.raw)
-            raise DialogError(f"{q.id}: a {q.type} question takes no answer")
-
-        def record(slot: Slot, item: dict[str, Any], entry: dict[str, Any] | None) -> None:
-            nonlocal onset
-            answer = answers.get(slot.key)
-            if answer is None or slot.key not in kept_keys:
-                return
-            try:
-                value = convert(slot, answer, item)
-            except values.AnswerError as exc:
-                invalid[slot.key] = str(exc)
-                return
-            q = slot.question
-            target = findings if entry is None else entry
-            if isinstance(value, tuple):  # a number: (as entered, unit, canonical)
-                _, unit, canonical = value
-                kept[slot.key] = canonical
-                field = unit.field or q.field
-                if field:
-                    _set(target, field, canonical)
-                shown = canonical
-            else:
-                kept[slot.key] = value
-                shown = value
-                if value != "unknown":
-                    if q.role == "onset":
-                        onset = value
-                        if q.field:
-                            _set(target, q.field, value)
-                    elif q.type == "yes_no":
-                        if q.field:
-                            _set(target, q.field, value == "yes")
-                        for path, v in (q.on_yes if value == "yes" else q.on_no).items():
-                            _set(target, path, v)
-                    elif q.field:
-                        _set(target, q.field, value)
-                    if q.type == "choice" and q.options:
-                        for option in q.options:
-                            if option.value == value:
-                                for path, v in option.sets.items():
-                                    _set(target, path, v)
-            if slot.group is None:
-                context_answers[q.id] = shown
-            else:
-                item[q.id] = shown
-
-        def enabled(q: Question, **context: Any) -> bool:
-            if q.enable_when is None:  # half the questions: no call, no context to build
-                return True
-            try:
-                return self._memo.holds(
-                    q.enable_when, answers=context_answers, findings=previous,
-                    visit=self._visit, **context
-                )
-            except ExpressionError as exc:
-                raise DialogError(f"{q.id}: enable_when: {exc}") from None
-
-        def entry_of(q: Question, section: Section, repeat: int) -> tuple[_Entry, dict[str, Any]]:
-            """Work out one entry of group `q`, adding its slots and values to the pass: what
-            a later pass may reuse (a copy), and the entry's findings for this pass."""
-            assert q.questions is not None and q.more is not None
-            first = len(slots)
-            item: dict[str, Any] = {}
-            entry: dict[str, Any] = {}
-            # What the knowledge file says of the entry named first (the drug).
-            name = answers.get((q.questions[0].id, repeat))
-            info = lookup(name.raw) if name and not name.unknown else None
-            drug_info = {
-                "known": info is not None,
-                "biological": bool(info and info.biological),
-            }
-            for child in q.questions:
-                if not enabled(child, item=item, repeat=repeat, drug_info=drug_info):
-                    continue
-                slot = Slot(child, repeat, section, q)
-                slots.append(slot)
-                record(slot, item, entry)
-            more_slot = Slot(self.dialog.more_question(q), repeat, section, q)
-            slots.append(more_slot)
-            record(more_slot, item, None)
-            made = tuple(slots[first:])
-            return _Entry(
-                made,
-                tuple((s.key, _copy(kept[s.key])) for s in made if s.key in kept),
-                tuple((s.key, invalid[s.key]) for s in made if s.key in invalid),
-                _copy(entry),
-                item.get(q.more.id),
-            ), entry
-
-        reused: dict[tuple[Any, ...], _Entry] = {}
-        for section in self.dialog.dialog.sections:
-            for q in section.questions:
-                if not enabled(q):
-                    continue
-                if q.type != "group":
-                    slot = Slot(q, None, section)
-                    slots.append(slot)
-                    record(slot, {}, None)
-                    continue
-                assert q.questions is not None and q.more is not None and q.field
-                entries: list[dict[str, Any]] = []
-                reads = self._entry_reads(q)
-                repeat = 0
-                while True:
-                    key = None if reads is None else self._entry_key(
-                        q, repeat, reads, answers, kept_keys, context_answers, onset
-                    )
-                    done = None if key is None else self._entries.get(key)
-                    if done is None:
-                        done, entry = entry_of(q, section, repeat)
-                    else:  # the same inputs as last time: the same entry
-                        slots.extend(done.slots)
-                        kept.update(_copy(dict(done.kept)))
-                        invalid.update(done.invalid)
-                        entry = _copy(done.entry)
-                    if key is not None:
-                        reused[key] = done
-                    if "name" in entry:
-                        entries.append(entry)
-                    if done.more != "yes" or repeat >= 499:
-                        break
-                    repeat += 1
-                if entries or values.lookup(findings, q.field) is None:
-                    _set(findings, q.field, entries) if entries else None
-
-        self._entries = reused  # what this pass worked out; older entries are not kept
-        derived: dict[str, Any] = {}
-        for rule in self.dialog.dialog.derive:
-            try:
-                if not holds(rule.when, answers=context_answers, findings=findings):
-                    continue
-                value = evaluate(rule.value, answers=context_answers, findings=findings)
-            except ExpressionError as exc:
-                raise DialogError(f"derive {rule.field}: {exc}") from None
-            derived[rule.field] = value
-            if value is not None:
-                _set(findings, rule.field, value)
-        return _State(tuple(slots), kept, findings, invalid, derived)
+        """One pass over the dialog with these answers (see `_Pass`)."""
+        return _Pass(self, answers, kept_keys).run()
 
     def _entry_reads(self, group: Question) -> _Reads | None:
         """What an entry of `group` reads besides its own answers, when its text says so:
@@ -802,6 +637,206 @@ class Engine:
         for slot in self._state.slots:
             if slot.key in self._answers:
                 yield slot, self._answers[slot.key]
+
+
+class _Pass:
+    """One pass over the dialog: which questions apply with these answers, what each
+    answer means, and the findings they make. Conditions read the previous pass's
+    findings; `Engine._compute` repeats passes until they settle."""
+
+    def __init__(self, engine: Engine, answers: dict[Key, Answer], kept_keys: set[Key]) -> None:
+        self.engine = engine
+        self.answers = answers
+        self.kept_keys = kept_keys
+        self.onset: str | None = None
+        self.context_answers: dict[str, Any] = {}
+        self.kept: dict[Key, Any] = {}
+        self.invalid: dict[Key, str] = {}
+        self.findings: dict[str, Any] = {"schema": SCHEMA}
+        self.slots: list[Slot] = []
+        # A first, rough findings for conditions and conversions that read findings.
+        self.previous = engine._state.findings
+
+    def run(self) -> _State:
+        """Every section's questions, the groups entry by entry, then the derived facts."""
+        reused: dict[tuple[Any, ...], _Entry] = {}
+        for section in self.engine.dialog.dialog.sections:
+            for q in section.questions:
+                if not self.enabled(q):
+                    continue
+                if q.type != "group":
+                    slot = Slot(q, None, section)
+                    self.slots.append(slot)
+                    self.record(slot, {}, None)
+                    continue
+                self.group(q, section, reused)
+        self.engine._entries = reused  # what this pass worked out; older ones are dropped
+        derived = self.derive()
+        return _State(tuple(self.slots), self.kept, self.findings, self.invalid, derived)
+
+    def convert(self, slot: Slot, answer: Answer) -> Any:
+        """What an answer means: a canonical value, "unknown", or a number's triple."""
+        q = slot.question
+        if answer.unknown:
+            return "unknown"
+        if q.type == "yes_no":
+            return values.yes_no(answer.raw)
+        if q.type == "choice":
+            return values.choice(q, answer.raw)
+        if q.type == "multi":
+            return values.multi(q, answer.raw)
+        if q.type in ("integer", "decimal"):
+            return values.number(q, answer.raw, answer.unit, self.findings)
+        if q.type == "date":
+            said_on = answer.on or self.engine.today
+            if q.role == "onset":
+                return values.onset_date(answer.raw, said_on)
+            return values.day_number(answer.raw, said_on, self.onset)
+        if q.type == "text":
+            return values.text(answer.raw)
+        raise DialogError(f"{q.id}: a {q.type} question takes no answer")
+
+    def record(self, slot: Slot, item: dict[str, Any], entry: dict[str, Any] | None) -> None:
+        """Take a slot's answer, if it has one that still applies, into the findings (or
+        the group entry's), and into what later conditions read."""
+        answer = self.answers.get(slot.key)
+        if answer is None or slot.key not in self.kept_keys:
+            return
+        try:
+            value = self.convert(slot, answer)
+        except values.AnswerError as exc:
+            self.invalid[slot.key] = str(exc)
+            return
+        q = slot.question
+        target = self.findings if entry is None else entry
+        if isinstance(value, tuple):  # a number: (as entered, unit, canonical)
+            _, unit, canonical = value
+            self.kept[slot.key] = canonical
+            field = unit.field or q.field
+            if field:
+                _set(target, field, canonical)
+            shown = canonical
+        else:
+            self.kept[slot.key] = value
+            shown = value
+            if value != "unknown":
+                self.write(q, value, target)
+        if slot.group is None:
+            self.context_answers[q.id] = shown
+        else:
+            item[q.id] = shown
+
+    def write(self, q: Question, value: Any, target: dict[str, Any]) -> None:
+        """The fields a known, non-numeric answer sets."""
+        if q.role == "onset":
+            self.onset = value
+            if q.field:
+                _set(target, q.field, value)
+        elif q.type == "yes_no":
+            if q.field:
+                _set(target, q.field, value == "yes")
+            for path, v in (q.on_yes if value == "yes" else q.on_no).items():
+                _set(target, path, v)
+        elif q.field:
+            _set(target, q.field, value)
+        if q.type == "choice" and q.options:
+            for option in q.options:
+                if option.value == value:
+                    for path, v in option.sets.items():
+                        _set(target, path, v)
+
+    def enabled(self, q: Question, **context: Any) -> bool:
+        """Whether a question applies, from its condition."""
+        if q.enable_when is None:  # half the questions: no call, no context to build
+            return True
+        try:
+            return self.engine._memo.holds(
+                q.enable_when, answers=self.context_answers, findings=self.previous,
+                visit=self.engine._visit, **context
+            )
+        except ExpressionError as exc:
+            raise DialogError(f"{q.id}: enable_when: {exc}") from None
+
+    def group(self, q: Question, section: Section, reused: dict[tuple[Any, ...], _Entry]
+              ) -> None:
+        """A group's entries (the drugs), each taken from the last pass when everything it
+        reads is the same (`Engine._entry_reads`), else worked out."""
+        assert q.questions is not None and q.more is not None and q.field
+        engine = self.engine
+        entries: list[dict[str, Any]] = []
+        reads = engine._entry_reads(q)
+        repeat = 0
+        while True:
+            key = None if reads is None else engine._entry_key(
+                q, repeat, reads, self.answers, self.kept_keys, self.context_answers,
+                self.onset
+            )
+            done = None if key is None else engine._entries.get(key)
+            if done is None:
+                done, entry = self.entry_of(q, section, repeat)
+            else:  # the same inputs as last time: the same entry
+                self.slots.extend(done.slots)
+                self.kept.update(_copy(dict(done.kept)))
+                self.invalid.update(done.invalid)
+                entry = _copy(done.entry)
+            if key is not None:
+                reused[key] = done
+            if "name" in entry:
+                entries.append(entry)
+            if done.more != "yes" or repeat >= 499:
+                break
+            repeat += 1
+        if entries or values.lookup(self.findings, q.field) is None:
+            _set(self.findings, q.field, entries) if entries else None
+
+    def entry_of(self, q: Question, section: Section, repeat: int
+                 ) -> tuple[_Entry, dict[str, Any]]:
+        """Work out one entry of group `q`, adding its slots and values to the pass: what
+        a later pass may reuse (a copy), and the entry's findings for this pass."""
+        assert q.questions is not None and q.more is not None
+        first = len(self.slots)
+        item: dict[str, Any] = {}
+        entry: dict[str, Any] = {}
+        # What the knowledge file says of the entry named first (the drug).
+        name = self.answers.get((q.questions[0].id, repeat))
+        info = lookup(name.raw) if name and not name.unknown else None
+        drug_info = {
+            "known": info is not None,
+            "biological": bool(info and info.biological),
+        }
+        for child in q.questions:
+            if not self.enabled(child, item=item, repeat=repeat, drug_info=drug_info):
+                continue
+            slot = Slot(child, repeat, section, q)
+            self.slots.append(slot)
+            self.record(slot, item, entry)
+        more_slot = Slot(self.engine.dialog.more_question(q), repeat, section, q)
+        self.slots.append(more_slot)
+        self.record(more_slot, item, None)
+        made = tuple(self.slots[first:])
+        return _Entry(
+            made,
+            tuple((s.key, _copy(self.kept[s.key])) for s in made if s.key in self.kept),
+            tuple((s.key, self.invalid[s.key]) for s in made if s.key in self.invalid),
+            _copy(entry),
+            item.get(q.more.id),
+        ), entry
+
+    def derive(self) -> dict[str, Any]:
+        """The dialog's derived facts, from the answers and the findings so far."""
+        derived: dict[str, Any] = {}
+        for rule in self.engine.dialog.dialog.derive:
+            try:
+                if not holds(rule.when, answers=self.context_answers, findings=self.findings):
+                    continue
+                value = evaluate(rule.value, answers=self.context_answers,
+                                 findings=self.findings)
+            except ExpressionError as exc:
+                raise DialogError(f"derive {rule.field}: {exc}") from None
+            derived[rule.field] = value
+            if value is not None:
+                _set(self.findings, rule.field, value)
+        return derived
 
 
 class _Invalid(ValueError):
