@@ -612,7 +612,7 @@ async def test_the_chat_folds_after_the_new_message_is_painted(scar, monkeypatch
 
 def test_a_number_question_gives_an_example_in_its_own_second_unit(scar):
     from triage.dialog.engine import Slot
-    from triage.ui.app import question_text
+    from triage.ui.question import question_text
 
     def shown(qid: str) -> str:
         q = scar.questions[qid]

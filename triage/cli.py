@@ -6,7 +6,6 @@ The headless commands never import Textual; the assistant is imported only when 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -636,11 +635,10 @@ def _write_export(args: argparse.Namespace, text: str, sid: str) -> int:
     if args.output is None:
         sys.stdout.write(text)
         return EXIT_OK
+    from triage.private_file import write_new
+
     try:
-        # O_EXCL: an existing file is never overwritten; 0600: an export is patient data.
-        fd = os.open(args.output, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
+        write_new(args.output, text)
     except FileExistsError:
         return _refuse([f"triage export: {args.output} exists; nothing is overwritten"])
     except OSError as exc:

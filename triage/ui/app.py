@@ -7,7 +7,6 @@ The app holds no clinical logic: the engine decides what to ask and what an answ
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -25,7 +24,9 @@ from triage import collector
 from triage.interview import Interview
 from triage.numbers import fmt_number
 from triage.ui.commands import InterviewCommands
+from triage.ui.question import FOLLOW_UP_NOTE, question_text
 from triage.ui.steady_size import SteadySize
+from triage.ui.widgets.answer_bar import AnswerInput
 from triage.ui.widgets.chat import Bubble, ChatLog, Said
 from triage.ui.widgets.panel import SidePanel
 
@@ -52,56 +53,6 @@ HIGH_CONTRAST = Theme(
     boost="#f0f0f0",
     dark=False,
 )
-
-
-class AnswerInput(Input):
-    """The answer line. Enter typed before the terminal was in raw mode (a fast typist at
-    start-up) arrives as a line feed, ctrl+j: it submits the answer as Enter does, in the
-    order it was typed, rather than vanish."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+j", "submit", show=False)]
-
-
-FOLLOW_UP_NOTE = ("The follow-up items: Enter on an empty answer keeps the answer shown; the "
-                  "summary will set both days side by side.")
-
-
-def question_text(
-    slot: Slot, dialog: LoadedDialog, before: str | None = None, keep: str | None = None
-) -> Text:
-    """A question as the assistant asks it: prompt, answers allowed, why we ask; at a
-    follow-up visit, the presentation day's answer (`before`) and what Enter keeps."""
-    q = slot.question
-    text = Text()
-    if slot.repeat is not None and slot.group is not None:
-        text.append(f"[{slot.group.item_label or 'item'} {slot.repeat + 1}] ", "bold")
-    text.append(q.prompt, "bold")
-    if q.type == "yes_no":
-        text.append("\n1 yes   2 no")
-    elif q.options:
-        joiner = "   (several: 1, 3)" if q.type == "multi" else ""
-        text.append("\n" + "\n".join(f"{i} {o.label}" for i, o in enumerate(q.options, 1)))
-        text.append(joiner)
-    elif q.units:
-        units = ", ".join(f"{u.label} ({u.id})" for u in q.units)
-        example = next((u for u in q.units[1:] if u.example), None)
-        text.append(f"\nin {units}"
-                    + (f"; e.g. '{example.example} {example.id}'" if example else ""))
-    elif q.type == "date":
-        text.append("\nISO date, today, yesterday, '5 days ago', or days from the onset: -9")
-    if before is not None:
-        text.append(f"\nPresentation day: {before}", "italic")
-    if q.default:
-        text.append(f"\n(empty = {q.default})", "dim")
-    elif keep is not None:
-        text.append(f"\n(empty = keep {keep})", "dim")
-    if q.unknown_allowed:
-        text.append("   ctrl+n: unknown", "dim")
-    if q.id in dialog.questions or q.id in dialog.group_of:
-        from triage.dialog.why import why
-
-        text.append(f"\nWhy: {why(dialog, dialog.questions.get(q.id, q))}", "dim italic")
-    return text
 
 
 class TriageApp(SteadySize, App[None]):
@@ -577,27 +528,15 @@ class TriageApp(SteadySize, App[None]):
 
     # --- the drug editor --------------------------------------------------------------
 
-    def drug_rows(self) -> list[dict[str, Any]]:
-        """Per drug entered: its repeat and the answers (as entered) of the drug group."""
-        group = self._drug_group()
-        rows: dict[int, dict[str, Any]] = {}
-        for answer in self.engine.answers:
-            if answer.repeat is not None and self.engine.dialog.group_of.get(
-                    answer.question) is group:
-                rows.setdefault(answer.repeat, {"repeat": answer.repeat})[answer.question] = (
-                    answer.raw
-                )
-        return [rows[i] for i in sorted(rows)]
-
     def action_drugs(self) -> None:
         from triage.ui.modals.drugs import DrugScreen
 
-        self.push_screen(DrugScreen(self.drug_rows(), self._drug_group()), self._drug_action)
+        self.push_screen(DrugScreen.of(self.engine), self._drug_action)
 
     def _drug_group(self) -> Any:
-        """The dialog's group of questions asked per drug (the one that writes `drugs`)."""
-        return next(q for q in self.engine.dialog.questions.values()
-                    if q.type == "group" and q.field == "drugs")
+        from triage.ui.modals.drugs import drug_group
+
+        return drug_group(self.engine.dialog)
 
     def _drug_action(self, result: tuple[str, Any] | None) -> None:
         from triage.summary import changes
@@ -797,11 +736,10 @@ class TriageApp(SteadySize, App[None]):
             self.deliver_text(io.StringIO(text), save_filename=path.name)
             self.chat.say(f"Sent {fmt} to your browser as {path.name}.", "note")
             return
+        from triage.private_file import write_new
+
         try:
-            # O_EXCL: an existing file is never overwritten; 0600: a summary is patient data.
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(text)
+            write_new(path, text)
         except FileExistsError:
             self.chat.say(f"Not saved: {path} exists; nothing is overwritten.", "refused")
             return

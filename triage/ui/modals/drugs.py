@@ -26,6 +26,22 @@ FIELDS = (
 Column = tuple[str, tuple[str, ...]]
 
 
+def drug_group(dialog: Any) -> Any:
+    """The dialog's group of questions asked per drug (the one that writes `drugs`)."""
+    return next(q for q in dialog.questions.values()
+                if q.type == "group" and q.field == "drugs")
+
+
+def rows(engine: Any, group: Any) -> list[dict[str, Any]]:
+    """Per drug entered: its repeat and the answers (as entered) of the drug group."""
+    found: dict[int, dict[str, Any]] = {}
+    for answer in engine.answers:
+        if answer.repeat is not None and engine.dialog.group_of.get(answer.question) is group:
+            found.setdefault(answer.repeat, {"repeat": answer.repeat})[answer.question] = (
+                answer.raw)
+    return [found[i] for i in sorted(found)]
+
+
 def columns(group: Any) -> tuple[Column, ...]:
     """The table's columns for a dialog's drug group: (title, question ids)."""
     members = group.questions or []
@@ -55,10 +71,16 @@ class DrugScreen(ModalScreen[Result | None]):
         Binding("escape", "close", "Close"),
     ]
 
-    def __init__(self, rows: list[dict[str, Any]], group: Any) -> None:
+    def __init__(self, drugs: list[dict[str, Any]], group: Any) -> None:
         super().__init__()
-        self.rows = rows  # per drug: {"repeat": i, question id: (raw, applies)}
+        self.rows = drugs  # per drug: {"repeat": i, question id: (raw, applies)}
         self.columns = columns(group)
+
+    @classmethod
+    def of(cls, engine: Any) -> DrugScreen:
+        """The editor for the drugs of an interview."""
+        group = drug_group(engine.dialog)
+        return cls(rows(engine, group), group)
 
     def compose(self) -> ComposeResult:
         with Vertical():

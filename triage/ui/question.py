@@ -1,0 +1,53 @@
+"""How the assistant asks a question: the prompt, the answers allowed, why it is asked,
+and at a follow-up visit what the presentation day said."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from triage.dialog.engine import Slot
+    from triage.dialog.loader import LoadedDialog
+
+FOLLOW_UP_NOTE = ("The follow-up items: Enter on an empty answer keeps the answer shown; the "
+                  "summary will set both days side by side.")
+
+
+def question_text(
+    slot: Slot, dialog: LoadedDialog, before: str | None = None, keep: str | None = None
+) -> Text:
+    """A question as the assistant asks it: prompt, answers allowed, why we ask; at a
+    follow-up visit, the presentation day's answer (`before`) and what Enter keeps."""
+    q = slot.question
+    text = Text()
+    if slot.repeat is not None and slot.group is not None:
+        text.append(f"[{slot.group.item_label or 'item'} {slot.repeat + 1}] ", "bold")
+    text.append(q.prompt, "bold")
+    if q.type == "yes_no":
+        text.append("\n1 yes   2 no")
+    elif q.options:
+        joiner = "   (several: 1, 3)" if q.type == "multi" else ""
+        text.append("\n" + "\n".join(f"{i} {o.label}" for i, o in enumerate(q.options, 1)))
+        text.append(joiner)
+    elif q.units:
+        units = ", ".join(f"{u.label} ({u.id})" for u in q.units)
+        example = next((u for u in q.units[1:] if u.example), None)
+        text.append(f"\nin {units}"
+                    + (f"; e.g. '{example.example} {example.id}'" if example else ""))
+    elif q.type == "date":
+        text.append("\nISO date, today, yesterday, '5 days ago', or days from the onset: -9")
+    if before is not None:
+        text.append(f"\nPresentation day: {before}", "italic")
+    if q.default:
+        text.append(f"\n(empty = {q.default})", "dim")
+    elif keep is not None:
+        text.append(f"\n(empty = keep {keep})", "dim")
+    if q.unknown_allowed:
+        text.append("   ctrl+n: unknown", "dim")
+    if q.id in dialog.questions or q.id in dialog.group_of:
+        from triage.dialog.why import why
+
+        text.append(f"\nWhy: {why(dialog, dialog.questions.get(q.id, q))}", "dim italic")
+    return text
