@@ -150,7 +150,7 @@ class TestPresence:
     def test_half_life_unknown_spans_minus_3_to_0(self):
         p = items(one(name="newdrugumab", start_day=-10, stop_day=-3))["presence"]
         assert (p.points, p.possible, p.known) == (0, (-3, -1, 0), False)
-        assert "spec §5" in p.decision
+        assert "docs/decisions.md" in p.decision
 
     def test_half_life_from_the_knowledge_file(self):
         # amoxicillin 1.3 h: 5 half-lives = 6.5 h; last taken the day before the onset, so

@@ -1,6 +1,6 @@
 """Phenotype considerations, the AGEP differential, culprit ranking and the drug timeline.
 
-Pure Python over findings and scores (clinical rules §5.3, §6, §7, §9). Overlap is
+Pure Python over findings and scores (docs/clinical-rules.md). Overlap is
 allowed and expected: the tool lists what speaks for and against each reaction pattern;
 it never states a single diagnosis.
 """
@@ -15,7 +15,9 @@ from triage.findings import Findings
 from triage.numbers import fmt_number
 from triage.result import DrugResult, Result
 
-# --- typical latency (first intake to day 0) by phenotype, clinical rules §6 -------------
+_LATENCY = "docs/clinical-rules.md, drug knowledge"
+
+# --- typical latency (first intake to day 0) by phenotype (docs/clinical-rules.md) ---------
 
 
 class Window(NamedTuple):
@@ -43,13 +45,13 @@ class Window(NamedTuple):
 LATENCY = {
     # Antibiotics about 1 day, other drugs about 11 (Sidoroff 2007 [R]); 1-18 days in the
     # PMC5113146 latency table [V]; the seed case reports 7-12 days for non-antibiotics.
-    "agep": Window((0, 18), (0, 28), "clinical rules §6.1 (PMC5113146 table; Sidoroff 2007)"),
+    "agep": Window((0, 18), (0, 28), _LATENCY + " (PMC5113146 table; Sidoroff 2007)"),
     # 4-28 days typical (PMC5113146, grepmed) [V]; risk up to 8 weeks (Klimas) [V].
-    "sjs_ten": Window((4, 28), (1, 56), "clinical rules §6.2 (PMC5113146; ALDEN 5-28 days)"),
+    "sjs_ten": Window((4, 28), (1, 56), _LATENCY + " (PMC5113146; ALDEN 5-28 days)"),
     # 2-8 weeks (Am J Dermatopathol 2024, grepmed) [V]; median 22 days (Kardaun 2013) [V].
-    "dress": Window((14, 56), (7, 90), "clinical rules §6.3 (2-8 weeks; Kardaun 2013)"),
+    "dress": Window((14, 56), (7, 90), _LATENCY + " (2-8 weeks; Kardaun 2013)"),
     # 4-9 days (PMC5113146) to 7-14 days (AccessEM) [V]; sooner on re-exposure.
-    "benign_exanthem": Window((4, 14), (1, 21), "clinical rules §6.4 (AccessEM; PMC5113146)"),
+    "benign_exanthem": Window((4, 14), (1, 21), _LATENCY + " (AccessEM; PMC5113146)"),
 }
 
 LABELS = {
@@ -85,7 +87,8 @@ class Consideration:
 
 
 def extent_class(detached: float | None) -> str | None:
-    """SJS (< 10 %), SJS/TEN overlap (10-30 %), TEN (> 30 %) of detached BSA (§5.3)."""
+    """SJS (< 10 %), SJS/TEN overlap (10-30 %), TEN (> 30 %) of detached BSA
+    (docs/clinical-rules.md, SCORTEN)."""
     if detached is None:
         return None
     if detached == 0:
@@ -243,7 +246,7 @@ def phenotypes(findings: Findings, result: Result) -> list[Consideration]:
 
 
 def agep_differentials(findings: Findings, considered: dict[str, bool]) -> list[Consideration]:
-    """The AGEP differential of clinical rules §9, generalized pustular psoriasis first."""
+    """The AGEP differential of docs/clinical-rules.md, generalized pustular psoriasis first."""
     p, er, sy, hi = findings.patient, findings.eruption, findings.systemic, findings.histology
     sites = er.mucosal_sites
 

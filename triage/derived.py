@@ -1,4 +1,4 @@
-"""Facts the scores derive from the findings (spec §2, "Derived facts")."""
+"""Facts the scores derive from the findings (docs/findings.md, "Derived facts")."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def resolution_meets(eruption: Eruption, cutoff: Cutoff) -> bool | None:
     """Whether the resolution day meets `cutoff` (e.g. <= 15, or >= 15 for RegiSCAR).
 
     With no resolution day yet, skin seen still active on `last_active_day` clears that
-    day at the earliest (spec §2: active beyond day 15 is known not resolved by day 15);
+    day at the earliest (docs/findings.md: active beyond day 15 is known not resolved by day 15);
     the answer is known once every later day gives the same one. Nothing else counts as
     "still active": an unknown resolution leaves the item open.
     """

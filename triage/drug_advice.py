@@ -1,8 +1,9 @@
 """What to do with each drug: which to stop now, which to review with the prescriber (and
 how to stop them safely), and what the allergy record says of each suspect.
 
-Pure functions over the findings, the scores and the culprit ranking (spec §5, revised
-2026-12; clinical rules §7.3 and §8.8). Every entry carries its reasons in words.
+Pure functions over the findings, the scores and the culprit ranking (docs/decisions.md;
+docs/clinical-rules.md, triage level and red flags; next steps). Every
+entry carries its reasons in words.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any, NamedTuple
 
 from triage.assessment import Assessment, Culprit
 
-#: "Drugs started in the 8 weeks before onset" (clinical rules §7.3: DRESS starts within
+#: "Drugs started in the 8 weeks before onset" (docs/clinical-rules.md: DRESS starts within
 #: 8 weeks; Barbaud 2013 tested all drugs of the 2 months before).
 RECENT_DAYS = 56
 #: Systemic corticosteroids taken for more than 3 weeks are withdrawn gradually (BNF).

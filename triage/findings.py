@@ -273,7 +273,7 @@ class Drug(_Model):
     naranjo: Naranjo | None = None
     # An addition to the spec (clearly optional): the result of patch testing this drug,
     # usually known only at follow-up. It feeds the next steps, not the scores (clinical
-    # rules §8.4: a negative result does not exclude the drug).
+    # docs/clinical-rules.md, next steps: a negative result does not exclude the drug).
     patch_test: Literal["positive", "negative", "not_done"] | None = None
 
     @field_validator("name")

@@ -22,14 +22,14 @@ from triage.scores.base import band_of
 
 RULES_FILE = Path(__file__).parent / "rules" / "next_steps.yaml"
 
-PATCH_STRENGTH = (  # strongest first (S2k guideline Box 21, clinical rules §8.4)
+PATCH_STRENGTH = (  # strongest first (S2k guideline Box 21, docs/clinical-rules.md, next steps)
     ("agep", "shall be performed", "AGEP"),
     ("dress", "should be performed", "DRESS"),
     ("sjs_ten", "can be considered", "SJS/TEN"),
 )
 SCAR = ("agep", "dress", "sjs_ten")
 #: The emergency red flags that point to SJS/TEN (red_flags.TRIGGERS); any one of them sends
-#: a patient in whom SJS/TEN is considered to a burn unit or ICU (spec §5, revised 2026-12).
+#: a patient in whom SJS/TEN is considered to a burn unit or ICU (docs/decisions.md).
 SJS_TEN_FLAGS = (
     "nikolsky",
     "detachment_10",

@@ -1,4 +1,5 @@
-"""The triage level and the red flags behind it (spec §5, clinical rules §7.1).
+"""The triage level and the red flags behind it (docs/decisions.md, docs/clinical-rules.md,
+triage level and red flags).
 
 Each trigger is evaluated in three values: yes, no, or unknown. The level is the highest
 with a trigger that is yes; unknown answers never lower it, and a trigger that is unknown
@@ -96,12 +97,12 @@ CHILD_BANDS = (
 )
 SOURCE_NEWS2 = (
     "Royal College of Physicians, National Early Warning Score (NEWS) 2, 2017: single-"
-    "parameter red scores; spec §5 (revised 2026-12)"
+    "parameter red scores; docs/decisions.md"
 )
 SOURCE_CHILD = (
     "NICE NG51 (2016, kept in NG254, 2024): high-risk criteria for under-16s by age band "
-    "(heart rate, bradycardia under 12, respiratory rate, temperature under 5); spec §5 "
-    "(revised 2026-12)"
+    "(heart rate, bradycardia under 12, respiratory rate, temperature under 5); "
+    "docs/decisions.md"
 )
 
 
@@ -202,7 +203,7 @@ def _fever_pustules(f: Findings) -> Tri:
     return all3([_ge(f.systemic.temperature_max_c, 38.0), pustular])
 
 
-SOURCE_7 = "clinical rules §7.1; spec §5"
+SOURCE_7 = "docs/clinical-rules.md, triage level and red flags; docs/decisions.md"
 
 TRIGGERS: tuple[Trigger, ...] = (
     Trigger(
@@ -254,7 +255,7 @@ TRIGGERS: tuple[Trigger, ...] = (
             "eruption.blisters",
             "eruption.detachment_bsa_percent",
         ),
-        "spec §5, revised 2026-12 (the clinical lead's ruling); clinical rules §7.1 (ASHM; "
+        "docs/decisions.md (the clinical lead's ruling); docs/clinical-rules.md (ASHM; "
         "AccessEM: painful dusky macules after a prodrome)",
     ),
     Trigger(
@@ -341,8 +342,8 @@ TRIGGERS: tuple[Trigger, ...] = (
         _kidney_injury,
         ("labs.creatinine_times_baseline", "systemic.organ_involvement"),
         "KDIGO clinical practice guideline for acute kidney injury, 2012 (stage 1: 1.5x "
-        "baseline); RegiSCAR kidney involvement (clinical rules §2.3); spec §5: kidney "
-        "involvement is an emergency",
+        "baseline); RegiSCAR kidney involvement (docs/clinical-rules.md); docs/decisions.md: "
+        "kidney involvement is an emergency",
     ),
     Trigger(
         "liver_severe",
@@ -352,7 +353,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         ("labs.alt_times_uln", "labs.bilirubin_times_uln", "labs.inr",
          "systemic.organ_involvement"),
         "FDA guidance on drug-induced liver injury, 2009 (Hy's law); Aithal GP et al., Clin "
-        "Pharmacol Ther 2011 (severe DILI: INR >= 1.5); spec §5 (revised 2026-12)",
+        "Pharmacol Ther 2011 (severe DILI: INR >= 1.5); docs/decisions.md",
     ),
     Trigger(
         "organ_severe",
@@ -459,7 +460,7 @@ class Assessment(NamedTuple):
 
 
 def assess(findings: Findings, names: Mapping[str, str] | None = None) -> Assessment:
-    """Decide the triage level of `findings` (spec §5). `names` renames findings paths in
+    """Decide the triage level of `findings` (docs/decisions.md). `names` renames findings paths in
     the explanations (a follow-up visit's signs are `visit.<name>`)."""
     names = names or {}
     flags: list[dict[str, Any]] = []

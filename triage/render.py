@@ -84,7 +84,7 @@ def provenance(r: dict[str, Any]) -> str:
         + (
             ", ".join(f"{k} {v}" for k, v in changed.items())
             if changed
-            else "the defaults of spec §5"
+            else "the defaults of docs/decisions.md"
         )
     )
     decisions = r.get("decisions") or []
@@ -144,7 +144,7 @@ def scores_in_order(considered: list[str], scores: dict[str, Any]) -> list[dict[
 def mortality(s: dict[str, Any], considered: list[str]) -> str:
     """SCORTEN's mortality line: the paper's observed rates over the totals still
     reachable while items are unknown (never the lower bound's rate alone), and only when
-    SJS/TEN is considered (spec §5, revised 2026-12)."""
+    SJS/TEN is considered (docs/decisions.md)."""
     if "sjs_ten" not in considered:
         return (
             "No mortality is given: SCORTEN predicts death from SJS/TEN, which the answers "

@@ -1,4 +1,4 @@
-"""Everything computed from one set of findings, and its JSON form (spec §3)."""
+"""Everything computed from one set of findings, and its JSON form (docs/findings.md)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from triage.scores.operators import DEFAULT, Operators
 from triage.scores.registry import EPISODE_SCORES
 
 RESULT_SCHEMA = "triage.result/1"
-RULES_VERSION = "clinical-rules.md as of 2026-11; spec findings.md triage.findings/1"
+RULES_VERSION = "docs/clinical-rules.md as of 2026-12; docs/findings.md triage.findings/1"
 
 
 class DrugResult(NamedTuple):
@@ -95,7 +95,7 @@ class Result(NamedTuple):
         return next(s for s in self.scores if s.id == id)
 
     def decisions(self) -> list[str]:
-        """Every project decision (spec §5) that an item applied, score by score."""
+        """Every project decision (docs/decisions.md) that an item applied, score by score."""
         out = [f"{s.name}: {d}" for s in self.scores for d in s.decisions]
         for d in self.drugs:
             for s in (d.alden, d.naranjo):
@@ -104,7 +104,7 @@ class Result(NamedTuple):
         return out
 
     def as_json(self) -> dict[str, Any]:
-        """The JSON result of spec §3."""
+        """The JSON result of docs/findings.md."""
         return {
             "schema": RESULT_SCHEMA,
             "scores": {s.id: s.as_json() for s in self.scores},

@@ -1,4 +1,4 @@
-"""The triage level of a follow-up visit (spec §5, revised 2026-12): the signs active at
+"""The triage level of a follow-up visit (docs/decisions.md): the signs active at
 the visit decide it; the presentation day's level is shown beside it, never replaced."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """ALDEN, the algorithm of drug causality for epidermal necrolysis (Sassolas et al., Clin
-Pharmacol Ther 2010;88:60-68). Clinical rules §3 and spec §5.
+Pharmacol Ther 2010;88:60-68). docs/clinical-rules.md, ALDEN and docs/decisions.md.
 
 Each drug is scored on five criteria (the intermediate score), then the cross-drug
 "other cause" rule applies. The delay windows depend on the previous-exposure answer, so
@@ -38,7 +38,7 @@ PREVIOUS_EXPOSURE_POINTS = {
     "tolerated": -2,
     "none": 0,
 }
-#: A previous reaction to this very drug shortens the windows (clinical rules §3.1).
+#: A previous reaction to this very drug shortens the windows (docs/clinical-rules.md, ALDEN).
 REACTED_BEFORE = ("same_drug_same_reaction", "same_drug_other_reaction")
 
 NOTORIETY_POINTS = {
@@ -49,7 +49,7 @@ NOTORIETY_POINTS = {
     "not_suspected": -1,
 }
 
-OTHER_CAUSE_THRESHOLD = 3  # another drug with an intermediate score > 3 (clinical rules §3.1)
+OTHER_CAUSE_THRESHOLD = 3  # another drug with an intermediate score > 3 (DOCS)
 
 
 def delay_points(delay: int, reacted_before: bool) -> tuple[int, str]:
@@ -99,7 +99,7 @@ PRESENCE_RULE = (
 def presence_window(stop_day: int) -> tuple[int, int]:
     """Hours between a last dose on day `stop_day` (< 0) and the index day, in whole days:
     the dose may have been taken at any time of that day and the eruption may have begun
-    at any time of day 0 (spec §5, revised 2026-12)."""
+    at any time of day 0 (docs/decisions.md)."""
     return (-stop_day - 1) * 24, (-stop_day + 1) * 24
 
 
@@ -156,7 +156,7 @@ def _presence(
     points = None
     if drug.ongoing_at_onset or (drug.stop_day is not None and drug.stop_day >= 0):
         answer = "taken up to day 0"
-        decision = "taken up to or after day 0 is definite (spec §5)"
+        decision = "taken up to or after day 0 is definite (docs/decisions.md)"
     elif drug.dechallenge == "continued_without_harm":
         answer = "continued after the onset"
         decision = "a drug continued after the onset was present on day 0"
@@ -164,7 +164,7 @@ def _presence(
         answer = "stop day unknown"
     elif half_life is None:
         answer = f"stopped {-drug.stop_day} days before, half-life unknown"
-        decision = "half-life unknown: the item is unknown and spans -3..0 (spec §5)"
+        decision = "half-life unknown: the item is unknown and spans -3..0 (docs/decisions.md)"
     else:
         low, high = presence_window(drug.stop_day)
         answer = (
@@ -172,9 +172,9 @@ def _presence(
             f"5 half-lives = {5 * half_life:g} h ({half_life_origin})"
         )
         decision = "whole days: present only when 5 half-lives cover the latest time of the "
-        decision += "last dose, absent only when they end before its earliest (spec §5)"
+        decision += "last dose, absent only when they end before its earliest (docs/decisions.md)"
         if state == "open":
-            points = 0  # unknown: counts 0 in the total, spans its points (spec §5)
+            points = 0  # unknown: counts 0 in the total, spans its points (docs/decisions.md)
     return (
         item(
             "presence",
@@ -370,7 +370,7 @@ def score_all(findings: Findings) -> list[ScoreResult | None]:
             "drugs tied at the top keep theirs",
             f"{SOURCE}, criterion 6",
             points=-1 if penalised else 0,
-            decision="other cause: drugs tied at the top keep their score (spec §5)"
+            decision="other cause: drugs tied at the top keep their score (docs/decisions.md)"
             if len(tied) > 1 and x.total == top and (top or 0) > OTHER_CAUSE_THRESHOLD
             else None,
             fields=("drugs",),  # every other drug's criteria 1-5
@@ -426,5 +426,5 @@ def _extremes(x: Intermediate, low_tops: dict[bool, _Tops],
     return low, high, low_pen, high_pen
 
 
-#: Why a drug has no ALDEN score: the only case is a missing first intake (rules §3.3).
+#: Why a drug has no ALDEN score: the only case is a missing first intake (see DOCS).
 NOT_SCORED = "start_day unknown: the delay (criterion 1) cannot be computed; not assessable"

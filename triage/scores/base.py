@@ -74,7 +74,7 @@ def item(
     fields: Iterable[str] = (),
 ) -> Item:
     """Build an item. Without `points`, a known item scores its one value and an unknown
-    item scores 0 (spec §3), or the reachable value nearest 0 when 0 lies outside the
+    item scores 0 (docs/findings.md), or the reachable value nearest 0 when 0 lies outside the
     reachable range."""
     key = tuple(possible)
     reach = _REACH.get(key)
@@ -191,11 +191,11 @@ class ScoreResult(NamedTuple):
 
     @property
     def decisions(self) -> list[str]:
-        """The project decisions (spec §5) that this score's items applied."""
+        """The project decisions (docs/decisions.md) that this score's items applied."""
         return [f"{i.label}: {i.decision}" for i in self.items if i.decision]
 
     def as_json(self) -> dict[str, Any]:
-        """The score as spec §3 defines it, plus its source, bands and notes."""
+        """The score as docs/findings.md defines it, plus its source, bands and notes."""
         data: dict[str, Any] = {
             "total": self.total,
             "min": self.min,

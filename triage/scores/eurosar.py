@@ -1,7 +1,8 @@
 """EuroSCAR AGEP validation score (Sidoroff et al., J Cutan Pathol 2001;28:113-119, Table 2).
 
-Clinical rules §1. Morphology and histology are single choices; course items are yes/no,
-and an unknown course item scores 0 in the total and spans its points (spec §5).
+docs/clinical-rules.md, EuroSCAR AGEP. Morphology and histology are single choices; course
+items are yes/no, and an unknown course item scores 0 in the total and spans its points
+(docs/decisions.md).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ BANDS = (
 
 GRADE_POINTS = {"typical": 2, "compatible": 1, "insufficient": 0}
 
-#: Histology is ONE choice (clinical rules §1.1 C); the +2 row covers two patterns.
+#: Histology is ONE choice (item C in DOCS); the +2 row covers two patterns.
 HISTOLOGY_POINTS = {
     "other_disease": -10,
     "not_representative": 0,
@@ -40,8 +41,9 @@ HISTOLOGY_POINTS = {
     "spongiform_pustules_with_papillary_edema": 3,
 }
 
-_UNKNOWN_COURSE = "unknown course item: 0 in the total, its points stay reachable (spec §5)"
-_UNKNOWN = "unknown: 0 in the total, its points stay reachable (spec §3)"
+_UNKNOWN_COURSE = ("unknown course item: 0 in the total, its points stay reachable "
+                   "(docs/decisions.md)")
+_UNKNOWN = "unknown: 0 in the total, its points stay reachable (docs/findings.md)"
 
 
 def _grade(findings_value: str | None, id: str, label: str, definition: str) -> Item:
@@ -203,11 +205,11 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
             f"{TABLE}, C. Histology",
             decision=(
                 "no histology result yet: 0 in the total (the source's 'no histology'); "
-                "-10 to +3 stay reachable (spec §3)"
+                "-10 to +3 stay reachable (docs/findings.md)"
                 if hi.agep_pattern is None
                 else (
                     "papillary oedema not reported: scored +2, +3 if the pathologist "
-                    "confirms it (clinical rules §1.4)"
+                    "confirms it (docs/clinical-rules.md, EuroSCAR AGEP)"
                     if hi.agep_pattern == "spongiform_pustules"
                     else None
                 )

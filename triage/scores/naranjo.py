@@ -1,5 +1,6 @@
 """Naranjo adverse drug reaction probability scale (Naranjo et al., Clin Pharmacol Ther
-1981;30:239-245). Clinical rules §4. "Don't know" scores 0 but could still become yes or no.
+1981;30:239-245). docs/clinical-rules.md, Naranjo. "Don't know" scores 0 but could still
+become yes or no.
 """
 
 from __future__ import annotations

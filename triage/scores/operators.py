@@ -1,6 +1,6 @@
 """The comparison operators of every threshold, with the published variants.
 
-Defaults are the decisions of spec §5 (the original publications as best determined).
+Defaults are the decisions of docs/decisions.md (the original publications as best determined).
 A summary names a decision wherever the variant would have given a different number.
 """
 
@@ -12,7 +12,7 @@ from triage.scores.base import Cutoff
 
 
 class Operators(NamedTuple):
-    """Every threshold a score compares against; the defaults are spec §5."""
+    """Every threshold a score compares against; the defaults are docs/decisions.md."""
 
     eurosar_fever_c: Cutoff = Cutoff(">=", 38.0)
     eurosar_resolution_day: Cutoff = Cutoff("<=", 15)
@@ -50,7 +50,7 @@ class Operators(NamedTuple):
 
 DEFAULT = Operators()
 
-#: Variants seen in reproductions (clinical rules §1.3, §2.6, §5.1). When the variant would
+#: Variants seen in reproductions (docs/clinical-rules.md). When the variant would
 #: score an answer differently, the item says which decision applied.
 VARIANTS: dict[str, tuple[Cutoff, str]] = {
     "eurosar_fever_c": (Cutoff(">", 38.75), "CCJM and IDOJ 2020 tables"),
@@ -70,7 +70,7 @@ def decision_note(key: str, used: Cutoff, value: float | None) -> str | None:
     if variant == used or used.test(value) == variant.test(value):
         return None
     default = getattr(DEFAULT, key)
-    origin = "the spec §5 default" if used == default else "an operator setting"
+    origin = "the docs/decisions.md default" if used == default else "an operator setting"
     return (
         f"threshold {used} ({origin}); the variant {variant} ({where}) "
         f"would {'not ' if used.test(value) else ''}count it"

@@ -1,7 +1,8 @@
 """RegiSCAR DRESS score (Kardaun et al., Br J Dermatol 2007;156:609-611; 2013;169:1071-1080).
 
-Clinical rules §2. Unknown is explicit in the source and not always 0: unknown fever and
-unknown resolution score -1; an unknown biopsy scores 0, the same as a suggestive one.
+docs/clinical-rules.md, RegiSCAR DRESS. Unknown is explicit in the source and not always 0:
+unknown fever and unknown resolution score -1; an unknown biopsy scores 0, the same as a
+suggestive one.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ BANDS = (
     Band("definite", 6, None),
 )
 
-LOW_LEUKOCYTES = 4000  # the percentage thresholds apply only below this count (§2.2)
+LOW_LEUKOCYTES = 4000  # the percentage thresholds apply only below this count (DOCS)
 WORKUP_TESTS = ("ana", "blood_culture", "hepatitis_serology", "mycoplasma_chlamydia", "other")
 
 
@@ -49,7 +50,7 @@ def _eos_category_percent(percent: float) -> int:
 def eosinophilia(labs: Labs) -> tuple[int, tuple[int, ...], str, str | None]:
     """Points, reachable points, the answer used and the decision for RegiSCAR item 3.
 
-    Spec §5: with leukocytes < 4000/mm3 the higher of the absolute and the percentage
+    docs/decisions.md: with leukocytes < 4000/mm3 the higher of the absolute and the percentage
     category; otherwise the absolute count alone; a percentage without leukocytes is
     unknown. A count is derived from the percentage when both it and leukocytes are known.
     """
@@ -60,7 +61,7 @@ def eosinophilia(labs: Labs) -> tuple[int, tuple[int, ...], str, str | None]:
         count = pct * leuk / 100
     if pct is None and count is not None and leuk:
         pct = count * 100 / leuk
-    decision = "eosinophilia rule of spec §5 (leukocyte-dependent percentage)"
+    decision = "the eosinophilia rule, leukocyte-dependent percentage (docs/decisions.md)"
     if leuk is not None:
         if count is None:  # pct is None as well, or count would be derived
             return 0, (0, 1, 2), "unknown", None
@@ -177,7 +178,7 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
             [1] if nodes else [0] if nodes is False else [0, 1],
             "yes +1; no or unknown 0",
             f"{TABLE}, item 2",
-            decision="lymph nodes: >= 2 sites scores +1 (spec §5)"
+            decision="lymph nodes: >= 2 sites scores +1 (docs/decisions.md)"
             if nodes is not None and sy.enlarged_lymph_node_sites == 2
             else None,
             fields=("systemic.enlarged_lymph_node_sites",),

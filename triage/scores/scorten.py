@@ -1,6 +1,6 @@
 """SCORTEN (Bastuji-Garin et al., J Invest Dermatol 2000;115:149-153).
 
-Clinical rules §5. Seven items of one point each. The source has no rule for missing
+docs/clinical-rules.md, SCORTEN. Seven items of one point each. The source has no rule for missing
 items: an unknown item scores 0, so the total is a lower bound until every item is known.
 """
 
@@ -31,7 +31,7 @@ BANDS = (
     Band("5+", 5, None),
 )
 
-#: The paper's observed mortality by band, with its 95 % confidence interval (§5.2).
+#: The paper's observed mortality by band, with its 95 % confidence interval (DOCS).
 MORTALITY = {
     "0-1": (3.2, "3.2 %", (0.1, 16.7)),
     "2": (12.1, "12.1 %", (5.4, 22.5)),
@@ -127,7 +127,7 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
         "mortality_percent_min": percent,
         "mortality_percent_max": MORTALITY[top_category][0],
         # While items are unknown the total is a lower bound: its band's rate alone would
-        # understate the risk, so what a reader sees is the range (spec §5, revised 2026-12).
+        # understate the risk, so what a reader sees is the range (docs/decisions.md).
         "mortality_range_text": (text if high == total
                                  else f"{text}, incomplete" if top_category == category
                                  else f"{text} to {top_text}, incomplete"),
