@@ -16,6 +16,8 @@ Figures (goals from the issues):
   minimal Textual app in a process that has used pydantic, Jinja2 and PyYAML (<= 1.5x;
   the team's decision of 2026-12: the core runs in the UI process by design); also
   shown, without a goal, against the bare minimal app.
+- serve visit memory: one `triage serve` visit's process at its first question, in
+  Debian's Chromium (bench/serve_probe.py); informative, without a goal.
 
 Also reported: the CPU time other programs used while the bench ran, and what the
 hypervisor took. A figure from a busy machine is not a figure of triage.
@@ -262,8 +264,25 @@ def run(runs: int) -> dict[str, object]:
         "machine": f"{platform.machine()}, {platform.processor() or 'unknown cpu'}, "
         f"Python {platform.python_version()}",
         "figures": figures,
+        "serve_visit": _serve_visit(max(1, runs // 3)),
         "others_on_the_machine": quiet.report(),
     }
+
+
+def _serve_visit(runs: int) -> dict[str, object]:
+    """The memory of one `triage serve` visit at its first question, in a real browser
+    (bench/serve_probe.py); informative, without a goal."""
+    rss, hwm = [], []
+    for _ in range(runs):
+        done = subprocess.run([sys.executable, str(ROOT / "bench" / "serve_probe.py")],
+                              capture_output=True, text=True, timeout=300)
+        if done.returncode != 0:
+            return {"measured": False, "why": (done.stderr.strip() or "failed")[-300:]}
+        now, peak = (int(x) for x in done.stdout.split()[-2:])
+        rss.append(now / 1024)
+        hwm.append(peak / 1024)
+    return {"measured": True, "rss_median_mb": statistics.median(rss),
+            "peak_median_mb": statistics.median(hwm), "runs": runs}
 
 
 def main() -> int:
@@ -307,6 +326,13 @@ def main() -> int:
             rate = "ok" if f["files_per_second"] >= f["files_per_second_goal"] else "MISS"
             print(f"{'':28} {f['files_per_second']:.0f} files/s (goal "
                   f">= {f['files_per_second_goal']})  {rate}")
+    visit = report["serve_visit"]
+    if isinstance(visit, dict) and visit.get("measured"):
+        print(f"{'serve_visit_memory':28} {visit['rss_median_mb']:.1f} MB at the first question "
+              f"(peak {visit['peak_median_mb']:.1f} MB; one `triage serve` visit in Chromium; "
+              "informative)")
+    elif isinstance(visit, dict):
+        print(f"{'serve_visit_memory':28} not measured: {visit['why']}")
     return 0
 
 

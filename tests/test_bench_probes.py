@@ -35,3 +35,18 @@ def test_one_end_of_the_latency_probe_answers_each_wait_with_a_time() -> None:
     assert lines[0] == "ready"
     times = [float(line) for line in lines[1:]]
     assert len(times) == 2 and all(0 < t < 5 for t in times)  # seconds, one per wait
+
+
+def test_the_serve_probe_reads_one_visits_memory() -> None:
+    """bench/serve_probe.py drives Debian's Chromium (skipped, as the browser tests are,
+    where it cannot)."""
+    import pytest
+
+    probe = PROBE.with_name("serve_probe.py")
+    done = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True,
+                          timeout=180)
+    if done.returncode == 3:
+        pytest.skip(done.stderr.strip())
+    assert done.returncode == 0, done.stderr
+    rss_kb, peak_kb = (int(x) for x in done.stdout.split()[-2:])
+    assert 20_000 < rss_kb <= peak_kb < 1_500_000  # a Python process with Textual, bounded
