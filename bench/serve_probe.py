@@ -41,7 +41,8 @@ CAPTURE = """
 ANSI = re.compile(r"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-B]|[=>78])")
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A port on the loopback nobody listens on."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -83,7 +84,7 @@ def main() -> int:
         return 3
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(tmp) / "sessions.sqlite3"
-        port = _free_port()
+        port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "triage", "serve", "--port", str(port), "--store",
              str(store)],

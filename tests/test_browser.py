@@ -5,7 +5,6 @@ is in the store. Nothing here downloads a browser; `.ci/run` installs Debian's."
 from __future__ import annotations
 
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -14,30 +13,12 @@ from pathlib import Path
 
 import pytest
 
+# The page draws the terminal on a canvas, so the tests read what the server sends it, as
+# the bench's probe does: every websocket frame, decoded (CAPTURE), escapes removed (ANSI).
+from bench.serve_probe import ANSI, CAPTURE, free_port
 from triage.store import Store
 
 CHROMIUM = Path("/usr/bin/chromium")
-
-# The page draws the terminal on a canvas, so the test reads what the server sends it:
-# every websocket frame, decoded, kept where the test can read it.
-CAPTURE = """
-(() => {
-  window.__screen = "";
-  const Native = window.WebSocket;
-  window.WebSocket = function (...args) {
-    const socket = new Native(...args);
-    const decoder = new TextDecoder();
-    socket.addEventListener("message", (event) => {
-      window.__screen += typeof event.data === "string"
-        ? event.data : decoder.decode(event.data, {stream: true});
-    });
-    return socket;
-  };
-  window.WebSocket.prototype = Native.prototype;
-  Object.assign(window.WebSocket, Native);
-})();
-"""
-ANSI = re.compile(r"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-B]|[=>78])")
 
 
 def _skip_reason() -> str | None:
@@ -51,12 +32,6 @@ def _skip_reason() -> str | None:
 
 
 pytestmark = pytest.mark.skipif(_skip_reason() is not None, reason=str(_skip_reason()))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_for(condition, timeout: float, what: str):
@@ -78,7 +53,7 @@ def _listening(port: int) -> bool:
 def served(tmp_path):
     """`triage serve` on a free loopback port with its own store; stopped afterwards."""
     store = tmp_path / "sessions.sqlite3"
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "triage", "serve", "--port", str(port), "--store", str(store)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp_path,

@@ -25,17 +25,6 @@ from triage.errors import InputError, Problem
 from triage.paths import dialogs_dir
 
 
-class DialogRef(Protocol):
-    """What names a dialog: a stored session, an events file's header."""
-
-    @property
-    def dialog_id(self) -> str: ...
-    @property
-    def dialog_version(self) -> str: ...
-    @property
-    def dialog_hash(self) -> str: ...
-
-
 class KeepsDialogs(Protocol):
     """The part of the session store that keeps dialogs."""
 
