@@ -21,7 +21,7 @@ TODAY = dt.date(2026, 11, 25)
 def _from_scratch() -> Engine:
     """An engine that works every entry out on every pass."""
     engine = Engine(DIALOG, TODAY)
-    engine._entry_reads = lambda group: None  # type: ignore[method-assign]
+    engine._reuse.reads = lambda group: None  # type: ignore[method-assign]
     return engine
 
 
@@ -111,19 +111,19 @@ def _with_drugs(engine: Engine, names: list[str]) -> None:
 def test_an_answer_after_the_drugs_reuses_every_drug_entry():
     engine = Engine(DIALOG, TODAY)
     _with_drugs(engine, ["amoxicillin", "IVIg", "Bactrim"])
-    before = dict(engine._entries)
+    before = dict(engine._reuse.entries)
     assert len(before) == 3
     assert engine.answer("unknown").accepted  # the first question after the drugs
-    assert all(engine._entries[key] is entry for key, entry in before.items())
+    assert all(engine._reuse.entries[key] is entry for key, entry in before.items())
 
 
 def test_a_changed_drug_is_worked_out_again_and_the_others_reused():
     engine = Engine(DIALOG, TODAY)
     _with_drugs(engine, ["amoxicillin", "IVIg", "Bactrim"])
-    before = dict(engine._entries)
+    before = dict(engine._reuse.entries)
     assert engine.edit("drug_start", "-20", repeat=1).accepted
     assert engine.findings.drugs[1].start_day == -20
-    kept = [key for key, entry in before.items() if engine._entries.get(key) is entry]
+    kept = [key for key, entry in before.items() if engine._reuse.entries.get(key) is entry]
     assert sorted(key[1] for key in kept) == [0, 2]
 
 
@@ -181,7 +181,7 @@ GROUP = """  - id: s
 def test_what_an_entry_reads_is_told_from_its_conditions_or_not_at_all(member, reads):
     dialog = loads_dialog(HEAD + GROUP % member)
     engine = Engine(dialog, TODAY)
-    found = engine._entry_reads(dialog.questions["drug"])
+    found = engine._reuse.reads(dialog.questions["drug"])
     assert found == (None if reads is None else (("drug_name", "drug_extra", "drug_more"), *reads))
 
 

@@ -5,7 +5,7 @@ canonical values, the findings) is recomputed from them, so the same answers alw
 the same findings, byte for byte, and an edit can never leave a stale value behind. The
 one shortcut: an entry of a group (a drug) whose every input is the same as in the last
 pass (its answers, the earlier answers its conditions name, the onset) is taken from that
-pass rather than worked out again; `_entry_reads` says when its inputs can be told.
+pass rather than worked out again (`entry_reuse.py` says when its inputs can be told).
 """
 
 from __future__ import annotations
@@ -23,10 +23,9 @@ from triage.dialog.conditions import (
     ExpressionError,
     Memo,
     evaluate,
-    hashable,
     holds,
-    plan_of,
 )
+from triage.dialog.entry_reuse import Entry, EntryReuse
 from triage.dialog.loader import LoadedDialog
 from triage.dialog.model import Question, Section
 from triage.findings import SCHEMA, Findings
@@ -119,20 +118,6 @@ class _State(NamedTuple):
     derived: dict[str, Any]
 
 
-class _Entry(NamedTuple):
-    """One entry of a group (a drug) as a pass worked it out, for the next pass to reuse
-    when everything it read is the same (see Engine._entry_reads)."""
-
-    slots: tuple[Slot, ...]
-    kept: tuple[tuple[Key, Any], ...]
-    invalid: tuple[tuple[Key, str], ...]
-    entry: dict[str, Any]
-    more: Any  # the "another one?" answer, which decides whether another entry follows
-
-
-#: What an entry of a group reads besides its own answers: the members' question ids, and
-#: the earlier answers and the visit facts its conditions name.
-_Reads = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 
 
 def _copy(value: Any) -> Any:
@@ -161,10 +146,8 @@ class Engine:
         self._history: list[Key] = []
         self._cursor: str | None = None
         self._memo = Memo()
-        #: Per group: what its entries read, or None when that cannot be told.
-        self._reads: dict[str, _Reads | None] = {}
-        #: The group entries the last pass worked out, by everything they read.
-        self._entries: dict[tuple[Any, ...], _Entry] = {}
+        #: The group entries (drugs) the last pass worked out, for the next to reuse.
+        self._reuse = EntryReuse(dialog)
         self._visit = {"follow_up": False}
         self.follow_up_visit: FollowUp | None = None
         #: At follow-up: the answers given (or confirmed) at this visit, in order, and what
@@ -574,64 +557,6 @@ class Engine:
         """One pass over the dialog with these answers (see `_Pass`)."""
         return _Pass(self, answers, kept_keys).run()
 
-    def _entry_reads(self, group: Question) -> _Reads | None:
-        """What an entry of `group` reads besides its own answers, when its text says so:
-        the earlier answers and the visit facts its conditions name. None (every pass works
-        its entries out again) when a condition reads more than that (the findings, a
-        call), when a unit's conversion reads the findings, or when a member is the onset,
-        which later answers read."""
-        if group.id in self._reads:
-            return self._reads[group.id]
-        assert group.questions is not None
-        members = [*group.questions, self.dialog.more_question(group)]
-        earlier: set[str] = set()
-        visit: set[str] = set()
-        reads: _Reads | None = None
-        for member in members:
-            if member.role == "onset" or any(
-                unit.needs or "findings" in unit.to_canonical for unit in member.units or ()
-            ):
-                break
-            # The members write into their entry; the "another one?" question, written
-            # into the findings themselves, would have to say nothing.
-            if member is members[-1] and (member.field or member.on_yes or member.on_no):
-                break
-            plan = () if member.enable_when is None else plan_of(member.enable_when)
-            if plan is None:
-                break
-            earlier.update(attr for name, attr in plan if name == "answers")
-            visit.update(attr for name, attr in plan if name == "visit")
-        else:
-            reads = (tuple(m.id for m in members), tuple(sorted(earlier)), tuple(sorted(visit)))
-        self._reads[group.id] = reads
-        return reads
-
-    def _entry_key(
-        self,
-        group: Question,
-        repeat: int,
-        reads: _Reads,
-        answers: dict[Key, Answer],
-        kept_keys: set[Key],
-        context_answers: dict[str, Any],
-        onset: str | None,
-    ) -> tuple[Any, ...]:
-        """Everything an entry's working out reads (see _entry_reads), as one key: its
-        members' answers and whether each still applies, the earlier answers and visit facts
-        its conditions name, the onset its dates count from, and the day."""
-        ids, earlier, visit = reads
-        keys = [(i, repeat) for i in ids]
-        return (
-            group.id,
-            repeat,
-            tuple(map(answers.get, keys)),
-            tuple(map(kept_keys.__contains__, keys)),
-            tuple(hashable(context_answers.get(a)) for a in earlier),
-            tuple(self._visit.get(v) for v in visit),
-            onset,
-            self.today,
-        )
-
     def iter_answers(self) -> Iterator[tuple[Slot, Answer]]:
         """(slot, answer) in interview order."""
         for slot in self._state.slots:
@@ -659,7 +584,7 @@ class _Pass:
 
     def run(self) -> _State:
         """Every section's questions, the groups entry by entry, then the derived facts."""
-        reused: dict[tuple[Any, ...], _Entry] = {}
+        reused: dict[tuple[Any, ...], Entry] = {}
         for section in self.engine.dialog.dialog.sections:
             for q in section.questions:
                 if not self.enabled(q):
@@ -670,7 +595,7 @@ class _Pass:
                     self.record(slot, {}, None)
                     continue
                 self.group(q, section, reused)
-        self.engine._entries = reused  # what this pass worked out; older ones are dropped
+        self.engine._reuse.entries = reused  # this pass's; older ones are dropped
         derived = self.derive()
         return _State(tuple(self.slots), self.kept, self.findings, self.invalid, derived)
 
@@ -757,21 +682,21 @@ class _Pass:
         except ExpressionError as exc:
             raise DialogError(f"{q.id}: enable_when: {exc}") from None
 
-    def group(self, q: Question, section: Section, reused: dict[tuple[Any, ...], _Entry]
+    def group(self, q: Question, section: Section, reused: dict[tuple[Any, ...], Entry]
               ) -> None:
         """A group's entries (the drugs), each taken from the last pass when everything it
-        reads is the same (`Engine._entry_reads`), else worked out."""
+        reads is the same (`EntryReuse`), else worked out."""
         assert q.questions is not None and q.more is not None and q.field
-        engine = self.engine
+        reuse = self.engine._reuse
         entries: list[dict[str, Any]] = []
-        reads = engine._entry_reads(q)
+        reads = reuse.reads(q)
         repeat = 0
         while True:
-            key = None if reads is None else engine._entry_key(
+            key = None if reads is None else reuse.key(
                 q, repeat, reads, self.answers, self.kept_keys, self.context_answers,
-                self.onset
+                self.onset, self.engine._visit, self.engine.today
             )
-            done = None if key is None else engine._entries.get(key)
+            done = None if key is None else reuse.entries.get(key)
             if done is None:
                 done, entry = self.entry_of(q, section, repeat)
             else:  # the same inputs as last time: the same entry
@@ -790,7 +715,7 @@ class _Pass:
             _set(self.findings, q.field, entries) if entries else None
 
     def entry_of(self, q: Question, section: Section, repeat: int
-                 ) -> tuple[_Entry, dict[str, Any]]:
+                 ) -> tuple[Entry, dict[str, Any]]:
         """Work out one entry of group `q`, adding its slots and values to the pass: what
         a later pass may reuse (a copy), and the entry's findings for this pass."""
         assert q.questions is not None and q.more is not None
@@ -814,7 +739,7 @@ class _Pass:
         self.slots.append(more_slot)
         self.record(more_slot, item, None)
         made = tuple(self.slots[first:])
-        return _Entry(
+        return Entry(
             made,
             tuple((s.key, _copy(self.kept[s.key])) for s in made if s.key in self.kept),
             tuple((s.key, self.invalid[s.key]) for s in made if s.key in self.invalid),
