@@ -26,8 +26,8 @@ os.environ["TRIAGE_STORE"] = str(Path(_SCRATCH.name) / "store" / "s.sqlite3")
 
 
 def shared_dir() -> Path:
-    """The team's shared cases, copied into the repository (tests/shared/cases, from
-    ../shared/cases as of 2026-12-04): the tests need nothing beside the project."""
+    """The team's shared cases, copied into the repository (tests/shared/cases, as of
+    2026-12-04): the tests need nothing beside the project."""
     return ROOT / "tests" / "shared"
 
 

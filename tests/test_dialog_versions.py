@@ -15,14 +15,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, two_question_dialog
 from triage import events_file, transcript
 from triage.carry_over import carry_over
 from triage.dialog.engine import Engine
 from triage.dialog.library import Library, archived, key_of
 from triage.dialog.loader import LoadedDialog, canonical_text, load_dialog, loads_dialog
 from triage.errors import InputError
-from triage.session import Recorder, engine_from_events, header_of, migrate_event
+from triage.session import (
+    Recorder,
+    engine_from_events,
+    header_of,
+    migrate_event,
+)
 from triage.store import SCHEMA_VERSION, Event, Store
 from triage.summary import summarize_interview
 
@@ -59,6 +64,17 @@ def _record(store: Store, dialog: LoadedDialog, events: list[Event],
     for event in events:
         store.append(sid, Event(**{**event.__dict__, "dialog_version": dialog.version}))
     return sid
+
+
+def _reopened_old(tmp_path: Path, scar: LoadedDialog, old: LoadedDialog):
+    """A session recorded with scar 1.3, read back as `triage resume` reads it:
+    (store, session, library, engine)."""
+    store = Store(tmp_path / "s.db")
+    _, events = _interview(old)
+    session = store.find(_record(store, old, events))
+    library = Library(scar, store)
+    return store, session, library, engine_from_events(library, session,
+                                                       store.events(session.id), "t")
 
 
 @pytest.fixture(scope="module")
@@ -148,25 +164,7 @@ def test_a_dialog_changed_by_hand_in_the_store_is_refused(tmp_path, scar, old):
 
 def test_a_dialog_in_the_store_that_check_rejects_is_refused(tmp_path):
     """Whoever can write the store can plant a dialog: it is checked as a file would be."""
-    bad = loads_dialog("""\
-schema: triage.dialog/1
-id: t
-version: "1"
-title: t
-sections:
-  - id: s
-    title: S
-    questions:
-      - id: q1
-        type: yes_no
-        prompt: A?
-        enable_when: answers.q2 == 'yes'
-        field: patient.psoriasis_history
-      - id: q2
-        type: yes_no
-        prompt: B?
-        field: patient.malignancy
-""")
+    bad = loads_dialog(two_question_dialog("answers.q2 == 'yes'"))  # q2 reads itself
     store = Store(tmp_path / "s.db")
     sid = store.create(dt.date(2026, 11, 25), key_of(bad), None, canonical_text(bad.dialog))
     done = _cli("export", sid, store=store.path)
@@ -261,13 +259,8 @@ def test_a_follow_up_visit_is_carried_over_with_its_own_day(scar, old):
 
 
 def test_the_migrate_event_replays_to_the_same_interview(tmp_path, scar, old):
-    path = tmp_path / "s.db"
-    store = Store(path)
-    _, events = _interview(old)
-    sid = _record(store, old, events)
-    session = store.find(sid)
-    library = Library(scar, store)
-    resumed = engine_from_events(library, session, store.events(sid), "t")
+    store, session, library, resumed = _reopened_old(tmp_path, scar, old)
+    path, sid = store.path, session.id
     recorder = Recorder(store, sid, resumed.dialog.version,
                         header_of(resumed, "AB", session), history=store.events(sid))
     recorder.record(migrate_event(resumed.dialog, scar))
@@ -335,18 +328,13 @@ def test_resume_carries_over_when_the_clinician_says_so(tmp_path, monkeypatch, c
 
     from triage import cli
 
-    path = tmp_path / "s.db"
-    store = Store(path)
-    _, events = _interview(old)
-    sid = _record(store, old, events)
-    session = store.find(sid)
-    library = Library(scar, store)
-    engine = engine_from_events(library, session, store.events(sid), "t")
+    store, session, library, engine = _reopened_old(tmp_path, scar, old)
+    sid = session.id
     recorder = cli._recorder(store, session, engine, store.events(sid))
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
     monkeypatch.setattr("builtins.input", lambda prompt: reply)
     args = argparse.Namespace(carry_over=flag)
-    went_on = cli._carry_over("resume", args, session, engine, library, recorder)
+    went_on = cli._carry_over(args, session, engine, library, recorder)
     said = capsys.readouterr().out
     assert f"session {sid} was recorded with dialog scar 1.3; this triage asks scar 1.4." in said
     assert f"Carried over, {len(engine.answers)} answer(s) would keep their values." in said
@@ -360,3 +348,4 @@ def test_resume_carries_over_when_the_clinician_says_so(tmp_path, monkeypatch, c
         assert went_on is engine and went_on.dialog.hash == old.hash
         assert "migrate" not in kinds
         assert "Going on with scar 1.3, as recorded." in said
+

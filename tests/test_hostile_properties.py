@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import ROOT, two_question_dialog
+from tests.test_import import seed_fallback
 from triage import events_file, transcript
 from triage.batch import score_one
 from triage.dialog.check import check
@@ -25,8 +26,7 @@ from triage.dialog.engine import Engine
 from triage.dialog.loader import default_dialog_path, load_dialog
 from triage.errors import InputError
 from triage.scores.operators import DEFAULT
-from triage.session import Recorder, Recording, engine_from_events, header_of
-from triage.store import Event
+from triage.session import Recording, engine_from_events
 
 DIALOG = load_dialog(default_dialog_path())
 SEED = ROOT / "examples" / "seed-agep-ivig.transcript.yaml"
@@ -159,17 +159,8 @@ def test_any_damaged_transcript_replays_or_is_refused_cleanly(changes):
 @pytest.fixture(scope="module")
 def seed_events(tmp_path_factory) -> list[dict[str, Any]]:
     """The seed case as a fallback file writes it: a header line, then one per event."""
-    folder = tmp_path_factory.mktemp("events")
-    script, _ = transcript.load(SEED)
-    engine = Engine(DIALOG, script.today)
-    recorder = Recorder(None, None, DIALOG.version, header_of(engine, "AB"),
-                        fallback_dir=folder)
-    recorder.problem = "the store is locked"
-    recorder.begin()
-    for e in script.answers:
-        recorder.record(Event("answer", e.q, e.repeat, e.value, e.unit))
-    assert recorder.fallback is not None
-    return [json.loads(line) for line in recorder.fallback.path.read_text().splitlines()]
+    path = seed_fallback(tmp_path_factory.mktemp("events"), DIALOG)
+    return [json.loads(line) for line in path.read_text().splitlines()]
 
 
 @PROFILE

@@ -28,19 +28,25 @@ def _cli(*args: str, store) -> subprocess.CompletedProcess[str]:
                           text=True, env=env, cwd=ROOT, timeout=120)
 
 
-@pytest.fixture
-def fallback(tmp_path, scar):
-    """The seed interview recorded while the store fails: every event in a fallback file."""
+def seed_fallback(folder, dialog):
+    """The seed interview recorded while the store fails: every event in a fallback file
+    in `folder`; its path."""
     script, _ = transcript.load(SEED)
-    engine = Engine(scar, script.today)
-    recorder = Recorder(None, None, scar.version, header_of(engine, "AB"),
-                        fallback_dir=tmp_path)
+    engine = Engine(dialog, script.today)
+    recorder = Recorder(None, None, dialog.version, header_of(engine, "AB"),
+                        fallback_dir=folder)
     recorder.problem = "the store is locked"
     recorder.begin()
     for e in script.answers:
         recorder.record(Event("answer", e.q, e.repeat, e.value, e.unit))
     assert recorder.fallback is not None
     return recorder.fallback.path
+
+
+@pytest.fixture
+def fallback(tmp_path, scar):
+    """The seed interview's fallback file (see seed_fallback)."""
+    return seed_fallback(tmp_path, scar)
 
 
 def test_a_fallback_file_becomes_a_session_with_its_own_times(tmp_path, scar, fallback):

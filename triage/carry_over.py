@@ -76,19 +76,16 @@ def _give(engine: Engine, answers: list[Answer], old: LoadedDialog,
                 outcome = engine.edit(answer.question, answer.raw, answer.unit, answer.repeat)
             if outcome.accepted:
                 taken += 1
-                refused.pop(answer.key, None)
-            else:
+            else:  # never tried again: another answer does not make it acceptable
                 refused[answer.key] = outcome.message or "refused"
         if len(waiting) == len(pending):
             break
         pending = waiting
-    for answer in pending:
-        why = refused.get(answer.key, "this version does not ask it, given the other answers")
-        left.append(Left(_label(old, answer), answer.raw, why))
-    for answer in answers:
-        if answer.key in refused and answer not in pending:
-            left.append(Left(_label(old, answer), answer.raw,
-                             f"this version refuses it: {refused[answer.key]}"))
+    left += [Left(_label(old, answer), answer.raw,
+                  "this version does not ask it, given the other answers") for answer in pending]
+    left += [Left(_label(old, answer), answer.raw,
+                  f"this version refuses it: {refused[answer.key]}")
+             for answer in answers if answer.key in refused]
     return taken
 
 

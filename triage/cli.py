@@ -482,7 +482,7 @@ def _recorder(store: Any, session: Any, engine: Any, events: list[Any]) -> Any:
                     header_of(engine, session.patient_ref, session), history=events)
 
 
-def _carry_over(command: str, args: argparse.Namespace, session: Any, engine: Any,
+def _carry_over(args: argparse.Namespace, session: Any, engine: Any,
                 library: Any, recorder: Any) -> Any:
     """A session recorded with another dialog: carry its answers over to this one (asked,
     or as --carry-over / --as-recorded say) and record that; the engine to go on with, or
@@ -509,7 +509,7 @@ def _carry_over(command: str, args: argparse.Namespace, session: Any, engine: An
         lines.append("Every answer can be carried over.")
     choice = args.carry_over
     if choice is None and not sys.stdin.isatty():
-        return _refuse([" ".join(lines[:1]) + f" Add --carry-over to go on with {now}, or "
+        return _refuse([f"{lines[0]} Add --carry-over to go on with {now}, or "
                         f"--as-recorded to go on with {was} as it was."])
     print("\n".join(lines))
     if choice is None:
@@ -540,17 +540,28 @@ def _held(command: str, session: Any, recorder: Any) -> int | None:
                     f"{session.id}` reads it without changing it."])
 
 
-def _resume(args: argparse.Namespace) -> int:
+def _reopened(command: str, args: argparse.Namespace) -> tuple[Any, Any, Any] | int:
+    """(session, engine, recorder) of a saved session opened to go on: held for this window
+    and, if it was recorded with another dialog and the clinician says so, carried over to
+    this one; or the exit status after saying why not."""
     saved = _saved_engine(args)
     if isinstance(saved, int):
         return saved
     store, session, (engine, library), events = saved
     recorder = _recorder(store, session, engine, events)
-    refused = _held("resume", session, recorder)
+    refused = _held(command, session, recorder)
     if refused is not None:
         return refused
-    engine = _carry_over("resume", args, session, engine, library, recorder)
-    return engine if isinstance(engine, int) else _open_app(engine, recorder)
+    engine = _carry_over(args, session, engine, library, recorder)
+    return engine if isinstance(engine, int) else (session, engine, recorder)
+
+
+def _resume(args: argparse.Namespace) -> int:
+    opened = _reopened("resume", args)
+    if isinstance(opened, int):
+        return opened
+    _, engine, recorder = opened
+    return _open_app(engine, recorder)
 
 
 def _followup(args: argparse.Namespace) -> int:
@@ -563,25 +574,18 @@ def _followup(args: argparse.Namespace) -> int:
         on = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
     except ValueError:
         return _refuse([f"triage followup: --date {args.date!r}: expected YYYY-MM-DD"])
-    saved = _saved_engine(args)
-    if isinstance(saved, int):
-        return saved
-    store, session, (engine, library), events = saved
-    recorder = _recorder(store, session, engine, events)
-    refused = _held("followup", session, recorder)
-    if refused is not None:
-        return refused
-    engine = _carry_over("followup", args, session, engine, library, recorder)
-    if isinstance(engine, int):
-        return engine
+    opened = _reopened("followup", args)
+    if isinstance(opened, int):
+        return opened
+    session, engine, recorder = opened
     if engine.follow_up_visit is None:
         if not engine.finished:
             return _refuse([f"triage followup: session {session.id} is not finished "
                             f"({status_of(engine)}): finish it with `triage resume "
                             f"{session.id}`, then follow up"])
-        opened = Interview(engine, recorder).follow_up(on)
-        if not opened.accepted:
-            return _refuse([f"triage followup: session {session.id}: {opened.message}"])
+        visit = Interview(engine, recorder).follow_up(on)
+        if not visit.accepted:
+            return _refuse([f"triage followup: session {session.id}: {visit.message}"])
     elif args.date and on != engine.follow_up_visit.on:
         return _refuse([f"triage followup: session {session.id} was reopened for the visit "
                         f"of {engine.follow_up_visit.on.isoformat()}; it goes on with that "

@@ -120,6 +120,7 @@ class Interview:
     # --- internals --------------------------------------------------------------------------
 
     def _answer(self, event: Event) -> Answer | None:
+        """The answer an answer or edit event's question has now, if any."""
         if event.kind not in ("answer", "edit") or event.question is None:
             return None
         return next((a for a in self.engine.answers
@@ -131,9 +132,8 @@ class Interview:
         if event.kind == "back" and taken is not None:
             return replace(event, question=taken.question, repeat=taken.repeat,
                            previous=taken.raw)
-        if event.kind in ("answer", "edit") and event.question is not None:
-            given = next((a for a in self.engine.answers
-                          if a.key == (event.question, event.repeat)), None)
+        if event.kind in ("answer", "edit"):
+            given = self._answer(event)
             if given is not None:
                 return replace(event, value=given.raw, unit=given.unit,
                                previous=None if before is None else before.raw)
