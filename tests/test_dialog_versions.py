@@ -24,6 +24,7 @@ from triage.dialog.loader import LoadedDialog, canonical_text, load_dialog, load
 from triage.errors import InputError
 from triage.session import (
     Recorder,
+    Recording,
     engine_from_events,
     header_of,
     migrate_event,
@@ -349,3 +350,35 @@ def test_resume_carries_over_when_the_clinician_says_so(tmp_path, monkeypatch, c
         assert "migrate" not in kinds
         assert "Going on with scar 1.3, as recorded." in said
 
+
+def test_a_migrate_event_from_another_dialog_than_the_sessions_is_refused(tmp_path, scar,
+                                                                          old):
+    """An events file whose migrate event names a dialog the session was not in: a problem
+    naming the event, not a traceback and not a partial interview."""
+    _, events = _interview(old)
+    wrong = Event("migrate", value=scar.hash, previous="sha256:" + "1" * 64,
+                  dialog_version=scar.version, seq=len(events) + 1)
+    ref = Recording(dt.date(2026, 11, 25), old.id, old.version, old.hash)
+    numbered = [Event(**{**e.__dict__, "seq": n}) for n, e in enumerate(events, 1)]
+    with pytest.raises(InputError) as caught:
+        engine_from_events(Library(scar), ref, [*numbered, wrong], "e.jsonl")
+    (problem,) = caught.value.problems
+    assert problem.message == (
+        f"event {len(events) + 1} (migrate) moves from dialog sha256:111111111111..., but "
+        f"the session is in {old.hash[:19]}... at that point")
+
+
+def test_the_carry_over_report_prints_a_planted_prompt_as_text(scar):
+    """A dialog kept in a shared store is another user's text: its prompts reach the
+    terminal without control sequences."""
+    text = (ARCHIVE / "scar-1.3.yaml").read_text()
+    planted = loads_dialog(text.replace(
+        "prompt: Is the skin painful or tender, more than itchy?",
+        'prompt: "Pain?\\e]52;c;ZWNobw==\\a"'))
+    assert "\x1b" in planted.questions["skin_pain"].prompt
+    engine, _ = _interview(planted)
+    current = (ROOT / "dialogs" / "scar.yaml").read_text()
+    without = loads_dialog(current.replace("      - id: skin_pain\n",
+                                            "      - id: skin_pain_now\n"))
+    (left,) = carry_over(engine, without).left
+    assert left.line() == "Pain?]52;c;ZWNobw==: 'no': this version no longer asks it"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from triage.dialog.engine import Answer, Engine
 from triage.dialog.loader import LoadedDialog
+from triage.plain_text import one_line
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,9 @@ def _label(dialog: LoadedDialog, answer: Answer) -> str:
         text = group.more.prompt if group is not None and group.more is not None else ""
     else:
         text = question.prompt
-    text = " ".join(text.split()) or answer.question
+    # A dialog kept in a shared store is another user's text: printed as text, never as a
+    # terminal sequence.
+    text = one_line(text) or answer.question
     return text if answer.repeat is None else f"{text} (entry {answer.repeat + 1})"
 
 
