@@ -301,3 +301,16 @@ def test_the_other_cause_point_of_the_total_is_within_its_range():
     other = items(result)["other_cause"]
     assert other.points == -1 and other.min <= other.points <= other.max
     assert result.min <= result.total <= result.max
+
+
+def test_allopurinol_presence_on_both_sides_of_five_half_lives_of_oxypurinol():
+    """Oxypurinol's 24 h (drugs.yaml, Pink Book [V]): 5 half-lives = 120 h. Stopped 4 days
+    before (72-120 h): present; 5 days (96-144 h): open; 6 days (120-168 h): absent."""
+    def presence(stop_day):
+        p = items(one(name="allopurinol", patient={"organ_dysfunction_or_interaction": False},
+                      start_day=-30, stop_day=stop_day))["presence"]
+        return p.points, p.possible
+
+    assert presence(-4) == (0, (0,))
+    assert presence(-5) == (0, (-3, 0))
+    assert presence(-6) == (-3, (-3,))
