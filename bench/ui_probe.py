@@ -70,7 +70,7 @@ async def first(kind: str) -> None:
                     dt.date(2026, 11, 25))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        assert any(b.kind == "question" for b in app.query(Bubble))
+        assert any(b.kind == "question" for b in app.screen.query(Bubble))
         assert app.engine.current().question.id == "detachment_any"
     print(f"{(app.first_question_at - START) * 1000:.1f}")
 

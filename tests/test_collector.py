@@ -105,7 +105,7 @@ def _assistant_code(start: str) -> str:
         from argparse import Namespace
         from triage import collector
         from triage.cli import assistant
-        from triage.ui.app import TriageApp
+        from triage.ui.app import make_app
         collector.pause()  # what main(own_process=True) does for `run`
         seen = []
 
@@ -142,8 +142,9 @@ def test_the_assistant_freezes_start_up_once_the_interview_is_on_screen(tmp_path
 
 def test_a_resumed_assistant_freezes_start_up_too(tmp_path) -> None:
     # `resume` and `followup` hand the app an interview already built.
-    start = ("TriageApp(assistant(Namespace(dialog=" + repr(str(ROOT / "dialogs" / "scar.yaml"))
-             + ", patient=None, no_store=True, store=None)).engine)")
+    dialog = repr(str(ROOT / "dialogs" / "scar.yaml"))
+    start = (f"make_app(engine=assistant(Namespace(dialog={dialog}, patient=None, "
+             "no_store=True, store=None)).engine)")
     assert _run_code(_assistant_code(start), tmp_path) == ["True", "True", "True"]
 
 

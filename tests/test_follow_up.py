@@ -227,27 +227,27 @@ def test_a_visit_is_events_in_the_store_and_replays_to_the_same_summary(tmp_path
 async def test_the_assistant_runs_a_visit_and_saves_it(tmp_path, scar, finished):
     """The app at a visit: the presentation answer beside each question, Enter keeps it,
     every answer saved with what it replaced, and the summary's side-by-side table."""
-    from triage.ui.app import TriageApp
+    from triage.ui.app import make_app
     from triage.ui.replay import type_answer
 
     path = tmp_path / "s.db"
     recorder = Recorder.start(path, finished)
     for a in finished.answers:
         recorder.record(Event("answer", a.question, a.repeat, a.raw, a.unit))
-    app = TriageApp(finished, recorder=recorder)
+    app = make_app(engine=finished, recorder=recorder)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        app.start_follow_up(VISIT)
+        app.screen.start_follow_up(VISIT)
         await pilot.pause()
-        bubbles = [str(b.said.text) for b in app.chat.query("Bubble")]
+        bubbles = [str(b.said.text) for b in app.screen.chat.query("Bubble")]
         assert any(text.startswith("Follow-up visit, 2026-12-09") for text in bubbles)
         assert "Presentation day: 38.9" in bubbles[-1]  # the highest temperature first
         await type_answer(pilot, "")  # kept
         # A relative date is shown with the day it meant: "today" was day 2 then.
-        bubbles = [str(b.said.text) for b in app.chat.query("Bubble")]
+        bubbles = [str(b.said.text) for b in app.screen.chat.query("Bubble")]
         assert "Presentation day: today (day 2)" in bubbles[-1]
         await type_answer(pilot, "")  # the assessment date: the visit's day
-        question = str(app.chat.query("Bubble").last().said.text)
+        question = str(app.screen.chat.query("Bubble").last().said.text)
         assert "Presentation day: stopped" in question and "(empty = keep stopped)" in question
         for _ in range(40):
             slot = app.engine.current()
@@ -276,7 +276,7 @@ async def test_the_assistant_runs_a_visit_and_saves_it(tmp_path, scar, finished)
     assert session.status == "followed up"
     # The saved events make the same interview: the audit trail is the session.
     again = engine_from_events(scar, session, events, "t")
-    assert summarize_interview(again) == app.summary()
+    assert summarize_interview(again) == app.interview.summary()
     assert transcript.from_engine(again) == transcript.from_engine(app.engine)
 
 

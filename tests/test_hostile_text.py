@@ -67,7 +67,7 @@ async def test_the_palette_and_the_drug_editor_show_markup_as_text(scar):
     from rich.text import Text
     from textual.widgets import DataTable
 
-    from triage.ui.app import TriageApp
+    from triage.ui.app import make_app
     from triage.ui.modals.drugs import DrugScreen
 
     engine = Engine(scar, TODAY)
@@ -75,7 +75,7 @@ async def test_the_palette_and_the_drug_editor_show_markup_as_text(scar):
          [{"drug_name": "[link=file:///etc/passwd]click[/]", "drug_start": "-5"},
           {"drug_name": "co-trimoxazole [/]", "drug_start": "-3"}],
          until="rash_bsa")
-    app = TriageApp(engine)
+    app = make_app(engine=engine)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         for _ in range(2):  # the palette opened twice: it had failed on every opening
@@ -102,7 +102,7 @@ async def test_the_side_panel_and_the_summary_on_screen_show_hostile_names_as_te
     the assistant shows at the end (Textual's Markdown), at 80x24 and at full size."""
     import html
 
-    from triage.ui.app import TriageApp
+    from triage.ui.app import make_app
     from triage.ui.widgets.panel import SidePanel
 
     names = ["co-trimoxazole [/]", "[b]amox[/b] \x1b[2J", "\u202eenilicipma"]
@@ -112,7 +112,7 @@ async def test_the_side_panel_and_the_summary_on_screen_show_hostile_names_as_te
     assert engine.finished
     shown = [" ".join(clean(n).split()) for n in names]
     for size in ((80, 24), (160, 200)):
-        app = TriageApp(engine)
+        app = make_app(engine=engine)
         async with app.run_test(size=size) as pilot:
             await pilot.pause(0.5)
             assert app.is_running

@@ -330,13 +330,13 @@ def test_ten_thousand_sessions_are_listed_quickly(tmp_path):
 async def test_the_assistant_saves_each_answer_and_a_resumed_session_goes_on(tmp_path, scar):
     """Every accepted change is an event the moment it happens; the session resumes at its
     next question with the conversation so far, and recording goes on in the same session."""
-    from triage.ui.app import TriageApp
+    from triage.ui.app import make_app
     from triage.ui.replay import type_answer
 
     path = tmp_path / "s.db"
     engine = Engine(scar, TODAY)
     recorder = Recorder.start(path, engine)
-    app = TriageApp(engine, recorder=recorder)
+    app = make_app(engine=engine, recorder=recorder)
     async with app.run_test(size=(100, 30)) as pilot:
         await type_answer(pilot, "2")
         await type_answer(pilot, "1")  # Nikolsky positive: an emergency
@@ -354,8 +354,8 @@ async def test_the_assistant_saves_each_answer_and_a_resumed_session_goes_on(tmp
     assert session.level == "routine" and session.answers == 3 and session.status == "open"
 
     resumed = engine_from_events(scar, session, store.events(session.id), "t")
-    app = TriageApp(resumed, recorder=Recorder(store, session.id, scar.version,
-                                               header_of(resumed, None)))
+    app = make_app(engine=resumed, recorder=Recorder(store, session.id, scar.version,
+                                                    header_of(resumed, None)))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert app.engine.current().question.id == "atypical_targets"

@@ -206,7 +206,7 @@ async def test_typing_a_file_name_leaves_the_number_check_of_the_answer_alone(sc
         await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()
-        assert app._hint_shown == ("", False)
+        assert app.screen.bar._hint_shown == ("", False)
         assert str(app.query_one("#hint").render()) == ""
 
 
@@ -220,7 +220,7 @@ async def test_in_a_browser_exports_are_downloads_not_server_files(scar, tmp_pat
     app = make_app(scar, TODAY, out_dir=tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await type_answer(pilot, "2")
-        app._export(("md", tmp_path / "case.summary.md"))
+        app.screen.export(("md", tmp_path / "case.summary.md"))
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert bubbles(app, "note")[-2:] == [
@@ -235,8 +235,8 @@ async def test_in_a_browser_exports_are_downloads_not_server_files(scar, tmp_pat
 async def test_export_never_overwrites(scar, tmp_path):
     app = make_app(scar, TODAY, out_dir=tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        app._export(("md", tmp_path / "x.md"))
-        app._export(("md", tmp_path / "x.md"))
+        app.screen.export(("md", tmp_path / "x.md"))
+        app.screen.export(("md", tmp_path / "x.md"))
         await pilot.pause()
         assert "nothing is overwritten" in bubbles(app, "refused")[-1]
 
@@ -260,7 +260,7 @@ async def test_the_palette_lists_every_action_and_each_section(scar):
         await pilot.pause()
         from triage.ui.commands import commands
 
-        titles = [c.title for c in commands(app)]
+        titles = [c.title for c in commands(app.screen)]
         assert {"Unknown", "Back", "Save transcript", "Export summary", "Copy summary",
                 "New case", "Help"} <= set(titles)
         assert "Jump to: Laboratory values (peak or worst during the reaction)" in titles
@@ -277,12 +277,12 @@ async def test_the_palette_lists_every_action_and_each_section(scar):
 async def test_jump_to_a_section_and_new_case(scar):
     app = make_app(scar, TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
-        app.action_jump("labs")
+        app.screen.action_jump("labs")
         await pilot.pause()
         assert app.engine.current().question.id == "leukocytes"
         await type_answer(pilot, "9000")
         assert app.engine.findings.labs.leukocytes_per_mm3 == 9000
-        app.action_new_case()
+        app.screen.action_new_case()
         await pilot.pause()
         assert app.engine.answers == [] and app.engine.current().question.id == "detachment_any"
 
@@ -330,7 +330,7 @@ async def test_edit_an_earlier_answer_says_what_changed_and_goes_on(scar):
         answer_bubble = next(b for b in app.query(Bubble) if b.key == ("heart_rate", None))
         await pilot.click(answer_bubble)
         await pilot.pause()
-        assert app._editing == ("heart_rate", None)
+        assert app.screen.editing == ("heart_rate", None)
         await type_answer(pilot, "130")
         assert app.engine.findings.systemic.heart_rate_bpm == 130
         notes = bubbles(app, "note")
@@ -361,7 +361,7 @@ async def test_an_edit_summarizes_twice_and_a_take_back_redraws_the_panel_after(
         monkeypatch.setattr(panel, "show", lambda summary, progress: shown.append(
             summary["scores"]["scorten"]["total"]) or painted_first.append(
             app.question_painted_at is not None))
-        app.start_edit(("heart_rate", None))
+        app.screen.start_edit(("heart_rate", None))
         await type_answer(pilot, "130")
         assert len(made) == 2 and shown == [1]  # heart rate > 120: one SCORTEN point
         app.question_painted_at = None
@@ -377,7 +377,7 @@ async def test_an_edit_that_enables_a_question_continues_from_there(scar):
     async with app.run_test(size=(100, 40)) as pilot:
         for _ in range(6):
             await type_answer(pilot, "2")
-        app.start_edit(("detachment_any", None))
+        app.screen.start_edit(("detachment_any", None))
         await type_answer(pilot, "1")
         assert app.engine.current().question.id == "detachment_bsa"
         await type_answer(pilot, "12")
@@ -389,12 +389,12 @@ async def test_a_refused_edit_keeps_the_old_answer_and_escape_cancels(scar):
     async with app.run_test(size=(100, 40)) as pilot:
         await _to_heart_rate(pilot)
         await type_answer(pilot, "88")
-        app.start_edit(("heart_rate", None))
+        app.screen.start_edit(("heart_rate", None))
         await type_answer(pilot, "999")
         assert "Not changed" in bubbles(app, "refused")[-1]
         await pilot.press("escape")
         await pilot.pause()
-        assert app._editing is None and app.engine.findings.systemic.heart_rate_bpm == 88
+        assert app.screen.editing is None and app.engine.findings.systemic.heart_rate_bpm == 88
 
 
 async def _two_drugs(pilot, app) -> None:
@@ -430,7 +430,7 @@ async def test_the_drug_editor_changes_adds_and_removes_drugs(scar):
         assert isinstance(app.screen, DrugScreen)
         await pilot.press("right", "enter")  # the name of drug 1
         await pilot.pause()
-        assert app._editing == ("drug_name", 0)
+        assert app.screen.editing == ("drug_name", 0)
         await type_answer(pilot, "Zyloprim")
         assert [d.name for d in app.engine.findings.drugs] == ["Zyloprim", "IVIg"]
         await pilot.press("ctrl+t")
@@ -499,10 +499,9 @@ def _seed_engine(scar, count: int):
 async def test_an_engine_with_answers_shows_the_conversation_so_far(scar):
     """What a resumed session opens on: every earlier question with its answer, the
     newest laid out and the rest folded, then the next question."""
-    from triage.ui.app import TriageApp
     from triage.ui.widgets.chat import ChatLog
 
-    app = TriageApp(_seed_engine(scar, 45))
+    app = make_app(engine=_seed_engine(scar, 45))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         chat = app.query_one(ChatLog)
@@ -523,12 +522,11 @@ async def test_an_engine_with_answers_shows_the_conversation_so_far(scar):
 
 async def test_a_resumed_emergency_shows_the_banner_at_once(scar):
     from triage.dialog.engine import Engine
-    from triage.ui.app import TriageApp
 
     engine = Engine(scar, TODAY)
     engine.answer("no")
     engine.answer("yes")  # Nikolsky positive: an emergency
-    app = TriageApp(engine)
+    app = make_app(engine=engine)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         banner = app.query_one("#banner")
@@ -561,7 +559,7 @@ async def test_a_long_conversation_keeps_a_bounded_number_of_bubbles(scar, monke
         first = next(b for b in app.query(Bubble) if b.key == ("detachment_any", None))
         first.post_message(Bubble.Selected(first))
         await pilot.pause()
-        assert app._editing == ("detachment_any", None)
+        assert app.screen.editing == ("detachment_any", None)
         await type_answer(pilot, "2")  # the next message folds the earlier ones again
         assert chat.folded > 0
 
@@ -624,17 +622,20 @@ def test_a_number_question_gives_an_example_in_its_own_second_unit(scar):
     assert "e.g." not in shown("heart_rate")  # one unit: nothing to choose
 
 
-def _progressive(scar, built: list[str] | None = None):
-    """The assistant as `triage run` starts it: the opening from the cache, then the engine."""
-    from triage.ui.app import TriageApp
+def _progressive(scar, built: list[str] | None = None, while_built=None):
+    """The assistant as `triage run` starts it: the opening from the cache, then the engine
+    (`while_built(app)` runs while it is being built)."""
     from triage.ui.first_screen import key_of
 
     def build():
         if built is not None:
             built.append("engine")
+        if while_built is not None:
+            while_built(app)
         return Engine(scar, TODAY), None
 
-    return TriageApp(None, build=build, opening_key=key_of(ROOT / "dialogs" / "scar.yaml"))
+    app = make_app(build=build, opening_key=key_of(ROOT / "dialogs" / "scar.yaml"))
+    return app
 
 
 async def test_a_progressive_start_saves_its_opening_and_shows_it_next_time(
@@ -648,9 +649,9 @@ async def test_a_progressive_start_saves_its_opening_and_shows_it_next_time(
     first = _progressive(scar)
     async with first.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        opening = [b.said for b in first.chat.query(Bubble)]
+        opening = [(str(b.said.text), b.said.kind) for b in first.screen.chat.query(Bubble)]
     saved = first_screen.load(key)
-    assert saved is not None and first_screen.same(saved, opening)
+    assert saved is not None and [(str(s.text), s.kind) for s in saved] == opening
     assert [s.kind for s in saved] == ["note", "section", "note", "question"]
     assert str(saved[-1].text).startswith("Is any epidermis detached")
 
@@ -660,7 +661,7 @@ async def test_a_progressive_start_saves_its_opening_and_shows_it_next_time(
         await pilot.pause()
         assert built == ["engine"] and again.loaded
         # Shown once, from the cache; the engine agreed with it and asks the same question.
-        assert [b.said.kind for b in again.chat.query(Bubble)] == [s.kind for s in saved]
+        assert [b.said.kind for b in again.screen.chat.query(Bubble)] == [s.kind for s in saved]
         assert again.engine.current().question.id == "detachment_any"
         await type_answer(pilot, "2")
         assert again.engine.value("detachment_any") == "no"
@@ -678,23 +679,29 @@ async def test_an_opening_that_no_longer_fits_is_replaced(scar, tmp_path, monkey
     app = _progressive(scar)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        shown = [str(b.said.text) for b in app.chat.query(Bubble)]
+        shown = [str(b.said.text) for b in app.screen.chat.query(Bubble)]
     assert "An old question?" not in shown
     assert shown[-1].startswith("Is any epidermis detached")
     assert str(first_screen.load(key)[-1].text).startswith("Is any epidermis detached")
 
 
-async def test_an_answer_entered_before_the_interview_is_built_is_answered(scar, tmp_path):
-    from types import SimpleNamespace
+async def test_answers_typed_before_the_interview_is_built_are_answered(scar, tmp_path):
+    from textual import events
 
-    app = _progressive(scar)
-    # Enter pressed while the engine is still being built: kept, not lost, not an error.
-    app._answer_submitted(SimpleNamespace(value="2", input=SimpleNamespace(value="2")))
-    assert app._pending == ["2"]
+    def type_ahead(app) -> None:
+        # Keys pressed while the engine is still being built: one answer entered on the
+        # start-up screen, one entered and one half typed as the interview screen takes over.
+        app.screen.pending.append("2")
+        for key, char in (("2", "2"), ("ctrl+j", None), ("1", "1")):
+            app.post_message(events.Key(key, char))
+
+    app = _progressive(scar, while_built=type_ahead)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        assert app.engine.value("detachment_any") == "no"
-        assert app.engine.current().question.id == "nikolsky"
+        await pilot.pause()
+        assert [(a.question, a.raw) for a in app.engine.answers] == [
+            ("detachment_any", "no"), ("nikolsky", "no")]
+        assert app.screen.bar.line.value == "1"
 
 
 def test_triage_run_on_the_built_in_dialog_starts_progressively(scar):

@@ -20,6 +20,7 @@ SIZES = [(80, 24), (120, 40)]
 
 async def _steady(pilot) -> None:
     # A blinking cursor would make the picture depend on the moment it is taken.
+    await pilot.pause()
     pilot.app.query_one("#answer").cursor_blink = False
     await pilot.pause()
 
@@ -30,7 +31,7 @@ def _app(scar, answers: int = 0) -> TriageApp:
     engine = Engine(scar, script.today)
     for entry in script.answers[:answers]:
         engine.answer(entry.value, entry.unit, question=entry.q, repeat=entry.repeat)
-    return TriageApp(engine)
+    return make_app(engine=engine)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -95,4 +96,4 @@ def test_drug_editor(snap_compare, scar, size):
     engine = Engine(scar, script.today)
     for entry in script.answers:
         engine.answer(entry.value, entry.unit, question=entry.q, repeat=entry.repeat)
-    assert snap_compare(TriageApp(engine), terminal_size=size, run_before=open_editor)
+    assert snap_compare(make_app(engine=engine), terminal_size=size, run_before=open_editor)

@@ -332,7 +332,7 @@ def assistant(args: argparse.Namespace, today: Any = None) -> Any:
     saying why a named dialog cannot be used. The benchmark starts it the same way."""
     import datetime as dt
 
-    from triage.ui.app import TriageApp
+    from triage.ui.app import make_app
     from triage.ui.first_screen import key_of
 
     today = today or dt.date.today()
@@ -348,24 +348,24 @@ def assistant(args: argparse.Namespace, today: Any = None) -> Any:
 
     if args.dialog is None:
         # The built-in dialog is checked by the tests: the app shows its opening at once
-        # and builds the interview behind it (see triage.ui.first_screen).
+        # and builds the interview behind it (see triage.ui.screens.startup).
         from triage.paths import default_dialog_path
 
-        return TriageApp(None, build=build, opening_key=key_of(default_dialog_path()))
+        return make_app(build=build, opening_key=key_of(default_dialog_path()))
     from triage.errors import InputError
 
     try:
         engine, recorder = build()  # another dialog: its problems are said before the UI
     except InputError as exc:
         return _refuse(exc.problems)
-    return TriageApp(engine, recorder=recorder)
+    return make_app(engine=engine, recorder=recorder)
 
 
 def _open_app(engine: object, recorder: object) -> int:
     # Textual is imported only where the assistant starts: the headless commands never pay.
-    from triage.ui.app import TriageApp
+    from triage.ui.app import make_app
 
-    return _run_app(TriageApp(engine, recorder=recorder))  # type: ignore[arg-type]
+    return _run_app(make_app(engine=engine, recorder=recorder))  # type: ignore[arg-type]
 
 
 def _run_app(app: Any) -> int:

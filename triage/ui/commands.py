@@ -1,6 +1,6 @@
 """The command palette's interview commands (ctrl+p): every action, a change of each
-answer given, and a jump to each section. A Textual command `Provider`, so the app keeps
-only its bindings."""
+answer given, and a jump to each section. A Textual command `Provider` of the interview
+screen, so the screen keeps only its bindings."""
 
 from __future__ import annotations
 
@@ -22,50 +22,47 @@ class Command(NamedTuple):
     run: Callable[[], Any]
 
 
-def commands(app: Any) -> Iterator[Command]:
-    """What the palette offers for the interview on `app` (nothing while a progressive
-    start is still building it)."""
-    if app.interview is None:
-        return
-    engine = app.engine
-    yield Command("Unknown", "Answer the current question with unknown", app.action_unknown)
-    yield Command("Back", "Take the last answer back", app.action_take_back)
-    yield Command("Save transcript", "Write the answers to a file", app.action_save)
+def commands(screen: Any) -> Iterator[Command]:
+    """What the palette offers for the interview on `screen`, the interview screen."""
+    engine = screen.engine
+    yield Command("Unknown", "Answer the current question with unknown", screen.action_unknown)
+    yield Command("Back", "Take the last answer back", screen.action_take_back)
+    yield Command("Save transcript", "Write the answers to a file", screen.action_save)
     yield Command("Export summary", "Write the summary (Markdown) to a file",
-                  app.action_export)
+                  screen.action_export)
     yield Command("Copy summary", "Copy the plain-text summary to the clipboard",
-                  app.action_copy)
-    yield Command("New case", "Start again with no answers", app.action_new_case)
+                  screen.action_copy)
+    yield Command("New case", "Start again with no answers", screen.action_new_case)
     if engine.finished and engine.follow_up_visit is None:
         yield Command("Follow-up visit today",
                       "Reopen this finished case: the follow-up items are asked again, and "
-                      "the summary sets both days side by side", app.action_follow_up)
+                      "the summary sets both days side by side", screen.action_follow_up)
     yield Command("Show the whole conversation",
                   "Unfold the earlier messages (only the newest are laid out)",
-                  app.chat.unfold)
-    yield Command("Help", "The keys and how to answer", app.action_help)
-    yield Command("Drugs", "The drug editor: change, add or remove a drug", app.action_drugs)
+                  screen.chat.unfold)
+    yield Command("Help", "The keys and how to answer", screen.app.action_help)
+    yield Command("Drugs", "The drug editor: change, add or remove a drug", screen.action_drugs)
     for answer in engine.answers:
         label = answer.question + ("" if answer.repeat is None else f" #{answer.repeat + 1}")
         # The palette reads its titles as markup: an answer is escaped to stay text.
         yield Command(f"Edit: {label} ({escape(clean(answer.raw))})", "Change this answer",
-                      partial(app.start_edit, answer.key))
+                      partial(screen.start_edit, answer.key))
     for section in engine.dialog.dialog.sections:
         yield Command(f"Jump to: {escape(section.title)}",
                       "Continue with the first open question of this section",
-                      partial(app.action_jump, section.id))
+                      partial(screen.action_jump, section.id))
 
 
 class InterviewCommands(Provider):
     """The interview's commands, found by fuzzy search as the app's own are."""
 
     async def discover(self) -> Hits:
-        for command in commands(self.app):
+        for command in commands(self.screen):
             yield DiscoveryHit(command.title, command.run, help=command.help)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for command in commands(self.app):
+        for command in commands(self.screen):
             if (score := matcher.match(command.title)) > 0:
                 yield Hit(score, matcher.highlight(command.title), command.run,
                           help=command.help)

@@ -5,9 +5,10 @@ Loading the dialog and building the engine (pydantic, the dialog model, Jinja2 c
 takes as long as Textual itself (bench/README.md). The opening (the dialog's title line, the
 first section and the first question, with its "why") depends only on the dialog file and
 this version of triage, so it is saved as plain data after a start and shown at once on the
-next; the engine loads right after that first paint, and the app checks that what it would
-have said is what was shown. Like the template cache: an optimisation only, silent when its
-folder cannot be written.
+next (the start-up screen); the engine loads right after that first paint, and the
+interview screen that takes over says the opening as the engine has it, so a kept opening
+that no longer fits is replaced at once. Like the template cache: an optimisation only,
+silent when its folder cannot be written.
 """
 
 from __future__ import annotations
@@ -50,11 +51,6 @@ def load(key: str | None) -> list[Said] | None:
                      r["kind"]) for r in records]
     except (OSError, ValueError, KeyError, TypeError):
         return None
-
-
-def same(shown: list[Said], opening: list[Said]) -> bool:
-    """Whether what was shown from the cache is what the app says now."""
-    return [_encoded(s) for s in shown] == [_encoded(s) for s in opening]
 
 
 def save(key: str | None, opening: list[Said]) -> None:

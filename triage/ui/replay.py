@@ -44,13 +44,14 @@ async def replay_through_ui(script: Transcript, dialog: LoadedDialog) -> dict[st
         for entry in script.answers:
             await _give(pilot, entry, edit=False)
         if script.follow_up is not None:
-            app.start_follow_up(script.follow_up.date)
+            app.screen.start_follow_up(script.follow_up.date)  # type: ignore[attr-defined]
             await pilot.pause()
             for entry in script.follow_up.answers:
                 current = app.engine.current()
                 await _give(pilot, entry,
                             edit=current is None or current.key != (entry.q, entry.repeat))
-        return app.summary()
+        assert app.interview is not None
+        return app.interview.summary()
 
 
 async def _give(pilot: Pilot[Any], entry: Any, edit: bool) -> None:
@@ -59,7 +60,7 @@ async def _give(pilot: Pilot[Any], entry: Any, edit: bool) -> None:
     app = pilot.app
     key = (entry.q, entry.repeat)
     if edit:
-        app.start_edit(key)  # type: ignore[attr-defined]
+        app.screen.start_edit(key)  # type: ignore[attr-defined]
         await pilot.pause()
     else:
         slot = app.engine.current()  # type: ignore[attr-defined]

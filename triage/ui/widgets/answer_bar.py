@@ -1,11 +1,27 @@
-"""The answer line at the foot of the conversation."""
+"""The answer bar at the foot of the conversation: the answer line, a unit selector for
+numbers that take several units, and a live hint of what a number means. It reads what
+was typed as the transcript keeps it (`values.as_typed`) and posts `AnswerBar.Answered`;
+what the answer does is the screen's business."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Input
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Input, Select, Static
+
+from triage.numbers import fmt_number
+
+if TYPE_CHECKING:
+    from triage.dialog.engine import Slot
+
+PLACEHOLDER = "your answer, then Enter"
 
 
 class AnswerInput(Input):
@@ -14,3 +30,105 @@ class AnswerInput(Input):
     order it was typed, rather than vanish."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+j", "submit", show=False)]
+
+
+class AnswerBar(Vertical):
+    """The hint above the answer line and its unit selector."""
+
+    class Answered(Message):
+        """An answer entered: as typed (`text`) and as the transcript keeps it."""
+
+        def __init__(self, text: str, raw: str, unit: str | None) -> None:
+            super().__init__()
+            self.text = text
+            self.raw = raw
+            self.unit = unit
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        #: The question being answered; None before the interview is built.
+        self.slot: Slot | None = None
+        #: The answers so far, for units that depend on another field (eosinophils in %).
+        self.findings: Callable[[], dict[str, Any]] = dict
+        self._hint_shown: tuple[str, bool] = ("", False)
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="hint")
+        with Horizontal(id="answer-row"):
+            yield AnswerInput(placeholder=PLACEHOLDER, id="answer")
+            yield Select([("-", "-")], allow_blank=False, id="unit", compact=True)
+
+    @property
+    def line(self) -> Input:
+        """The answer line itself."""
+        return self.query_one("#answer", Input)
+
+    def ask(self, slot: Slot, placeholder: str = PLACEHOLDER) -> None:
+        """Answers now go to `slot`: a unit selector if its number takes several units."""
+        self.slot = slot
+        select = self.query_one("#unit", Select)
+        units = slot.question.units or []
+        if len(units) > 1:
+            select.set_options([(u.label, u.id) for u in units])
+            select.value = units[0].id
+            select.add_class("shown")
+        else:
+            select.remove_class("shown")
+        self.line.placeholder = placeholder
+        self.hint("")
+
+    def read(self, text: str) -> tuple[str, str | None]:
+        """`text` as the transcript keeps it, with the selector's unit for a bare number."""
+        if self.slot is None:
+            return text, None
+        from triage.dialog import values
+
+        chosen = self.query_one("#unit", Select).value if self.slot.question.units else None
+        return values.as_typed(self.slot.question, text,
+                               None if not isinstance(chosen, str) else chosen)
+
+    def hint(self, text: str, bad: bool = False) -> None:
+        """Say `text` above the answer line (a warning colour when `bad`)."""
+        # Every key typed lands here; an unchanged hint must not cost a layout pass.
+        if (text, bad) == self._hint_shown:
+            return
+        self._hint_shown = (text, bad)
+        hint = self.query_one("#hint", Static)
+        hint.update(Text(text))
+        hint.set_class(bad, "bad")
+
+    @on(Input.Submitted, "#answer")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value
+        event.input.value = ""
+        self.post_message(self.Answered(text, *self.read(text)))
+
+    @on(Input.Changed, "#answer")
+    def _changed(self, event: Input.Changed) -> None:
+        """Live check of a number: what it is in the field's unit, or why it is refused."""
+        event.stop()
+        slot = self.slot
+        if slot is None or not slot.question.units or not event.value.strip():
+            self.hint("")
+            return
+        from triage.dialog import values
+
+        if values.is_unknown(event.value):
+            self.hint("")
+            return
+        raw, unit = self.read(event.value)
+        try:
+            _, used, canonical = values.number(slot.question, raw, unit, self.findings())
+        except values.AnswerError as exc:
+            self.hint(str(exc), bad=True)
+            return
+        # In the field's unit (or the unit's own field, e.g. eosinophils in %).
+        label = used.label if used.field else slot.question.units[0].label
+        self.hint(f"= {fmt_number(canonical)} {label}")
+
+    @on(Select.Changed, "#unit")
+    def _unit_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self._changed(Input.Changed(self.line, self.line.value))
+        self.line.focus()

@@ -1,0 +1,102 @@
+"""What the assistant says, read from the engine: its opening, the conversation so far when
+a session is reopened, and each question with its follow-up context. Plain functions over
+the engine, so that the screens only place what is said."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+
+from triage.ui.question import FOLLOW_UP_NOTE, question_text
+from triage.ui.widgets.chat import Said
+
+if TYPE_CHECKING:
+    from triage.dialog.engine import Engine, Slot
+
+
+def entered(raw: str, unit: str | None) -> str:
+    """An answer as typed: its text and unit."""
+    return raw + (f" {unit}" if unit else "")
+
+
+def title(engine: Engine) -> Said:
+    """The line that opens every conversation."""
+    return Said(f"{engine.dialog.dialog.title}. Red flags first; then the timeline, "
+                "the drugs, the skin, labs and histology. F1: keys.", "note")
+
+
+def opening(engine: Engine) -> list[Said]:
+    """What a new interview says before its first answer."""
+    said = [title(engine)]
+    slot = engine.current()
+    if slot is not None:
+        said.append(Said(slot.section.title, "section"))
+        if slot.section.intro:
+            said.append(Said(slot.section.intro, "note"))
+        said.append(Said(asked(engine, slot), "question"))
+    return said
+
+
+def asked(engine: Engine, slot: Slot) -> Text:
+    """The question at `slot`; at a follow-up visit with the presentation day's answer and
+    what an empty answer keeps."""
+    if engine.follow_up_visit is None:
+        return question_text(slot, engine.dialog)
+    from triage.summary import as_entered
+
+    was = engine.presentation_answer(slot.question.id, slot.repeat)
+    kept = engine.suggestion(slot)
+    return question_text(
+        slot, engine.dialog,
+        # Asked, so not yet answered at this visit: the engine still holds this answer.
+        before=None if was is None else as_entered(was, engine.dialog, engine.value),
+        keep=None if kept is None else entered(*kept),
+    )
+
+
+def follow_up_intro(engine: Engine) -> str:
+    """The heading of a follow-up visit."""
+    visit = engine.follow_up_visit
+    assert visit is not None
+    return (f"Follow-up visit, {visit.on.isoformat()} (presentation day "
+            f"{engine.today.isoformat()})")
+
+
+def earlier(engine: Engine) -> tuple[list[Said], str | None]:
+    """A reopened session's conversation so far, each question with its answer, and the
+    section it ended in. Presentation-day answers replaced at a follow-up are history: they
+    are shown, but cannot be chosen for an edit."""
+    said: list[Said] = []
+    section: str | None = None
+    visit = engine.follow_up_visit
+    current = set(engine.answers)
+
+    def conversation(answers: Iterable[Any], live: bool) -> None:
+        nonlocal section
+        for answer in answers:
+            slot = engine.slot(answer.question, answer.repeat)
+            if slot is None:
+                continue
+            if slot.section.id != section:
+                section = slot.section.id
+                said.append(Said(slot.section.title, "section"))
+            said.append(Said(question_text(slot, engine.dialog), "question"))
+            key = answer.key if live or answer in current else None
+            said.append(Said(entered(answer.raw, answer.unit), "answer", key))
+
+    conversation(visit.presentation if visit else engine.answers, visit is None)
+    if visit is None:
+        said.append(Said(f"{len(engine.answers)} answers so far; going on.", "note"))
+    else:
+        said.append(Said(follow_up_intro(engine), "section"))
+        section = None
+        conversation(engine.visited, True)
+        said.append(Said(FOLLOW_UP_NOTE, "note"))
+    return said, section
+
+
+def emergencies(summary: dict[str, Any]) -> list[str]:
+    """The emergency red flags of a summary, as said."""
+    return [f["text"] for f in summary["triage"]["red_flags"] if f["level"] == "emergency"]

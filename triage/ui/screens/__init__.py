@@ -1,0 +1,1 @@
+"""The assistant's screens: the start-up screen and the interview."""
