@@ -98,17 +98,23 @@ class InterviewScreen(Screen[None]):
 
     @property
     def chat(self) -> ChatLog:
-        return self.query_one("#chat", ChatLog)
+        """The conversation."""
+        return self._chat
 
     @property
     def bar(self) -> AnswerBar:
-        return self.query_one(AnswerBar)
+        """The answer bar."""
+        return self._bar
 
     @property
     def _app(self) -> TriageApp:
         return self.app  # type: ignore[return-value]
 
     def on_mount(self) -> None:
+        # Found once: a query walks the whole conversation, which grows with every answer.
+        self._chat = self.query_one("#chat", ChatLog)
+        self._bar = self.query_one(AnswerBar)
+        self._panel = self.query_one("#panel", SidePanel)
         # One writer per session: the window keeps its hold while it is open.
         self.set_interval(self.interview.RENEW_EVERY, self.interview.renew_hold)
         self.bar.findings = lambda: self.engine.findings_dict()
@@ -139,7 +145,7 @@ class InterviewScreen(Screen[None]):
             else:
                 self._section = slot.section.id
                 self.bar.ask(slot)
-                self.call_after_refresh(self._app.question_painted)
+                self.app.call_after_refresh(self._app.question_painted)
         else:
             # The opening line by itself: the conversation that follows folds its oldest.
             self.chat.say_many([conversation.title(self.engine)])
@@ -173,20 +179,23 @@ class InterviewScreen(Screen[None]):
                 self.chat.say(slot.section.intro, "note")
         self.chat.say(conversation.asked(self.engine, slot), "question")
         self.bar.ask(slot)
-        self.call_after_refresh(self._app.question_painted)
+        self.app.call_after_refresh(self._app.question_painted)
 
     def _refresh_soon(self) -> None:
         """Redraw the side panel once the next question is on screen: the question is what
-        the resident waits for, the panel (the whole summary) follows a frame later."""
+        the resident waits for, the panel (the whole summary) follows a frame later.
+
+        Here and below, the app's call_after_refresh, not the screen's: the screen's own
+        queue runs it before the screen is painted (bench/README.md, latency)."""
         if not self._panel_due:
             self._panel_due = True
-            self.call_after_refresh(self._refresh)
+            self.app.call_after_refresh(self._refresh)
 
     def _refresh(self, summary: dict[str, Any] | None = None) -> None:
         """Redraw the side panel (from `summary` when the caller has just made it)."""
         self._panel_due = False
         summary = summary if summary is not None else self.summary()
-        self.query_one("#panel", SidePanel).show(
+        self._panel.show(
             summary,
             # A section with nothing to ask today (the visit's, on the presentation day)
             # is not shown.
@@ -216,7 +225,7 @@ class InterviewScreen(Screen[None]):
         summary = SummaryMarkdown(markdown, classes="summary")
         self.chat.mount(summary)
         # Its top (the level, the red flags, the next steps) in view, not its provenance.
-        self.call_after_refresh(summary.scroll_visible, top=True, animate=False)
+        self.app.call_after_refresh(summary.scroll_visible, top=True, animate=False)
 
     # --- answers ----------------------------------------------------------------------
 

@@ -49,9 +49,9 @@ class StartupScreen(Screen[None]):
         shown = first_screen.load(self._opening_key)
         if shown is not None:
             self.query_one("#chat", ChatLog).say_many(shown)
-            self.call_after_refresh(self.app.first_painted)  # type: ignore[attr-defined]
+            self.app.call_after_refresh(self.app.first_painted)  # type: ignore[attr-defined]
         self.query_one(AnswerBar).line.focus()
-        self.call_after_refresh(self._load)
+        self.app.call_after_refresh(self._load)
 
     @on(AnswerBar.Answered)
     def _answered(self, event: AnswerBar.Answered) -> None:
@@ -74,4 +74,4 @@ class StartupScreen(Screen[None]):
         # screen cannot be replaced), emptied: nothing pops the interview screen.
         self.app.push_screen(InterviewScreen(
             self._out_dir, opening_key=self._opening_key, pending=self.pending, typing=typing))
-        self.call_after_refresh(self.remove_children)
+        self.app.call_after_refresh(self.remove_children)

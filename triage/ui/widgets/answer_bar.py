@@ -35,6 +35,11 @@ class AnswerInput(Input):
 class AnswerBar(Vertical):
     """The hint above the answer line and its unit selector."""
 
+    #: The answer line itself.
+    line: Input
+    _units: Select[str]
+    _hint: Static
+
     class Answered(Message):
         """An answer entered: as typed (`text`) and as the transcript keeps it."""
 
@@ -58,15 +63,15 @@ class AnswerBar(Vertical):
             yield AnswerInput(placeholder=PLACEHOLDER, id="answer")
             yield Select([("-", "-")], allow_blank=False, id="unit", compact=True)
 
-    @property
-    def line(self) -> Input:
-        """The answer line itself."""
-        return self.query_one("#answer", Input)
+    def on_mount(self) -> None:
+        self.line = self.query_one("#answer", Input)
+        self._units = self.query_one("#unit", Select)
+        self._hint = self.query_one("#hint", Static)
 
     def ask(self, slot: Slot, placeholder: str = PLACEHOLDER) -> None:
         """Answers now go to `slot`: a unit selector if its number takes several units."""
         self.slot = slot
-        select = self.query_one("#unit", Select)
+        select = self._units
         units = slot.question.units or []
         if len(units) > 1:
             select.set_options([(u.label, u.id) for u in units])
@@ -83,7 +88,7 @@ class AnswerBar(Vertical):
             return text, None
         from triage.dialog import values
 
-        chosen = self.query_one("#unit", Select).value if self.slot.question.units else None
+        chosen = self._units.value if self.slot.question.units else None
         return values.as_typed(self.slot.question, text,
                                None if not isinstance(chosen, str) else chosen)
 
@@ -93,7 +98,7 @@ class AnswerBar(Vertical):
         if (text, bad) == self._hint_shown:
             return
         self._hint_shown = (text, bad)
-        hint = self.query_one("#hint", Static)
+        hint = self._hint
         hint.update(Text(text))
         hint.set_class(bad, "bad")
 
