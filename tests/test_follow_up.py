@@ -172,8 +172,11 @@ def test_the_summary_sets_both_days_side_by_side(scar):
     # Naranjo: "improved when stopped" (+1) became known.
     assert (before["drugs"][0]["naranjo"]["total"], after["drugs"][0]["naranjo"]["total"]) == (6, 7)
     changed = {c["q"]: (c["presentation"], c["follow_up"]) for c in block["answers_changed"]}
-    assert changed["biopsy"] == ("pending", "result")
-    assert changed["histology_words"] == (None, "spongiform_pustules_with_papillary_edema")
+    # In the options' words, as the summary shows them.
+    assert changed["biopsy"] == ("done or planned, result pending", "done, with a result")
+    assert changed["histology_words"] == (
+        None, "spongiform subcorneal and/or intraepidermal pustules, with papillary dermal "
+              "oedema (+3)")
     assert changed["assessment_date"] == ("today (day 2)", "today (day 16)")
     assert "temperature" not in changed  # confirmed unchanged at the visit
     text = render([("t", summarize_interview(engine))], "md")

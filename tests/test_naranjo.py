@@ -79,7 +79,7 @@ def test_unknown_answers_span_yes_and_no():
 def test_after_drug_derived_from_start_day(start_day, answer, points):
     q2 = items(score(start_day=start_day))["after_drug"]
     assert (q2.answer, q2.points) == (answer, points)
-    assert q2.decision == "answered from drugs[0].start_day (no explicit answer)"
+    assert q2.decision == f"answered from drug 1 start day {start_day} (no explicit answer)"
     assert q2.fields == ("drugs[0].naranjo.after_drug", "drugs[0].start_day", "drugs[0].stop_day")
 
 
@@ -106,4 +106,4 @@ def test_a_drug_last_taken_before_the_onset_was_given_before_it():
     drug = make(drugs=[{"name": "x", "stop_day": -2}]).drugs[0]
     item = next(i for i in naranjo.score(drug, 0).items if i.id == "after_drug")
     assert (item.answer, item.points, item.known) == ("yes", 2, True)
-    assert item.decision == "answered from drugs[0].stop_day (no explicit answer)"
+    assert item.decision == "answered from drug 1 stop day -2 (no explicit answer)"

@@ -205,7 +205,7 @@ def test_urgent_from_fever_and_typical_pustules_as_in_the_seed_case():
     a = level(systemic__temperature_max_c=38.2, eruption__pustules="typical")
     assert a.level == "urgent"
     assert a.red_flags[0]["because"] == [
-        "systemic.temperature_max_c = 38.2", "eruption.pustules = typical"]
+        "highest temperature 38.2 °C", "pustules: typical"]
 
 
 def test_unknown_answers_never_lower_the_level_and_are_named():

@@ -134,8 +134,8 @@ def test_a_visit_with_no_signs_recorded_keeps_the_presentation_level():
     assert ("not recorded at the visit and kept as on the presentation day: temperature, "
             "pustules") in visit["visit_basis"]
     assert visit["red_flags"][0]["because"] == [
-        "systemic.temperature_max_c (presentation day) = 38.9",
-        "eruption.pustules (presentation day) = typical",
+        "highest temperature (presentation day) 38.9 °C",
+        "pustules (presentation day): typical",
     ]
 
 
@@ -151,7 +151,7 @@ def test_signs_at_the_visit_raise_its_level_above_the_presentation_day():
     data = summarize(findings(**ACTIVE_AGEP, visit=worse), at_visit=True)
     flags = {f["id"]: f for f in data["triage"]["red_flags"]}
     assert data["triage"]["level"] == "emergency" and "early_sjs_ten" in flags
-    assert "visit.atypical_targets = yes" in flags["early_sjs_ten"]["because"]
+    assert "atypical target lesions at the visit: yes" in flags["early_sjs_ten"]["because"]
     # the presentation day's own level is not replaced
     assert summarize(findings(**ACTIVE_AGEP, visit=worse))["triage"]["level"] == "urgent"
 
@@ -170,8 +170,8 @@ def test_vital_signs_count_at_a_visit_after_healing():
     healed = findings(**HEALED_AGEP, visit={"heart_rate_bpm": 130})
     visit = summarize(healed, at_visit=True)["triage"]
     assert visit["level"] == "emergency" and visit["skin_healed"] is True
-    assert visit["red_flags"][0]["because"] == ["visit.heart_rate_bpm = 130",
-                                                "patient.age_years = 42"]
+    assert visit["red_flags"][0]["because"] == ["heart rate at the visit 130 /min",
+                                                "age 42 years"]
     # Unrecorded: the visit's vital signs are asked for, the healed skin's signs never.
     quiet = summarize(findings(**HEALED_AGEP), at_visit=True)["triage"]
     asked = {p for u in quiet["unknown_red_flags"] for p in u["ask"]}

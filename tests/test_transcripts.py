@@ -207,9 +207,15 @@ def test_replay_json_carries_the_answers_and_the_dialog(capsys):
     assert main(["replay", str(ROOT / "examples" / "seed-agep-ivig.transcript.yaml")]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["dialog"]["id"] == "scar"
-    assert data["answers"][0] == {"q": "detachment_any", "value": "no"}
-    assert {"q": "drug_name", "repeat": 0, "value": "intravenous immunoglobulin"} in data[
-        "answers"]
+    # As entered (for programs) and in clinical words (for people).
+    assert data["answers"][0] == {
+        "q": "detachment_any", "value": "no", "answer": "no",
+        "question": "Is any epidermis detached or detachable (skin coming off in sheets, "
+                    "burst blisters, raw erosions)?"}
+    assert {"q": "drug_name", "repeat": 0, "value": "intravenous immunoglobulin",
+            "question": "drug 1 name", "answer": "intravenous immunoglobulin"} in data["answers"]
+    assert {"q": "temperature", "value": "38.5", "question": "highest temperature",
+            "answer": "38.5 °C"} in data["answers"]
 
 
 def test_engine_saves_and_replays_an_interrupted_session(scar):

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import attrgetter
 from typing import Any, NamedTuple
 
+from triage import labels
 from triage.derived import eosinophils_absolute
 from triage.findings import Findings
 from triage.numbers import answer_text
@@ -469,19 +470,19 @@ def assess(findings: Findings, names: Mapping[str, str] | None = None) -> Assess
         result = trigger.test(findings)
         if result is False:
             continue  # neither raised nor open: nothing to say about it
-        answers = {names.get(p, p): answer_text(_GETTERS[p](findings))
-                   for p in trigger.fields}
+        answers = {names.get(p, p): _GETTERS[p](findings) for p in trigger.fields}
         entry = {
             "id": trigger.id,
             "level": trigger.level,
             "text": trigger.text,
-            "because": [f"{p} = {v}" for p, v in answers.items()],
+            "because": [labels.describe(p, v) for p, v in answers.items()],
             "source": trigger.source,
         }
         if result is True:
             flags.append(entry)
         elif result is None:
-            entry = dict(entry, ask=[p for p, v in answers.items() if v == "unknown"], questions=[])
+            ask = [p for p, v in answers.items() if answer_text(v) == "unknown"]
+            entry = dict(entry, ask=ask, questions=[])
             del entry["because"]
             unknown.append(entry)
     level = max((f["level"] for f in flags), key=LEVELS.index, default="routine")

@@ -17,7 +17,7 @@ from typing import Any
 from triage import __version__
 from triage.formats import FORMATS as ALL_FORMATS
 from triage.formats import SUMMARY
-from triage.numbers import answer_text, signed
+from triage.numbers import signed
 
 FORMATS = SUMMARY
 TEMPLATE = {f.id: f.template for f in ALL_FORMATS if f.template is not None}
@@ -165,9 +165,24 @@ def mortality(s: dict[str, Any], considered: list[str]) -> str:
     )
 
 
-def words(value: str) -> str:
-    """An identifier as words: very_probable -> very probable."""
-    return str(value).replace("_", " ")
+def words(value: Any) -> str:
+    """A coded answer or category in words: very_probable -> very probable."""
+    from triage import labels
+
+    return labels.words(value)
+
+
+def fits(fit: dict[str, str]) -> str:
+    """How a latency fits each reaction: "AGEP: typical, SJS/TEN: atypical"."""
+    return ", ".join(f"{words(kind)}: {how}" for kind, how in fit.items())
+
+
+def field(path: str) -> str:
+    """A findings field as a clinician names it: systemic.temperature_max_c -> highest
+    temperature."""
+    from triage import labels
+
+    return labels.of(path).label
 
 
 @cache
@@ -192,9 +207,11 @@ def environment(autoescape: bool) -> Any:
         md=md,
         signed=signed,
         span=span,
-        answer=answer_text,
+        answer=words,
         wrap=wrap,
         words=words,
+        field=field,
+        fits=fits,
         exposure=exposure,
         provenance=provenance,
         comparison=comparison,

@@ -142,6 +142,8 @@ def summarize_interview(engine: Any, operators: Operators = DEFAULT) -> dict[str
     """The summary of an interview (a `dialog.engine.Engine`): its findings, its dialog and
     its answers as entered, in interview order (the order a saved transcript replays them
     in, whatever jumps made them). The same for a headless replay and for the UI."""
+    from triage.dialog.wording import answer_words, question_label
+
     loaded = engine.dialog
     answers = [
         {
@@ -153,10 +155,13 @@ def summarize_interview(engine: Any, operators: Operators = DEFAULT) -> dict[str
                 ("unit", a.unit),
                 # Given at a follow-up visit: its "today" is that day's.
                 ("at_follow_up", a.on.isoformat() if a.on else None),
+                # For people: the question and the answer in clinical words.
+                ("question", question_label(slot.question, a.repeat)),
+                ("answer", answer_words(slot.question, a, _day(engine, a))),
             )
             if v is not None
         }
-        for _, a in engine.iter_answers()
+        for slot, a in engine.iter_answers()
     ]
     dialog = {"id": loaded.id, "version": loaded.version, "hash": loaded.hash}
     data = summarize(engine.findings, operators, dialog=dialog, answers=answers,
@@ -188,6 +193,8 @@ def follow_up_block(engine: Any, data: dict[str, Any], operators: Operators) -> 
     """A follow-up visit beside the presentation day: both days' triage level, scores and
     causality, and every answer the visit changed (the rest of the summary is the visit's).
     The engine keeps the presentation day's findings and values (`FollowUp`)."""
+    from triage.dialog.wording import question_label, question_of
+
     visit = engine.follow_up_visit
     presentation = _figures(summarize(visit.findings, operators))
     was = {a.key: a for a in visit.presentation}
@@ -202,6 +209,8 @@ def follow_up_block(engine: Any, data: dict[str, Any], operators: Operators) -> 
         entry: dict[str, Any] = {"q": answer.question}
         if answer.repeat is not None:
             entry["repeat"] = answer.repeat
+        entry["question"] = question_label(question_of(engine.dialog, answer.question),
+                                           answer.repeat)
         entry["presentation"] = None if old is None else as_entered(old, engine.dialog,
                                                                     visit.value)
         entry["follow_up"] = as_entered(answer, engine.dialog, engine.value)
@@ -215,15 +224,19 @@ def follow_up_block(engine: Any, data: dict[str, Any], operators: Operators) -> 
     }
 
 
+def _day(engine: Any, answer: Any) -> int | None:
+    day = engine.value(answer.question, answer.repeat)
+    return day if isinstance(day, int) and not isinstance(day, bool) else None
+
+
 def as_entered(answer: Any, dialog: Any, value: Any) -> str:
-    """An answer as entered, with its unit; a date with the day it means (`value(question,
-    repeat)`: at a follow-up "today" moves with the visit)."""
-    text = answer.raw if answer.unit is None else f"{answer.raw} {answer.unit}"
-    question = dialog.questions[answer.question]
+    """An answer in the clinician's words, with its unit; a date with the day it means
+    (`value(question, repeat)`: at a follow-up "today" moves with the visit)."""
+    from triage.dialog.wording import answer_words, question_of
+
     day = value(answer.question, answer.repeat)
-    if question.type == "date" and question.role != "onset" and isinstance(day, int):
-        text += f" (day {day})"
-    return text
+    return answer_words(question_of(dialog, answer.question), answer,
+                        day if isinstance(day, int) and not isinstance(day, bool) else None)
 
 
 def _name_questions(data: dict[str, Any], loaded: Any) -> None:

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 
 from triage import findings as findings_mod
+from triage import labels
 from triage.dialog import values
 from triage.dialog.conditions import (
     ExpressionError,
@@ -28,6 +29,7 @@ from triage.dialog.conditions import (
 from triage.dialog.entry_reuse import Entry, EntryReuse
 from triage.dialog.loader import LoadedDialog
 from triage.dialog.model import Question, Section
+from triage.dialog.wording import answer_words, question_label, question_of
 from triage.findings import SCHEMA, Findings
 from triage.knowledge import lookup
 from triage.plain_text import clean, one_line
@@ -525,14 +527,11 @@ class Engine:
         ]
         for path, value in state.derived.items():
             if before_derived.get(path) != value and value is not None:
-                notes.append(Note("derived", f"{path} = {value}"))
+                notes.append(Note("derived", labels.describe(path, value)))
         for answer in dropped:
-            label = (
-                answer.question
-                if answer.repeat is None
-                else (f"{answer.question} #{answer.repeat + 1}")
-            )
-            notes.append(Note("dropped", f"{label} ({answer.raw}) no longer applies"))
+            question = question_of(self.dialog, answer.question)
+            notes.append(Note("dropped", f"{question_label(question, answer.repeat)} "
+                                         f"({answer_words(question, answer)}) no longer applies"))
         return Outcome(True, None, dropped, tuple(notes))
 
     def _validate(self, data: dict[str, Any]) -> Findings:

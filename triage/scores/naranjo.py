@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from triage import labels
 from triage.findings import Drug
 from triage.scores.base import Band, Item, ScoreResult, item, make_result, signed
 
@@ -124,7 +125,9 @@ def score(drug: Drug, index: int) -> ScoreResult:
         if answer is None:
             answer, field = derived_answer(drug, qid)
             if field:
-                derived = f"answered from drugs[{index}].{field} (no explicit answer)"
+                derived = ("answered from "
+                           + labels.describe(f"drugs[{index}].{field}", getattr(drug, field))
+                           + " (no explicit answer)")
         points = {"yes": yes, "no": no}.get(answer or "", dont_know)
         known = answer in ("yes", "no")
         items.append(

@@ -7,6 +7,7 @@ suggestive one.
 
 from __future__ import annotations
 
+from triage import labels
 from triage.derived import (
     DRESS_FEATURES,
     dress_rash_counts,
@@ -135,7 +136,8 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
     nodes = meets(ops.regiscar_lymph_node_sites, sy.enlarged_lymph_node_sites)
     extent = meets(ops.regiscar_rash_bsa_percent, er.rash_bsa_percent)
     yes, unknown = dress_rash_counts(er)
-    features_answer = f"{yes} of 4 yes, {unknown} unknown ({', '.join(DRESS_FEATURES)})"
+    named = ", ".join(labels.of(f"eruption.{f}").label for f in DRESS_FEATURES)
+    features_answer = f"{yes} of 4 yes, {unknown} unknown ({named})"
     # Answering the open features gives yes (+1) or no (-1); 0 is the source's "unknown".
     if yes >= 2:
         feature_reach, feature_points = [1], 1

@@ -1,0 +1,82 @@
+"""No field id, question id or coded value reaches what a clinician reads (issue 21 §2):
+every summary format of every example is scanned for snake_case words and findings
+paths. The JSON result keeps the ids: it is for programs (docs/findings.md)."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+from triage import labels
+from triage.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+SNAKE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
+PATH = re.compile(r"\b(?:patient|eruption|systemic|labs|histology|drugs|visit)(?:\[\d+\])?"
+                  r"\.[a-z_]+")
+
+
+def _readable(text: str, fmt: str) -> str:
+    if fmt == "html":  # what the page shows: no tags, no style sheet
+        text = re.sub(r"<style.*?</style>", "", text, flags=re.S)
+        text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    return text
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "html"])
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_no_id_reaches_a_summary(path, fmt, capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    command = "replay" if path.name.endswith(".transcript.yaml") else "score"
+    assert main([command, str(path.relative_to(ROOT)), "--format", fmt]) == 0
+    shown = _readable(capsys.readouterr().out, fmt)
+    assert SNAKE.findall(shown) == []
+    assert PATH.findall(shown) == []
+
+
+def test_the_red_flags_say_the_answers_in_clinical_words(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    main(["score", "examples/seed-agep-ivig.findings.yaml", "--format", "text"])
+    out = capsys.readouterr().out
+    assert "(highest temperature 38.5 °C; pustules: typical)" in out
+    assert "systemic.temperature_max_c" not in out
+
+
+def test_a_findings_field_has_a_label_and_its_unit():
+    assert labels.describe("systemic.temperature_max_c", 38.5) == "highest temperature 38.5 °C"
+    assert labels.describe("drugs[1].start_day", -9) == "drug 2 start day -9"
+    assert labels.describe("eruption.nikolsky", None) == "Nikolsky sign: unknown"
+    assert labels.describe("eruption.nikolsky", False) == "Nikolsky sign: no"
+    assert labels.describe("histology.agep_pattern", "spongiform_pustules") == (
+        "histology: spongiform subcorneal or intraepidermal pustules")
+    assert labels.words(["oral", "ocular"]) == "oral, ocular"
+    assert labels.words("sjs_ten") == "SJS/TEN"
+
+
+def test_every_findings_field_has_a_label():
+    """A field added to the findings model must be named in templates/labels.yaml."""
+    from pydantic import BaseModel
+
+    from triage.findings import Drug, Findings
+
+    def paths(model: type[BaseModel], prefix: str) -> list[str]:
+        out = []
+        for name, info in model.model_fields.items():
+            if name == "schema_":
+                continue
+            kind = info.annotation
+            nested = [a for a in getattr(kind, "__args__", (kind,))
+                      if isinstance(a, type) and issubclass(a, BaseModel)]
+            out += paths(nested[0], f"{prefix}{name}.") if nested else [prefix + name]
+        return out
+
+    fields, _ = labels._table()
+    everything = paths(Findings, "")
+    assert "systemic.temperature_max_c" in everything
+    missing = [p for p in everything if not p.startswith("drugs") and p not in fields]
+    missing += [p for p in paths(Drug, "drugs[].") if p not in fields]
+    assert missing == []

@@ -1,0 +1,73 @@
+"""A question and its answer in the clinician's words: the field's label (or the question's
+own prompt), the option's label, the unit as printed, a date with the day it means.
+What the summary's list of answers and the assistant's echoes show; the transcript keeps
+the answers as entered."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from triage import labels
+from triage.dialog import values
+
+if TYPE_CHECKING:
+    from triage.dialog.engine import Answer
+    from triage.dialog.loader import LoadedDialog
+    from triage.dialog.model import Question
+
+
+def question_of(dialog: LoadedDialog, question_id: str) -> Question:
+    """A question by id, a group's "another one?" included."""
+    found = dialog.questions.get(question_id)
+    return found if found is not None else dialog.more_question(dialog.group_of[question_id])
+
+
+def question_label(question: Question, repeat: int | None) -> str:
+    """"highest temperature", "drug 2 start"; a question that writes no field of its own
+    (a gate, a step of a grade) by its prompt."""
+    if question.field is None:
+        prompt = question.prompt
+        if repeat is not None:
+            prompt = f"drug {repeat + 1}: {prompt}"
+        return prompt
+    path = question.field if repeat is None else f"drugs[{repeat}].{question.field}"
+    label = labels.of(path)
+    # A date question fills a day number: "drug 1 start date: 2026-11-20 (day -9)".
+    return label.label + (" date" if label.unit == "day" else "")
+
+
+def unit_label(question: Question, unit: str | None) -> str | None:
+    """The printed form of a unit id ("x10^9/L" for g_per_l); the first unit when None."""
+    units = question.units or []
+    if not units:
+        return None
+    for u in units:
+        if u.id == unit:
+            return u.label
+    return units[0].label if unit is None else unit
+
+
+def answer_words(question: Question, answer: Answer, day: int | None = None) -> str:
+    """The answer as the clinician reads it back: "yes", "typical", "101.3 °F", "today
+    (day 14)". `day` is the day number a date answer means."""
+    raw = answer.raw
+    if values.is_unknown(raw):
+        return "unknown"
+    try:
+        if question.type == "yes_no":
+            return values.yes_no(raw)
+        if question.type == "choice" and question.options:
+            chosen = values.choice(question, raw)
+            return next((o.label for o in question.options if o.value == chosen), chosen)
+        if question.type == "multi" and question.options:
+            chosen_list = values.multi(question, raw)
+            by_value = {o.value: o.label for o in question.options}
+            return ", ".join(by_value.get(v, v) for v in chosen_list) or "none"
+    except values.AnswerError:
+        return raw
+    if question.units:
+        unit = unit_label(question, answer.unit)
+        return f"{raw} {unit}" if unit and raw.strip() else raw
+    if question.type == "date" and question.role != "onset" and day is not None:
+        return f"{raw} (day {day})" if raw.strip() != f"{day}" else f"day {day}"
+    return raw
