@@ -177,7 +177,7 @@ def test_the_summary_sets_both_days_side_by_side(scar):
     assert changed["histology_words"] == (
         None, "spongiform subcorneal and/or intraepidermal pustules, with papillary dermal "
               "oedema (+3)")
-    assert changed["assessment_date"] == ("today (day 2)", "today (day 16)")
+    assert changed["assessment_date"] == ("today (2026-11-25, day 2)", "today (2026-12-09, day 16)")
     assert "temperature" not in changed  # confirmed unchanged at the visit
     text = render([("t", summarize_interview(engine))], "md")
     assert ("| EuroSCAR AGEP validation score | 8 definite (reachable -6 to 12) | "

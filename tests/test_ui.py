@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -40,7 +41,7 @@ async def test_answers_by_number_keys_unknown_and_back(scar):
         await pilot.press("ctrl+z")  # take it back
         await pilot.pause()
         assert app.engine.current().question.id == "nikolsky"
-        assert any("Took back nikolsky" in n for n in bubbles(app, "note"))
+        assert "Took back Nikolsky sign: unknown" in bubbles(app, "note")
 
 
 async def test_textuals_own_back_action_closes_a_screen_and_takes_no_answer_back(scar):
@@ -854,3 +855,50 @@ def test_the_app_paints_before_pydantic_or_the_engine_is_loaded():
                           cwd=ROOT, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+async def test_the_assistant_reads_answers_back_in_clinical_words(scar):
+    """Issue 21 §2: an option by its words, a unit chosen in the selector by its printed
+    form, "today" as a date; take-back, edit and palette by the question's label."""
+    from textual.widgets import Select
+
+    from tests.test_engine import CLEAR, walk
+    from triage.dialog.engine import Engine
+    from triage.ui.commands import commands
+
+    engine = Engine(scar, TODAY)
+    walk(engine, CLEAR, until="temperature")
+    app = make_app(engine=engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.engine.current().question.id == "temperature"
+        app.screen.query_one("#unit", Select).value = "F"
+        await type_answer(pilot, "101.3")
+        assert bubbles(app, "answer")[-1] == "101.3 °F"
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert "Took back highest temperature: 101.3 °F" in bubbles(app, "note")
+        await type_answer(pilot, "38.5")
+        assert bubbles(app, "answer")[-1] == "38.5 °C"
+        titles = [c.title for c in commands(app.screen)]
+        assert "Edit: highest temperature: 38.5 °C" in titles
+        assert "Edit: Nikolsky sign: no" in titles
+        assert not [t for t in titles if re.search(r"\b[a-z]+_[a-z_]+\b", t)]
+        app.screen.start_edit(("temperature", None))
+        await pilot.pause()
+        assert "new answer for highest temperature" in app.screen.bar.line.placeholder
+        await type_answer(pilot, "39")
+        assert bubbles(app, "answer")[-1] == "highest temperature: 39 °C"
+
+
+async def test_a_date_typed_as_a_word_is_read_back_as_a_date(scar):
+    from tests.test_engine import CLEAR, walk
+    from triage.dialog.engine import Engine
+
+    engine = Engine(scar, TODAY)
+    walk(engine, {**CLEAR, "onset_date": "2026-11-20"}, until="assessment_date")
+    app = make_app(engine=engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await type_answer(pilot, "today")
+        assert bubbles(app, "answer")[-1] == f"today ({TODAY.isoformat()}, day 5)"

@@ -145,6 +145,7 @@ def summarize_interview(engine: Any, operators: Operators = DEFAULT) -> dict[str
     from triage.dialog.wording import answer_words, question_label
 
     loaded = engine.dialog
+    onset = engine.findings.eruption.onset_date
     answers = [
         {
             k: v
@@ -157,7 +158,7 @@ def summarize_interview(engine: Any, operators: Operators = DEFAULT) -> dict[str
                 ("at_follow_up", a.on.isoformat() if a.on else None),
                 # For people: the question and the answer in clinical words.
                 ("question", question_label(slot.question, a.repeat)),
-                ("answer", answer_words(slot.question, a, _day(engine, a))),
+                ("answer", answer_words(slot.question, a, _day(engine, a), onset)),
             )
             if v is not None
         }
@@ -211,9 +212,10 @@ def follow_up_block(engine: Any, data: dict[str, Any], operators: Operators) -> 
             entry["repeat"] = answer.repeat
         entry["question"] = question_label(question_of(engine.dialog, answer.question),
                                            answer.repeat)
-        entry["presentation"] = None if old is None else as_entered(old, engine.dialog,
-                                                                    visit.value)
-        entry["follow_up"] = as_entered(answer, engine.dialog, engine.value)
+        entry["presentation"] = None if old is None else as_entered(
+            old, engine.dialog, visit.value, visit.findings.eruption.onset_date)
+        entry["follow_up"] = as_entered(answer, engine.dialog, engine.value,
+                                        engine.findings.eruption.onset_date)
         changed.append(entry)
     return {
         "date": visit.on.isoformat(),
@@ -229,14 +231,15 @@ def _day(engine: Any, answer: Any) -> int | None:
     return day if isinstance(day, int) and not isinstance(day, bool) else None
 
 
-def as_entered(answer: Any, dialog: Any, value: Any) -> str:
+def as_entered(answer: Any, dialog: Any, value: Any, onset: Any = None) -> str:
     """An answer in the clinician's words, with its unit; a date with the day it means
     (`value(question, repeat)`: at a follow-up "today" moves with the visit)."""
     from triage.dialog.wording import answer_words, question_of
 
     day = value(answer.question, answer.repeat)
     return answer_words(question_of(dialog, answer.question), answer,
-                        day if isinstance(day, int) and not isinstance(day, bool) else None)
+                        day if isinstance(day, int) and not isinstance(day, bool) else None,
+                        onset)
 
 
 def _name_questions(data: dict[str, Any], loaded: Any) -> None:

@@ -5,10 +5,14 @@ the answers as entered."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import TYPE_CHECKING
 
 from triage import labels
 from triage.dialog import values
+
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 if TYPE_CHECKING:
     from triage.dialog.engine import Answer
@@ -47,9 +51,11 @@ def unit_label(question: Question, unit: str | None) -> str | None:
     return units[0].label if unit is None else unit
 
 
-def answer_words(question: Question, answer: Answer, day: int | None = None) -> str:
+def answer_words(question: Question, answer: Answer, day: int | None = None,
+                 onset: dt.date | None = None) -> str:
     """The answer as the clinician reads it back: "yes", "typical", "101.3 °F", "today
-    (day 14)". `day` is the day number a date answer means."""
+    (2026-10-04, day 14)". `day` is the day number a date answer means, `onset` the
+    onset's date."""
     raw = answer.raw
     if values.is_unknown(raw):
         return "unknown"
@@ -68,6 +74,19 @@ def answer_words(question: Question, answer: Answer, day: int | None = None) -> 
     if question.units:
         unit = unit_label(question, answer.unit)
         return f"{raw} {unit}" if unit and raw.strip() else raw
-    if question.type == "date" and question.role != "onset" and day is not None:
-        return f"{raw} (day {day})" if raw.strip() != f"{day}" else f"day {day}"
+    if question.type == "date":
+        return _date_words(question, raw.strip(), day, onset)
     return raw
+
+
+def _date_words(question: Question, raw: str, day: int | None, onset: dt.date | None) -> str:
+    """A date as typed, with the calendar date it means unless typed as one, and its day
+    number: "today (2026-10-04, day 14)", "-9 (2026-09-11, day -9)"."""
+    typed_as_date = _ISO.fullmatch(raw) is not None
+    if question.role == "onset":
+        return raw if typed_as_date or onset is None else f"{raw} ({onset.isoformat()})"
+    if day is None:
+        return raw
+    shown = [] if typed_as_date or onset is None else [
+        (onset + dt.timedelta(days=day)).isoformat()]
+    return f"{raw} ({', '.join([*shown, f'day {day}'])})"

@@ -42,10 +42,11 @@ def commands(screen: Any) -> Iterator[Command]:
                   screen.chat.unfold)
     yield Command("Help", "The keys and how to answer", screen.app.action_help)
     yield Command("Drugs", "The drug editor: change, add or remove a drug", screen.action_drugs)
-    for answer in engine.answers:
-        label = answer.question + ("" if answer.repeat is None else f" #{answer.repeat + 1}")
+    from triage.ui.conversation import said
+
+    for _, answer in engine.iter_answers():  # in interview order
         # The palette reads its titles as markup: an answer is escaped to stay text.
-        yield Command(f"Edit: {label} ({escape(clean(answer.raw))})", "Change this answer",
+        yield Command(f"Edit: {escape(clean(said(engine, answer)))}", "Change this answer",
                       partial(screen.start_edit, answer.key))
     for section in engine.dialog.dialog.sections:
         yield Command(f"Jump to: {escape(section.title)}",

@@ -13,7 +13,37 @@ from triage.ui.question import FOLLOW_UP_NOTE, question_text
 from triage.ui.widgets.chat import Said
 
 if TYPE_CHECKING:
-    from triage.dialog.engine import Engine, Slot
+    from triage.dialog.engine import Answer, Engine, Slot
+
+
+def label(engine: Engine, answer: Answer) -> str:
+    """The question an answer answers, in clinical words ("highest temperature")."""
+    from triage.dialog.wording import question_label, question_of
+
+    return question_label(question_of(engine.dialog, answer.question), answer.repeat)
+
+
+def said(engine: Engine, answer: Answer, with_question: bool = True) -> str:
+    """An answer as the clinician reads it back ("highest temperature: 101.3 °F")."""
+    from triage.dialog.wording import answer_words, question_of
+
+    day = engine.value(answer.question, answer.repeat)
+    words = answer_words(question_of(engine.dialog, answer.question), answer,
+                         day if isinstance(day, int) and not isinstance(day, bool) else None,
+                         engine.findings.eruption.onset_date)
+    return f"{label(engine, answer)}: {words}" if with_question else words
+
+
+def echo(engine: Engine, slot: Slot, text: str, raw: str, unit: str | None) -> str:
+    """What was typed, with what it means when that says more: "2 (no)", "101.3 °F",
+    "today (2026-10-04, day 14)"."""
+    from triage.dialog.engine import Answer
+
+    words = said(engine, Answer(slot.question.id, slot.repeat, raw, unit),
+                 with_question=False)
+    if words == text or words.startswith(text.strip() + " "):
+        return words
+    return f"{text} ({words})"
 
 
 def entered(raw: str, unit: str | None) -> str:

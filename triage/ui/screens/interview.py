@@ -263,14 +263,16 @@ class InterviewScreen(Screen[None]):
         if checked != text:
             text = checked
             raw, unit = self.bar.read(text)
-        shown = text if (raw, unit) == (text, None) or unit else f"{text} ({raw})"
-        if not shown:
-            kept = self.engine.suggestion(slot)
+        kept = self.engine.suggestion(slot)
+        outcome = self.interview.answer(raw, unit)
+        if text.strip():
+            shown = conversation.echo(self.engine, slot, text, raw, unit)
+        else:
             shown = (f"(kept: {conversation.entered(*kept)})"
                      if kept and not slot.question.default
                      else f"({slot.question.default or 'empty'})")
         self.chat.say(shown, "answer", slot.key)
-        self._after(self.interview.answer(raw, unit))
+        self._after(outcome)
 
     def action_unknown(self) -> None:
         slot = self.engine.current()
@@ -304,7 +306,7 @@ class InterviewScreen(Screen[None]):
         if not outcome.accepted or taken is None:
             self.chat.say(outcome.message or "nothing to take back", "note")
             return
-        self.chat.say(f"Took back {taken.question}: {taken.raw}", "note")
+        self.chat.say(f"Took back {conversation.said(self.engine, taken)}", "note")
         self._section = None
         self._ask()
         self._refresh_soon()
@@ -326,12 +328,13 @@ class InterviewScreen(Screen[None]):
         self.chat.say(
             Text.assemble(
                 ("Change your answer ", "bold"),
-                f"({old.raw}):\n",
+                f"({conversation.said(self.engine, old, with_question=False)}):\n",
                 question_text(slot, self.engine.dialog),
             ),
             "question",
         )
-        self.bar.ask(slot, f"new answer for {key[0]}, then Enter (Escape: keep it)")
+        label = conversation.label(self.engine, old)
+        self.bar.ask(slot, f"new answer for {label}, then Enter (Escape: keep it)")
         self.bar.line.focus()
 
     def _finish_edit(self, text: str, raw: str, unit: str | None) -> None:
@@ -343,7 +346,8 @@ class InterviewScreen(Screen[None]):
             self.chat.say(f"Not changed: {outcome.message}", "refused")
             return
         self.editing = None
-        self.chat.say(f"{key[0]}: {text}", "answer", key)
+        edited = next(a for a in self.engine.answers if a.key == key)
+        self.chat.say(conversation.said(self.engine, edited), "answer", key)
         for note in outcome.notes:
             self.chat.say(note.text, "emergency" if note.kind == "emergency" else "note")
         self._changed(before, "")
