@@ -18,8 +18,12 @@ from triage.field_uses import uses
                        "60/min (under 12 years) or <= 40/min (from 12)."),
         ("drug_dose", "Kept in the record and the summary; no score uses it."),
         ("onset_date", "Day 0: every other date is counted from it."),
-        ("workup_done", "Decides whether to ask: workup_ana, workup_blood_culture, "
-                        "workup_hepatitis, workup_mycoplasma, workup_other."),
+        # The questions a gate opens, by what they ask (issue 21 §2), never by their ids.
+        ("workup_done", "Decides whether to ask: antinuclear antibodies; blood culture; "
+                        "hepatitis serology; Mycoplasma and Chlamydia tests; other tests "
+                        "for another cause."),
+        ("drug_still_taking", "Decides whether to ask: stop date."),
+        ("drug_details", "Decides whether to ask: half-life; notoriety."),
     ],
 )
 def test_why_we_ask(scar, qid, expected):

@@ -50,12 +50,20 @@ def why(dialog: LoadedDialog, question: Question) -> str:
         text = "Feeds " + "; ".join(feeds)
         return text if text.endswith((".", "?")) else text + "."
     gated = [
-        q.id
+        q
         for q in dialog.questions.values()
         if q.enable_when and any(attr == question.id for _, attr in reads(q.enable_when))
     ]
     if gated:
-        return "Decides whether to ask: " + ", ".join(gated) + "."
+        from triage.dialog.wording import field_label
+
+        # By what they ask, in clinical words: a field's label, else the prompt.
+        asked = list(dict.fromkeys(
+            q.prompt if not q.field
+            else field_label(("drugs[]." if q.id in dialog.group_of else "") + q.field)
+            for q in gated))
+        return "Decides whether to ask: " + "; ".join(asked) + ("" if asked[-1].endswith(
+            ("?", ".")) else ".")
     if question.role == "onset":
         return "Day 0: every other date is counted from it."
     return "Kept in the record and the summary; no score uses it."

@@ -34,9 +34,14 @@ def question_label(question: Question, repeat: int | None) -> str:
         if repeat is not None:
             prompt = f"drug {repeat + 1}: {prompt}"
         return prompt
-    path = question.field if repeat is None else f"drugs[{repeat}].{question.field}"
+    return field_label(question.field if repeat is None
+                       else f"drugs[{repeat}].{question.field}")
+
+
+def field_label(path: str) -> str:
+    """What a question that fills `path` asks for: its label, and for a day number the
+    date it is asked as ("drug 1 start date")."""
     label = labels.of(path)
-    # A date question fills a day number: "drug 1 start date: 2026-11-20 (day -9)".
     return label.label + (" date" if label.unit == "day" else "")
 
 
