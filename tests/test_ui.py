@@ -255,6 +255,48 @@ async def test_f1_opens_the_help_and_escape_closes_it(scar):
         assert not isinstance(app.screen, HelpScreen)
 
 
+async def test_the_help_scrolls_at_80x24(scar):
+    """Issue 21 §3: the help is taller than an 80x24 screen; PageDown reaches its end."""
+    from textual.containers import VerticalScroll
+
+    app = make_app(scar, TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        scroll = app.screen.query_one(VerticalScroll)
+        assert scroll.max_scroll_y > 0 and scroll.scroll_y == 0
+        await pilot.press("pagedown", "pagedown", "pagedown")
+        await pilot.pause(0.3)
+        assert scroll.scroll_y == scroll.max_scroll_y
+
+
+async def test_in_a_browser_the_keys_are_ones_the_browser_leaves_to_the_page(scar, monkeypatch):
+    """Issue 21 §4: ctrl+n, ctrl+t and ctrl+q are the browser's; F2, F4 and F10 do their
+    work, and the footer and the help show them."""
+    from triage.ui.app import TriageApp
+    from triage.ui.modals.drugs import DrugScreen
+    from triage.ui.modals.help import HelpScreen, help_text
+
+    monkeypatch.setattr(TriageApp, "is_web", property(lambda self: True))
+    app = make_app(scar, TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        shown = {b.binding.action: b.binding.key for b in app.active_bindings.values()
+                 if b.binding.show}
+        assert (shown["unknown"], shown["drugs"], shown["app.quit"]) == ("f2", "f4", "f10")
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.engine.answers[-1].raw == "unknown"
+        await pilot.press("f4")
+        await pilot.pause()
+        assert isinstance(app.screen, DrugScreen)
+        await pilot.press("escape", "f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+    assert "| F2 | answer" in help_text(browser=True)
+    assert "ctrl+n" not in help_text(browser=True) and "| ctrl+n |" in help_text(browser=False)
+
+
 async def test_the_palette_lists_every_action_and_each_section(scar):
     app = make_app(scar, TODAY)
     async with app.run_test(size=(100, 30)) as pilot:

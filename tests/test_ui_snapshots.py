@@ -97,3 +97,13 @@ def test_drug_editor(snap_compare, scar, size):
     for entry in script.answers:
         engine.answer(entry.value, entry.unit, question=entry.q, repeat=entry.repeat)
     assert snap_compare(make_app(engine=engine), terminal_size=size, run_before=open_editor)
+
+
+def test_help_at_80x24(snap_compare, scar):
+    """The help in a terminal of 80x24: scrollable, the keys of a terminal."""
+    async def open_help(pilot) -> None:
+        await _steady(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+
+    assert snap_compare(make_app(scar, TODAY), terminal_size=(80, 24), run_before=open_help)

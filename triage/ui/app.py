@@ -49,6 +49,10 @@ HIGH_CONTRAST = Theme(
 
 Build = Callable[[], "tuple[Engine, Recorder | None]"]
 
+#: In a browser, ctrl+n, ctrl+t and ctrl+q are the browser's own (a window, a tab, quit)
+#: and never reach the page: the same actions on function keys, which the footer then shows.
+BROWSER_KEYS = {"unknown": "f2", "drugs": "f4", "quit": "f10"}
+
 
 class TriageApp(SteadySize, App[None]):
     """The assistant over one interview at a time."""
@@ -57,7 +61,7 @@ class TriageApp(SteadySize, App[None]):
     CSS_PATH = "app.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help"),
-        Binding("ctrl+q", "quit", "Quit"),
+        Binding("ctrl+q,f10", "quit", "Quit", id="quit"),
     ]
 
     def __init__(
@@ -102,6 +106,8 @@ class TriageApp(SteadySize, App[None]):
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
+        if self.is_web:
+            self.set_keymap(BROWSER_KEYS)
 
     def get_default_screen(self) -> Screen[None]:
         """The interview, or the start-up screen that builds it."""
@@ -129,7 +135,7 @@ class TriageApp(SteadySize, App[None]):
     def action_help(self) -> None:
         from triage.ui.modals.help import HelpScreen
 
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(browser=self.is_web))
 
 
 def make_app(

@@ -45,15 +45,17 @@ class InterviewScreen(Screen[None]):
     #: The palette (ctrl+p): Textual's own commands and the interview's (ui/commands.py).
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
         InterviewCommands}
+    #: In the footer's order, most used first, so that at 80 columns the drug editor and
+    #: help stay in view. The second key of each is the browser's (see app.BROWSER_KEYS).
     BINDINGS: ClassVar[list[BindingType]] = [
-        # The app's own, first in the footer as on the start-up screen.
-        Binding("ctrl+q", "app.quit", "Quit"),
-        Binding("ctrl+n", "unknown", "Unknown"),
+        Binding("ctrl+n,f2", "unknown", "Unknown", id="unknown"),
         Binding("ctrl+z", "take_back", "Back"),
-        Binding("ctrl+s", "save", "Save transcript"),
-        Binding("ctrl+o", "export", "Export summary"),
+        Binding("ctrl+t,f4", "drugs", "Drugs", id="drugs"),
+        Binding("f1", "app.help", "Help"),
+        Binding("ctrl+s", "save", "Save"),
+        Binding("ctrl+o", "export", "Export"),
+        Binding("ctrl+q,f10", "app.quit", "Quit", id="quit"),
         Binding("ctrl+y", "copy", "Copy summary", show=False),
-        Binding("ctrl+t", "drugs", "Drugs"),
         Binding("escape", "cancel_edit", "Keep answer", show=False),
     ]
 
