@@ -95,7 +95,9 @@ def test_a_browser_visit_is_a_session_and_its_answer_is_saved(served, tmp_path):
 
             _wait_for(lambda: "Is any epidermis detached" in screen(), 30,
                       "the first question in the browser")
-            page.locator(".xterm-helper-textarea").focus()
+            # The terminal has the keyboard without a click (issue 21 §4).
+            assert page.evaluate(
+                "document.activeElement.classList.contains('xterm-helper-textarea')")
             page.keyboard.type("2")
             page.keyboard.press("Enter")
 
@@ -109,13 +111,17 @@ def test_a_browser_visit_is_a_session_and_its_answer_is_saved(served, tmp_path):
                 finally:
                     store.close()
 
-            events = _wait_for(saved, 30, "the answer in the store")
+            _wait_for(saved, 30, "the answer in the store")
             _wait_for(lambda: "Is the Nikolsky sign positive" in screen(), 30,
                       "the next question in the browser")
+            # F2, the browser's key for "unknown" (ctrl+n opens a window there).
+            page.keyboard.press("F2")
+            events = _wait_for(lambda: (found := saved()) and len(found) == 2 and found, 30,
+                               "the unknown answer in the store")
         finally:
             browser.close()
     assert [(e.kind, e.question, e.value) for e in events] == [
-        ("answer", "detachment_any", "no")
+        ("answer", "detachment_any", "no"), ("answer", "nikolsky", "unknown")
     ]
     # A visit asks nothing of anyone but this server (no Google Fonts): the typeface too.
     elsewhere = [u for u in requested if not u.startswith((url, url.replace("http", "ws", 1)))]

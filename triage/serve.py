@@ -129,10 +129,24 @@ _LOCAL_FONTS = """<style>
     </style>"""
 
 
+#: The terminal takes the keyboard as soon as it exists: without it the first keys typed
+#: went to the page, not the answer line, until the clinician clicked.
+_FOCUS = """<script>
+      (function focusTerminal(tries) {
+        const area = document.querySelector(".xterm-helper-textarea");
+        if (area) { area.focus(); return; }
+        if (tries > 0) { setTimeout(function () { focusTerminal(tries - 1); }, 25); }
+      })(800);
+    </script>
+  </body>"""
+
+
 def page_template(original: str) -> str:
     """textual-serve's page with its typeface taken from textual-serve's own static files
-    instead of Google Fonts, so that a visit makes no request beyond this server."""
-    return _GOOGLE_FONTS.sub(lambda _: _LOCAL_FONTS, original)
+    instead of Google Fonts, so that a visit makes no request beyond this server; and the
+    terminal focused on load."""
+    page = _GOOGLE_FONTS.sub(lambda _: _LOCAL_FONTS, original)
+    return page.replace("</body>", _FOCUS, 1)
 
 
 def _page_templates(folder: Path) -> Path:
