@@ -75,10 +75,42 @@ def test_number_outside_the_plausible_range_names_both_units():
         values.number(TEMPERATURE, "120", "F", {})
 
 
-@pytest.mark.parametrize("raw", ["38,5", "7,200", "thirty", ""])
+@pytest.mark.parametrize("raw", ["thirty", "", "38,5,1", "38.5,1"])
 def test_not_a_number(raw):
     with pytest.raises(values.AnswerError, match="is not a number"):
         values.number(TEMPERATURE, raw, None, {})
+
+
+@pytest.mark.parametrize(("raw", "unit", "canonical"), [
+    ("38,5", None, 38.5), ("38,55", None, 38.55), ("101,3 F", None, 38.5), (" 39,0 ", None, 39),
+])
+def test_a_decimal_comma_is_read_as_a_decimal_point(raw, unit, canonical):
+    """Issue 21 §5: '38,5' as typed in most of Europe."""
+    assert values.number(TEMPERATURE, raw, unit, {})[2] == canonical
+
+
+def test_a_comma_before_three_digits_is_refused_as_ambiguous():
+    # 7,200 is 7.2 in Germany and 7200 in the United States: asked, never guessed.
+    with pytest.raises(values.AnswerError, match=r"'7,200' could be 7.200 or 7200"):
+        values.number(TEMPERATURE, "7,200", None, {})
+
+
+@pytest.mark.parametrize(("raw", "date"), [
+    ("1 year ago", dt.date(2025, 11, 25)), ("a year ago", dt.date(2025, 11, 25)),
+    ("2 years ago", dt.date(2024, 11, 25)), ("2 months ago", dt.date(2026, 9, 25)),
+    ("one month ago", dt.date(2026, 10, 25)), ("3 weeks ago", dt.date(2026, 11, 4)),
+    ("5 days ago", dt.date(2026, 11, 20)), ("9999999999 years ago", None),
+])
+def test_durations_ago_are_calendar_dates(raw, date):
+    assert values.calendar_date(raw, dt.date(2026, 11, 25)) == date
+
+
+def test_a_year_before_29_february_is_28_february():
+    assert values.calendar_date("1 year ago", dt.date(2028, 2, 29)) == dt.date(2027, 2, 28)
+
+
+def test_a_drug_started_a_year_ago_is_day_minus_365_from_a_recent_onset():
+    assert values.day_number("1 year ago", dt.date(2026, 11, 25), "2026-11-25") == -365
 
 
 def test_unknown_unit_lists_the_units():

@@ -6,6 +6,7 @@ so the UI can show it and ask the same question again.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from typing import Any
@@ -97,10 +98,9 @@ def number(
     question's first unit. The canonical value is checked against the question's range.
     """
     assert question.units is not None
-    match = None if "," in raw else _NUMBER.match(raw)
+    match = _NUMBER.match(_decimal_comma(raw))
     if not match:
-        hint = " (use a dot for decimals and no thousands separator)" if "," in raw else ""
-        raise AnswerError(f"{raw!r} is not a number{hint}")
+        raise AnswerError(f"{raw!r} is not a number")
     text, suffix = match.groups()
     parsed = float(text)
     value: float | int = parsed
@@ -137,6 +137,27 @@ def number(
     return value, unit, canonical
 
 
+#: "38,5": a comma before one, two or four and more digits can only be a decimal comma.
+_COMMA = re.compile(r"^(\s*[+-]?\d+),(\d{1,2}|\d{4,})(?=\s|$)")
+#: "7,200": a comma before three digits is 7.2 in one country and 7200 in another.
+_AMBIGUOUS = re.compile(r"^\s*[+-]?\d+,\d{3}(?=\s|$)")
+
+
+def _decimal_comma(raw: str) -> str:
+    """A decimal comma read as a dot; a comma that could be a thousands separator refused."""
+    if "," not in raw:
+        return raw
+    if _AMBIGUOUS.match(raw):
+        number = raw.split()[0]
+        whole, _, part = number.partition(",")
+        raise AnswerError(f"{number!r} could be {whole}.{part} or {whole}{part}: "
+                          "write it with a dot for decimals and no thousands separator")
+    converted = _COMMA.sub(r"\1.\2", raw, count=1)
+    if "," in converted:
+        raise AnswerError(f"{raw!r} is not a number")
+    return converted
+
+
 def lookup(data: dict[str, Any], path: str) -> Any:
     """The value at a dotted findings path in plain data, or None."""
     for part in path.split("."):
@@ -170,27 +191,40 @@ def text(raw: str) -> str:
 
 # --- dates ------------------------------------------------------------------------------
 
-_DAYS_AGO = re.compile(r"^(\d+)\s*days?\s+ago$")
-_WEEKS_AGO = re.compile(r"^(\d+)\s*weeks?\s+ago$")
+_AGO = re.compile(r"^(\d+|a|an|one)\s*(day|week|month|year)s?\s+ago$")
 _RELATIVE = re.compile(r"^(?:day\s*)?([+-]?\d{1,5})$")
 _BEFORE_AFTER = re.compile(r"^(\d+)\s*days?\s+(before|after)(?:\s+(?:the\s+)?onset)?$")
 
 
 def calendar_date(raw: str, today: dt.date) -> dt.date | None:
-    """A calendar date from ISO, 'today', 'yesterday', 'N days ago', 'N weeks ago'."""
+    """A calendar date from ISO, 'today', 'yesterday', or 'N days (weeks, months, years)
+    ago'; months and years are calendar ones ('1 year ago' on 2026-11-25 is 2025-11-25)."""
     word = " ".join(raw.strip().casefold().split())
     if word == "today":
         return today
     if word == "yesterday":
         return today - dt.timedelta(days=1)
-    if m := _DAYS_AGO.match(word):
-        return today - dt.timedelta(days=int(m.group(1)))
-    if m := _WEEKS_AGO.match(word):
-        return today - dt.timedelta(weeks=int(m.group(1)))
+    if m := _AGO.match(word):
+        count = 1 if m.group(1) in ("a", "an", "one") else int(m.group(1))
+        return _before(today, count, m.group(2))
     try:
         return dt.date.fromisoformat(word)
     except ValueError:
         return None
+
+
+def _before(today: dt.date, count: int, unit: str) -> dt.date | None:
+    if unit in ("day", "week"):
+        try:
+            return today - dt.timedelta(days=count * (7 if unit == "week" else 1))
+        except OverflowError:
+            return None
+    months = today.year * 12 + today.month - 1 - count * (12 if unit == "year" else 1)
+    year, month = divmod(months, 12)
+    if year < 1:
+        return None
+    last = calendar.monthrange(year, month + 1)[1]  # 29 February a year ago: the 28th
+    return dt.date(year, month + 1, min(today.day, last))
 
 
 def onset_date(raw: str, today: dt.date) -> str:
@@ -198,7 +232,8 @@ def onset_date(raw: str, today: dt.date) -> str:
     date = calendar_date(raw, today)
     if date is None:
         raise AnswerError(
-            f"{raw!r} is not a date; allowed: 2026-11-20, today, yesterday, 5 days ago"
+            f"{raw!r} is not a date; allowed: 2026-11-20, today, yesterday, 5 days ago, "
+            "2 weeks ago, 1 year ago"
         )
     if date > today:
         raise AnswerError(f"{date.isoformat()} is after today ({today.isoformat()})")
@@ -216,7 +251,8 @@ def day_number(raw: str, today: dt.date, onset: str | None) -> int:
     date = calendar_date(raw, today)
     if date is None:
         raise AnswerError(
-            f"{raw!r} is not a date; allowed: 2026-11-20, today, 5 days ago, or days "
+            f"{raw!r} is not a date; allowed: 2026-11-20, today, 5 days ago, 1 year ago, "
+            "or days "
             "relative to the onset: -9, +3, 9 days before onset"
         )
     if date > today:

@@ -37,7 +37,8 @@ def question_text(
         text.append(f"\nin {units}"
                     + (f"; e.g. '{example.example} {example.id}'" if example else ""))
     elif q.type == "date":
-        text.append("\nISO date, today, yesterday, '5 days ago', or days from the onset: -9")
+        text.append("\nISO date, today, yesterday, '5 days ago', '1 year ago', or days from the "
+                    "onset: -9")
     if before is not None:
         text.append(f"\nPresentation day: {before}", "italic")
     if q.default:

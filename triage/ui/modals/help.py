@@ -29,8 +29,9 @@ KEYS = [
 
 ANSWERING = """\
 **Answering.** Options by their number or their word; several options separated by
-commas; a number with its unit (`101.3 F`), or pick the unit in the selector beside the
-answer; dates as `2026-11-20`, `today`, `5 days ago`, or days from the onset (`-9`).
+commas; a number with its unit (`101.3 F`; a decimal comma is fine: `38,5`), or pick the
+unit in the selector beside the answer; dates as `2026-11-20`, `today`, `5 days ago`,
+`1 year ago`, or days from the onset (`-9`).
 Nothing is lost when an answer is refused: the question is asked again with the reason.
 
 Decision support, not a diagnosis.
