@@ -16,12 +16,15 @@ from triage.scores.operators import DEFAULT, Operators
 ROOT = Path(__file__).resolve().parents[1]
 
 # Compiled templates go to a folder of the test session, never the developer's cache; and
-# sessions too: no test ever writes the developer's own session store. The folder goes when
+# sessions, settings and exports too: no test ever writes the developer's own store,
+# settings or documents. The folder goes when
 # the process ends (each xdist worker has its own), so runs leave nothing behind in /tmp.
 _SCRATCH = tempfile.TemporaryDirectory(prefix="triage-tests-", ignore_cleanup_errors=True)
-for _part in ("cache", "store"):
+for _part in ("cache", "store", "config"):
     (Path(_SCRATCH.name) / _part).mkdir()
 os.environ["TRIAGE_CACHE_DIR"] = str(Path(_SCRATCH.name) / "cache")
+os.environ["TRIAGE_CONFIG_DIR"] = str(Path(_SCRATCH.name) / "config")
+os.environ["TRIAGE_EXPORT_DIR"] = str(Path(_SCRATCH.name) / "exports")
 os.environ["TRIAGE_STORE"] = str(Path(_SCRATCH.name) / "store" / "s.sqlite3")
 
 

@@ -141,7 +141,7 @@ async def _export_name_field(pilot):
     """Open the export dialog, keep Markdown, and land in its file name field."""
     await pilot.press("ctrl+o")
     await pilot.pause()
-    await pilot.press("enter")  # Markdown: focus moves to the file name
+    await pilot.press("tab")  # Markdown kept: to the file name (Enter would save)
     await pilot.pause()
     return pilot.app.screen.query_one("#path")
 
@@ -152,16 +152,54 @@ async def _export_name_field(pilot):
 ])
 async def test_a_name_typed_over_the_default_is_saved_with_the_formats_suffix(
         scar, tmp_path, monkeypatch, typed, saved):
-    monkeypatch.chdir(tmp_path)  # a bare name is relative to where triage runs
-    app = make_app(scar, TODAY, out_dir=tmp_path)
+    elsewhere = tmp_path / "started-here"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # a bare name goes to the export folder, not here
+    folder = tmp_path / "exports"
+    app = make_app(scar, TODAY, out_dir=folder)
     async with app.run_test(size=(100, 30)) as pilot:
         await type_answer(pilot, "2")
         field = await _export_name_field(pilot)
         field.value = typed
         await pilot.press("enter")
         await pilot.pause()
-        assert bubbles(app, "note")[-1] == f"Saved md: {saved}"
-    assert [p.name for p in tmp_path.iterdir()] == [saved]
+        assert bubbles(app, "note")[-1] == f"Saved md: {folder / saved}"
+    assert [p.name for p in folder.iterdir()] == [saved]
+    assert list(elsewhere.iterdir()) == []
+
+
+async def test_one_enter_saves_and_the_folder_is_remembered(scar, tmp_path, monkeypatch):
+    """Issue 21 §7: exports never land where triage was started; the folder of an export
+    is where the next one goes (a setting); Enter on the format saves at once."""
+    from triage import export_folder
+
+    monkeypatch.delenv("TRIAGE_EXPORT_DIR")
+    monkeypatch.setenv("TRIAGE_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(tmp_path / "home" / "Documents"))
+    monkeypatch.chdir(tmp_path)
+    assert export_folder.current() == tmp_path / "home" / "Documents" / "triage"
+    app = make_app(scar, TODAY)
+    assert app.out_dir == tmp_path / "home" / "Documents" / "triage"
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_answer(pilot, "2")
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.press("enter")  # Markdown, under the name shown: saved
+        await pilot.pause()
+        assert bubbles(app, "note")[-1].startswith(f"Saved md: {app.out_dir}/triage-")
+        chosen = tmp_path / "clinic"
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.press("tab")
+        app.screen.query_one("#path").value = str(chosen / "AB12")
+        await pilot.press("enter")
+        await pilot.pause()
+    assert [p.name for p in chosen.iterdir()] == ["AB12.summary.md"]
+    assert (chosen.stat().st_mode & 0o777) == 0o700
+    assert export_folder.current() == chosen  # chosen once: the next start's default
+    assert make_app(scar, TODAY).out_dir == chosen
+    assert not list(tmp_path.glob("*.md"))
 
 
 async def test_a_cleared_file_name_writes_nothing_and_offers_the_default_again(scar, tmp_path):

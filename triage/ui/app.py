@@ -81,7 +81,12 @@ class TriageApp(SteadySize, App[None]):
         self.interview = interview
         self._build = build
         self._opening_key = opening_key
-        self.out_dir = out_dir or Path.cwd()
+        if out_dir is None:
+            from triage import export_folder
+
+            out_dir = export_folder.current()
+        #: Where exports go unless the clinician names another folder (export_folder.py).
+        self.out_dir = out_dir
         #: perf_counter() once the screen shows the first question (for the benchmark).
         self.first_question_at: float | None = None
         #: perf_counter() after the screen was refreshed with the latest question (ditto).

@@ -36,7 +36,7 @@ class ExportScreen(ModalScreen[tuple[str, Path] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Save as (Enter saves, Escape cancels)")
+            yield Label("Save as (Enter saves; Tab to change the name; Escape cancels)")
             yield OptionList(*(Option(label, id=fid) for fid, label, _ in FORMATS), id="formats")
             yield Input(self._default(), id="path")
 
@@ -48,15 +48,21 @@ class ExportScreen(ModalScreen[tuple[str, Path] | None]):
         self.query_one("#path", Input).value = self._default()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.query_one("#path", Input).focus()
+        # One Enter saves, under the name shown; Tab reaches the name to change it.
+        self._save(self.query_one("#path", Input))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()  # the file name is this dialog's, not an answer (see TriageApp)
-        name = event.value.strip()
+        event.stop()  # the file name is this dialog's, not an answer
+        self._save(event.input)
+
+    def _save(self, field: Input) -> None:
+        name = field.value.strip()
         if not name:  # a cleared field: the default again, nothing written
-            event.input.value = self._default()
+            field.value = self._default()
             return
         path = Path(name).expanduser()
+        if not path.is_absolute():  # a bare name: in the export folder, not where triage runs
+            path = self.folder / path
         if not path.suffix:  # a name typed over the default ("AB12"): the format's suffix
             path = path.with_name(f"{path.name}.{self._suffix()}")
         self.dismiss((self.format, path))
