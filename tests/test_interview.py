@@ -26,8 +26,9 @@ def test_every_change_is_recorded_as_taken_and_the_log_replays(tmp_path, scar):
     assert interview.answer("no").accepted  # detachment
     assert interview.answer("  no\u202e ").accepted  # nikolsky, saved as the engine took it
     assert interview.unknown().accepted
-    outcome, taken = interview.take_back()
+    outcome, taken, restored = interview.take_back()
     assert outcome.accepted and taken is not None and taken.question == "blisters"
+    assert restored is None
     assert interview.edit(("nikolsky", None), "yes").accepted
     assert not interview.edit(("nikolsky", None), "perhaps").accepted  # refused: not saved
     sid = interview.recorder.session_id
@@ -78,3 +79,24 @@ def test_the_ui_never_imports_the_store_or_builds_events():
                      for a in n.names}
         assert "triage.store" not in imported, Path(path).relative_to(ROOT)
         assert "Event(" not in path.read_text(), Path(path).relative_to(ROOT)
+
+
+def test_take_back_undoes_the_last_change_an_edit_included(tmp_path, scar):
+    """Issue 21 §3: ctrl+z after an edit takes the edit back (its earlier answer returns),
+    not the last answer of the interview; then the answers, newest first."""
+    store = Store(tmp_path / "s.db")
+    engine = Engine(scar, TODAY)
+    interview = Interview(engine, Recorder.start(store.path, engine))
+    for raw in ("no", "no", "no"):  # detachment, Nikolsky, blisters
+        assert interview.answer(raw).accepted
+    assert interview.edit(("nikolsky", None), "yes").accepted
+    outcome, taken, restored = interview.take_back()
+    assert outcome.accepted
+    assert (taken.raw, restored.raw) == ("yes", "no")
+    assert engine.value("nikolsky") == "no" and engine.value("blisters") == "no"
+    outcome, taken, restored = interview.take_back()  # now the last answer
+    assert (taken.question, restored) == ("blisters", None)
+    assert [(e.kind, e.question, e.value, e.previous) for e in store.events(
+        interview.recorder.session_id)][-3:] == [
+        ("edit", "nikolsky", "yes", "no"), ("edit", "nikolsky", "no", "yes"),
+        ("back", "blisters", None, "no")]

@@ -445,11 +445,15 @@ async def test_an_edit_summarizes_twice_and_a_take_back_redraws_the_panel_after(
         app.screen.start_edit(("heart_rate", None))
         await type_answer(pilot, "130")
         assert len(made) == 2 and shown == [1]  # heart rate > 120: one SCORTEN point
-        app.question_painted_at = None
-        await pilot.press("ctrl+z")
+        await pilot.press("ctrl+z")  # takes the edit back: 88 again, as an edit does
         await pilot.pause()
-        assert app.engine.current().question.id == "heart_rate"  # the last one given
-        assert len(made) == 3 and shown == [1, 0]  # and with it its SCORTEN point
+        assert app.engine.value("heart_rate") == 88
+        assert len(made) == 4 and shown == [1, 0]
+        app.question_painted_at = None
+        await pilot.press("ctrl+z")  # then the last answer given
+        await pilot.pause()
+        assert app.engine.current().question.id == "heart_rate"
+        assert len(made) == 5 and shown == [1, 0, 0]
         assert painted_first[-1]  # the question was on screen before the panel redrew
 
 
@@ -541,8 +545,8 @@ async def test_numbers_are_checked_live_in_the_unit_chosen(scar):
     async with app.run_test(size=(120, 40)) as pilot:
         await _to_temperature(pilot, app)
         unit = app.query_one("#unit", Select)
-        assert unit.has_class("shown") and unit.value == "C"
-        unit.value = "F"
+        assert unit.has_class("shown") and unit.value == "temperature:C"
+        unit.value = "temperature:F"
         await pilot.pause()
         for char in "101.3":
             await pilot.press(char)
@@ -952,7 +956,7 @@ async def test_the_assistant_reads_answers_back_in_clinical_words(scar):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert app.engine.current().question.id == "temperature"
-        app.screen.query_one("#unit", Select).value = "F"
+        app.screen.query_one("#unit", Select).value = "temperature:F"
         await type_answer(pilot, "101.3")
         assert bubbles(app, "answer")[-1] == "101.3 °F"
         await pilot.press("ctrl+z")
@@ -982,3 +986,75 @@ async def test_a_date_typed_as_a_word_is_read_back_as_a_date(scar):
         await pilot.pause()
         await type_answer(pilot, "today")
         assert bubbles(app, "answer")[-1] == f"today ({TODAY.isoformat()}, day 5)"
+
+
+async def test_the_unit_selector_shows_each_questions_own_units(scar):
+    """Issue 21 §3: urea's "urea mmol/L" stayed on glucose (the same unit id)."""
+    from textual.widgets import Select
+    from textual.widgets._select import SelectCurrent
+
+    from tests.test_engine import CLEAR, walk
+    from triage.dialog.engine import Engine
+
+    engine = Engine(scar, TODAY)
+    walk(engine, CLEAR, until="urea")
+    app = make_app(engine=engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        shown = app.screen.query_one("#unit", Select).query_one(SelectCurrent)
+        assert shown.label == "urea mmol/L"
+        await type_answer(pilot, "7")
+        assert app.engine.current().question.id == "glucose"
+        assert shown.label == "mmol/L"
+
+
+async def test_an_edit_that_raises_an_emergency_raises_the_banner_and_back_undoes_it(scar):
+    """Issue 21 §3: the banner follows the level after an edit; ctrl+z takes the edit back
+    (not the last answer), and the banner goes with the emergency; "What changed" stays in
+    view below the summary when the interview is complete."""
+    from tests.test_engine import CLEAR, walk
+    from triage.dialog.engine import Engine
+
+    engine = Engine(scar, TODAY)
+    walk(engine, CLEAR)
+    assert engine.finished
+    app = make_app(engine=engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        banner = app.screen.query_one("#banner")
+        assert not banner.has_class("shown")
+        app.screen.start_edit(("nikolsky", None))
+        await pilot.pause()
+        await type_answer(pilot, "yes")
+        await pilot.pause()
+        assert banner.has_class("shown") and "Nikolsky" in str(banner.render())
+        changed = [b for b in app.query(Bubble) if str(b.render()).startswith("What changed")]
+        assert changed and "Triage level: routine -> emergency" in str(changed[-1].render())
+        chat = app.screen.chat
+        assert chat.scroll_y >= chat.max_scroll_y - 1  # the newest, "What changed", in view
+        answers = len(app.engine.answers)
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert app.engine.value("nikolsky") == "no" and len(app.engine.answers) == answers
+        assert not banner.has_class("shown")
+        assert "Took back the change: Nikolsky sign: no again." in bubbles(app, "note")[-1]
+
+
+async def test_page_keys_move_the_conversation_while_the_answer_line_has_focus(scar):
+    from tests.test_engine import CLEAR, walk
+    from triage.dialog.engine import Engine
+
+    engine = Engine(scar, TODAY)
+    walk(engine, CLEAR)
+    app = make_app(engine=engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        chat = app.screen.chat
+        assert app.focused is app.screen.bar.line
+        before = chat.scroll_y
+        await pilot.press("pageup")
+        await pilot.pause(0.2)
+        assert chat.scroll_y < before
+        await pilot.press("pagedown")
+        await pilot.pause(0.2)
+        assert chat.scroll_y == before

@@ -31,6 +31,9 @@ class Interview:
     def __init__(self, engine: Engine, recorder: Recorder | None = None) -> None:
         self.engine = engine
         self.recorder = recorder
+        #: The changes take_back can undo, newest last: an edit with the answer it
+        #: replaced, or None for an answer given (taken back as the engine's "back").
+        self._changes: list[tuple[Key, Answer] | None] = []
 
     # --- what the clinician does ------------------------------------------------------------
 
@@ -51,10 +54,25 @@ class Interview:
         """Change an earlier answer."""
         return self.do(Event("edit", key[0], key[1], raw, unit))
 
-    def take_back(self) -> tuple[Outcome, Answer | None]:
-        """Take back the last answer given; the outcome and the answer taken back."""
+    @property
+    def takes_back_an_edit(self) -> bool:
+        """Whether take_back would undo an edit (else it takes the last answer back)."""
+        return bool(self._changes) and self._changes[-1] is not None
+
+    def take_back(self) -> tuple[Outcome, Answer | None, Answer | None]:
+        """Take back the last change: an edit (its answer before it comes back) or the last
+        answer given. The outcome, the answer taken back, and the one restored (None
+        after taking an answer back)."""
+        if self.takes_back_an_edit:
+            key, before = self._changes[-1]  # type: ignore[misc]
+            taken = self._current(key)
+            outcome = self.do(Event("edit", key[0], key[1], before.raw, before.unit),
+                              undoing=True)
+            if outcome.accepted:
+                self._changes.pop()
+            return outcome, taken, self._current(key)
         taken = self.engine.last_given()
-        return self.do(Event("back")), taken
+        return self.do(Event("back")), taken, None
 
     def add_entry(self, group: str) -> Outcome:
         """One more entry of a group (a drug): the last entry's "another one?" turns yes."""
@@ -74,7 +92,7 @@ class Interview:
         """Reopen the finished interview at a follow-up visit on `on`."""
         return self.do(Event("follow_up", value=on.isoformat()))
 
-    def do(self, event: Event) -> Outcome:
+    def do(self, event: Event, undoing: bool = False) -> Outcome:
         """Apply one change; when taken, record it as the engine took it."""
         from triage.session import apply
 
@@ -83,7 +101,23 @@ class Interview:
         outcome = apply(self.engine, event)
         if outcome.accepted:
             self._record(self._as_taken(event, before, taken))
+            if not undoing:
+                self._remember(event, before)
         return outcome
+
+    def _remember(self, event: Event, before: Answer | None) -> None:
+        if event.kind == "answer":
+            self._changes.append(None)
+        elif event.kind == "edit" and before is not None and event.question is not None:
+            self._changes.append(((event.question, event.repeat), before))
+        elif event.kind == "back":
+            if self._changes:
+                self._changes.pop()
+        else:  # a drug removed, a follow-up, a migration: nothing before it is undone
+            self._changes.clear()
+
+    def _current(self, key: Key) -> Answer | None:
+        return next((a for a in self.engine.answers if a.key == key), None)
 
     # --- what it amounts to -----------------------------------------------------------------
 

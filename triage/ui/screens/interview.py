@@ -57,6 +57,9 @@ class InterviewScreen(Screen[None]):
         Binding("ctrl+q,f10", "app.quit", "Quit", id="quit"),
         Binding("ctrl+y", "copy", "Copy summary", show=False),
         Binding("escape", "cancel_edit", "Keep answer", show=False),
+        # The conversation and the summary page with the answer line focused too.
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
     ]
 
     def __init__(
@@ -161,8 +164,12 @@ class InterviewScreen(Screen[None]):
         # The first question first; the side panel (the whole summary) right after.
         self._refresh_soon()
 
-    def _banner(self, text: str) -> None:
+    def _banner(self, text: str | None) -> None:
+        """Show the emergency banner with `text`, or (None) take it down."""
         banner = self.query_one("#banner", Static)
+        if text is None:
+            banner.remove_class("shown")
+            return
         banner.update(Text("EMERGENCY: " + text))
         banner.add_class("shown")
 
@@ -197,6 +204,10 @@ class InterviewScreen(Screen[None]):
         """Redraw the side panel (from `summary` when the caller has just made it)."""
         self._panel_due = False
         summary = summary if summary is not None else self.summary()
+        # The banner follows the level: raised by an edit too, and taken down when an
+        # edit or a take-back leaves no emergency.
+        emergencies = conversation.emergencies(summary)
+        self._banner("; ".join(emergencies) if emergencies else None)
         self._panel.show(
             summary,
             # A section with nothing to ask today (the visit's, on the presentation day)
@@ -210,7 +221,7 @@ class InterviewScreen(Screen[None]):
         """The summary of the interview so far (the same as a headless replay gives)."""
         return self.interview.summary()
 
-    def _finish(self) -> None:
+    def _finish(self, to_top: bool = True) -> None:
         # Imported here: the Markdown widget (and markdown-it) would delay the first
         # question, and are needed only at the end.
         from triage.render import render
@@ -226,8 +237,10 @@ class InterviewScreen(Screen[None]):
         self.chat.query(".summary").remove()
         summary = SummaryMarkdown(markdown, classes="summary")
         self.chat.mount(summary)
-        # Its top (the level, the red flags, the next steps) in view, not its provenance.
-        self.app.call_after_refresh(summary.scroll_visible, top=True, animate=False)
+        # Its top (the level, the red flags, the next steps) in view, not its provenance;
+        # after a change, what the change did, said below it.
+        if to_top:
+            self.app.call_after_refresh(summary.scroll_visible, top=True, animate=False)
 
     # --- answers ----------------------------------------------------------------------
 
@@ -304,11 +317,18 @@ class InterviewScreen(Screen[None]):
     # Not `action_back`: that is Textual's own action (close the top screen), which a
     # binding of Textual's or a later release may use; it must never take an answer back.
     def action_take_back(self) -> None:
-        outcome, taken = self.interview.take_back()
+        # An edit taken back says what that changed: the summary before it is needed.
+        before = self.summary() if self.interview.takes_back_an_edit else {}
+        outcome, taken, restored = self.interview.take_back()
         if not outcome.accepted or taken is None:
             self.chat.say(outcome.message or "nothing to take back", "note")
             return
-        self.chat.say(f"Took back {conversation.said(self.engine, taken)}", "note")
+        if restored is None:
+            self.chat.say(f"Took back {conversation.said(self.engine, taken)}", "note")
+        else:
+            self._after_change(before, f"Took back the change: "
+                                       f"{conversation.said(self.engine, restored)} again. ")
+            return
         self._section = None
         self._ask()
         self._refresh_soon()
@@ -352,9 +372,20 @@ class InterviewScreen(Screen[None]):
         self.chat.say(conversation.said(self.engine, edited), "answer", key)
         for note in outcome.notes:
             self.chat.say(note.text, "emergency" if note.kind == "emergency" else "note")
-        self._changed(before, "")
+        self._after_change(before, "")
+
+    def _after_change(self, before: dict[str, Any], lead: str,
+                      nothing: str | None = None) -> None:
+        """Say what a change did where the eye is, then go on: below the new summary when
+        the interview is complete, else before the next question."""
         self._section = None
-        self._ask()
+        if self.engine.current() is None:
+            self._did_you_mean.forget()
+            self._finish(to_top=False)
+            self._changed(before, lead, nothing)
+        else:
+            self._changed(before, lead, nothing)
+            self._ask()
 
     def _changed(self, before: dict[str, Any], lead: str, nothing: str | None = None) -> None:
         """Say what a change did to the scores, the level and the next steps."""
@@ -368,6 +399,13 @@ class InterviewScreen(Screen[None]):
             "note",
         )
         self._refresh(after)
+
+    def action_page(self, direction: int) -> None:
+        """A page of the conversation up (-1) or down (1)."""
+        if direction < 0:
+            self.chat.scroll_page_up(animate=False)
+        else:
+            self.chat.scroll_page_down(animate=False)
 
     def action_cancel_edit(self) -> None:
         if self.editing is not None:
@@ -405,13 +443,11 @@ class InterviewScreen(Screen[None]):
         if not outcome.accepted:
             self.chat.say(f"Not changed: {outcome.message}", "refused")
             return
-        self._changed(
+        self._after_change(
             before,
             "Another drug follows. " if action == "add" else f"Removed drug {value + 1}. ",
             "nothing yet",
         )
-        self._section = None
-        self._ask()
 
     # --- commands ----------------------------------------------------------------------
 
@@ -440,7 +476,7 @@ class InterviewScreen(Screen[None]):
     def action_new_case(self) -> None:
         self._app.interview = self.interview.new_case()
         self.chat.clear()
-        self.query_one("#banner", Static).remove_class("shown")
+        self._banner(None)
         self._section = None
         self._start()
 

@@ -74,8 +74,9 @@ class AnswerBar(Vertical):
         select = self._units
         units = slot.question.units or []
         if len(units) > 1:
-            select.set_options([(u.label, u.id) for u in units])
-            select.value = units[0].id
+            # Keyed by question and unit: Select redraws its label only when its value
+            # changes, and urea's mmol/L and glucose's share the unit id.
+            select.set_options([(u.label, f"{slot.question.id}:{u.id}") for u in units])
             select.add_class("shown")
         else:
             select.remove_class("shown")
@@ -89,8 +90,8 @@ class AnswerBar(Vertical):
         from triage.dialog import values
 
         chosen = self._units.value if self.slot.question.units else None
-        return values.as_typed(self.slot.question, text,
-                               None if not isinstance(chosen, str) else chosen)
+        unit = chosen.partition(":")[2] if isinstance(chosen, str) else None
+        return values.as_typed(self.slot.question, text, unit or None)
 
     def hint(self, text: str, bad: bool = False) -> None:
         """Say `text` above the answer line (a warning colour when `bad`)."""
