@@ -83,6 +83,7 @@ class InterviewScreen(Screen[None]):
         #: The earlier answer being changed: the next Enter replaces it.
         self.editing: Key | None = None
         self._panel_due = False
+        self._banner_text: str | None = None
 
     def compose(self) -> ComposeResult:
         yield from layout.conversation()
@@ -166,6 +167,9 @@ class InterviewScreen(Screen[None]):
 
     def _banner(self, text: str | None) -> None:
         """Show the emergency banner with `text`, or (None) take it down."""
+        if text == self._banner_text:  # drawn after every answer: unchanged costs nothing
+            return
+        self._banner_text = text
         banner = self.query_one("#banner", Static)
         if text is None:
             banner.remove_class("shown")
