@@ -211,3 +211,15 @@ def test_what_was_typed_is_read_the_same_in_the_ui_replay_and_cli(scar):
     first = temperature.units[0].id
     assert as_typed(temperature, "38.2", chosen_unit=first) == ("38.2", None)
     assert as_typed(temperature, "38.2", chosen_unit="kelvin") == ("38.2", None)
+
+
+@pytest.mark.parametrize(("question", "typed", "unit"), [
+    ("leukocytes", "11.2 G/L", "g_per_l"), ("leukocytes", "11.2 x10^9/L", "g_per_l"),
+    ("leukocytes", "11.2 x10⁹/L", "g_per_l"), ("leukocytes", "11.2 g_per_l", "g_per_l"),
+    ("leukocytes", "7200 /mm3", "per_mm3"), ("urea", "20 BUN mg/dL", "bun_mg_dl"),
+    ("urea", "20 urea mg/dl", "urea_mg_dl"), ("glucose", "90 mg/dL", "mg_dl"),
+    ("neutrophils", "60 %", "percent"), ("bicarbonate", "22 meq/l", "meq_per_l"),
+])
+def test_a_unit_is_read_as_a_clinician_types_it(scar, question, typed, unit):
+    """Issue 21 §2: units are shown and typed as printed, never only by their ids."""
+    assert values.as_typed(scar.questions[question], typed) == (typed.split()[0], unit)

@@ -702,8 +702,9 @@ def test_a_number_question_gives_an_example_in_its_own_second_unit(scar):
         return str(question_text(Slot(q, None, scar.section_of[qid]), scar))
 
     assert "e.g. '101.3 F'" in shown("temperature")
-    assert "e.g. '11.2 g_per_l'" in shown("leukocytes")
-    assert "e.g. '20 bun_mg_dl'" in shown("urea")
+    assert "e.g. '11.2 g/l'" in shown("leukocytes")
+    assert "e.g. '20 BUN mg/dL'" in shown("urea")
+    assert "_" not in shown("leukocytes") + shown("urea")  # no unit id on screen
     assert "e.g." not in shown("heart_rate")  # one unit: nothing to choose
 
 

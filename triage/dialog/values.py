@@ -42,9 +42,11 @@ def as_typed(question: Question, text: str, chosen_unit: str | None = None
     units = question.units or []
     if len(units) > 1:
         number, _, unit = text.strip().partition(" ")
-        for u in units:
-            if unit.strip().casefold() in (u.id.casefold(), u.label.casefold()):
-                return number, u.id
+        if unit.strip():
+            try:
+                return number, _unit(question, None, unit).id
+            except AnswerError:
+                pass
         if not unit and chosen_unit != units[0].id and chosen_unit in {u.id for u in units}:
             return number, chosen_unit
     return text, None
@@ -167,15 +169,39 @@ def lookup(data: dict[str, Any], path: str) -> Any:
     return data
 
 
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹µ", "0123456789u")
+
+
+def _unit_key(text: str) -> str:
+    """A unit as typed, reduced to what tells units apart: 'x10^9/L', 'x10⁹/L' -> 'x109l';
+    'mmol/L', 'mmol_per_l' -> 'mmoll'; 'G/L', 'g_per_l' -> 'gl'."""
+    text = (text.casefold().translate(_SUPERSCRIPTS).replace("%", "percent")
+            .replace("_per_", "_").removeprefix("per_"))
+    return "".join(c for c in text if c.isalnum())
+
+
+def typed_unit(unit: Unit) -> str:
+    """How to type a unit after a number: its label when a keyboard has it ('mmol/L',
+    'BUN mg/dL'), else a short form read as the same unit ('g/l' for x10⁹/L)."""
+    if unit.label.isascii():
+        return unit.label
+    return unit.id.replace("_per_", "/").replace("per_", "/").replace("_", " ")
+
+
 def _unit(question: Question, unit_id: str | None, suffix: str) -> Unit:
     assert question.units is not None
-    wanted = (unit_id or suffix or "").strip().casefold()
+    wanted = (unit_id or suffix or "").strip()
     if not wanted:
         return question.units[0]
     for unit in question.units:
-        if wanted in (unit.id.casefold(), unit.label.casefold()):
+        if wanted.casefold() in (unit.id.casefold(), unit.label.casefold()):
             return unit
-    allowed = ", ".join(f"{u.id} ({u.label})" for u in question.units)
+    key = _unit_key(wanted)
+    found = [u for u in question.units if key and key in (_unit_key(u.id), _unit_key(u.label))]
+    if len(found) == 1:
+        return found[0]
+    allowed = ", ".join(u.label if typed_unit(u) == u.label else f"{typed_unit(u)} ({u.label})"
+                        for u in question.units)
     raise AnswerError(f"unit {unit_id or suffix!r} is not one of {allowed}")
 
 

@@ -32,10 +32,13 @@ def question_text(
         text.append("\n" + "\n".join(f"{i} {o.label}" for i, o in enumerate(q.options, 1)))
         text.append(joiner)
     elif q.units:
-        units = ", ".join(f"{u.label} ({u.id})" for u in q.units)
+        from triage.dialog.values import typed_unit
+
+        units = ", ".join(u.label if typed_unit(u) == u.label else f"{u.label} ({typed_unit(u)})"
+                          for u in q.units)
         example = next((u for u in q.units[1:] if u.example), None)
         text.append(f"\nin {units}"
-                    + (f"; e.g. '{example.example} {example.id}'" if example else ""))
+                    + (f"; e.g. '{example.example} {typed_unit(example)}'" if example else ""))
     elif q.type == "date":
         text.append("\nISO date, today, yesterday, '5 days ago', '1 year ago', or days from the "
                     "onset: -9")
