@@ -80,3 +80,44 @@ def test_every_findings_field_has_a_label():
     missing = [p for p in everything if not p.startswith("drugs") and p not in fields]
     missing += [p for p in paths(Drug, "drugs[].") if p not in fields]
     assert missing == []
+
+
+@pytest.mark.parametrize("name", ["seed-agep-ivig", "multi-drug-alden", "agep-follow-up"])
+async def test_no_id_reaches_the_assistants_screen(name):
+    """What the assistant says (questions, notes, its reading of each answer, the side
+    panel, the summary) has no id. An answer's own text is the clinician's (a replay types
+    the transcript's raw values, some of them option ids) and is left out."""
+    from textual.widgets import Static
+
+    from triage import transcript
+    from triage.dialog.loader import load_dialog
+    from triage.paths import default_dialog_path
+    from triage.ui.replay import _give, make_app
+    from triage.ui.widgets.chat import Bubble
+
+    script, _ = transcript.load(ROOT / "examples" / f"{name}.transcript.yaml")
+    app = make_app(load_dialog(default_dialog_path()), script.today)
+    async with app.run_test(headless=True, size=(120, 40)) as pilot:
+        await pilot.pause()
+        for entry in script.answers:
+            await _give(pilot, entry, edit=False)
+        if script.follow_up is not None:
+            app.screen.start_follow_up(script.follow_up.date)
+            await pilot.pause()
+            for entry in script.follow_up.answers:
+                current = app.engine.current()
+                await _give(pilot, entry,
+                            edit=current is None or current.key != (entry.q, entry.repeat))
+        app.screen.chat.unfold()
+        await pilot.pause()
+        said = []
+        for bubble in app.screen.query(Bubble):
+            text = str(bubble.said.text)
+            if bubble.kind == "answer":  # only what the assistant read it as
+                text = " ".join(re.findall(r"\((.*)\)$", text))
+            said.append(text)
+        said += [str(w.render()) for w in app.screen.query_one("#panel").query(Static)]
+        said += [str(w.render()) for w in app.screen.query(".summary Static")]
+    assert len(said) > 100
+    found = {m: t for t in said for m in SNAKE.findall(t) + PATH.findall(t)}
+    assert found == {}

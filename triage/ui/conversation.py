@@ -46,9 +46,12 @@ def echo(engine: Engine, slot: Slot, text: str, raw: str, unit: str | None) -> s
     return f"{text} ({words})"
 
 
-def entered(raw: str, unit: str | None) -> str:
-    """An answer as typed: its text and unit."""
-    return raw + (f" {unit}" if unit else "")
+def kept(engine: Engine, slot: Slot, kept: tuple[str, str | None]) -> str:
+    """What an empty answer keeps, in words ("16.8 x10⁹/L")."""
+    from triage.dialog.engine import Answer
+    from triage.dialog.wording import answer_words
+
+    return answer_words(slot.question, Answer(slot.question.id, slot.repeat, *kept))
 
 
 def title(engine: Engine) -> Said:
@@ -77,12 +80,12 @@ def asked(engine: Engine, slot: Slot) -> Text:
     from triage.summary import as_entered
 
     was = engine.presentation_answer(slot.question.id, slot.repeat)
-    kept = engine.suggestion(slot)
+    keeps = engine.suggestion(slot)
     return question_text(
         slot, engine.dialog,
         # Asked, so not yet answered at this visit: the engine still holds this answer.
         before=None if was is None else as_entered(was, engine.dialog, engine.value),
-        keep=None if kept is None else entered(*kept),
+        keep=None if keeps is None else kept(engine, slot, keeps),
     )
 
 
@@ -98,7 +101,7 @@ def earlier(engine: Engine) -> tuple[list[Said], str | None]:
     """A reopened session's conversation so far, each question with its answer, and the
     section it ended in. Presentation-day answers replaced at a follow-up are history: they
     are shown, but cannot be chosen for an edit."""
-    said: list[Said] = []
+    shown: list[Said] = []
     section: str | None = None
     visit = engine.follow_up_visit
     current = set(engine.answers)
@@ -111,20 +114,21 @@ def earlier(engine: Engine) -> tuple[list[Said], str | None]:
                 continue
             if slot.section.id != section:
                 section = slot.section.id
-                said.append(Said(slot.section.title, "section"))
-            said.append(Said(question_text(slot, engine.dialog), "question"))
+                shown.append(Said(slot.section.title, "section"))
+            shown.append(Said(question_text(slot, engine.dialog), "question"))
             key = answer.key if live or answer in current else None
-            said.append(Said(entered(answer.raw, answer.unit), "answer", key))
+            # As the clinician reads it back: the option's words, the unit as printed.
+            shown.append(Said(said(engine, answer, with_question=False), "answer", key))
 
     conversation(visit.presentation if visit else engine.answers, visit is None)
     if visit is None:
-        said.append(Said(f"{len(engine.answers)} answers so far; going on.", "note"))
+        shown.append(Said(f"{len(engine.answers)} answers so far; going on.", "note"))
     else:
-        said.append(Said(follow_up_intro(engine), "section"))
+        shown.append(Said(follow_up_intro(engine), "section"))
         section = None
         conversation(engine.visited, True)
-        said.append(Said(FOLLOW_UP_NOTE, "note"))
-    return said, section
+        shown.append(Said(FOLLOW_UP_NOTE, "note"))
+    return shown, section
 
 
 def emergencies(summary: dict[str, Any]) -> list[str]:
