@@ -121,3 +121,24 @@ async def test_no_id_reaches_the_assistants_screen(name):
     assert len(said) > 100
     found = {m: t for t in said for m in SNAKE.findall(t) + PATH.findall(t)}
     assert found == {}
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_the_printable_summary_has_a_sign_off_and_no_empty_column(path, capsys, monkeypatch):
+    """Issue 21 §7: places for the patient identifier, the assessing clinician, the date
+    and a signature; no column without a header, none empty on every row."""
+    monkeypatch.chdir(ROOT)
+    command = "replay" if path.name.endswith(".transcript.yaml") else "score"
+    assert main([command, str(path.relative_to(ROOT)), "--format", "html"]) == 0
+    page = capsys.readouterr().out
+    for field in ("Patient identifier", "Assessing clinician", "Date of assessment",
+                  "Signature"):
+        assert f"<th>{field}</th>" in page
+    assert "<th></th>" not in page
+    for table in re.findall(r"<table>.*?</table>", page, flags=re.S):
+        rows = [re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
+                for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, flags=re.S)]
+        rows = [r for r in rows if r]
+        if len(rows) > 1 and len({len(r) for r in rows}) == 1:
+            empty = [i for i in range(len(rows[0])) if not any(r[i].strip() for r in rows)]
+            assert empty == [], table[:300]
