@@ -248,7 +248,7 @@ async def test_the_assistant_runs_a_visit_and_saves_it(tmp_path, scar, finished)
         await type_answer(pilot, "")  # kept
         # A relative date is shown with the day it meant: "today" was day 2 then.
         bubbles = [str(b.said.text) for b in app.screen.chat.query("Bubble")]
-        assert "Presentation day: today (day 2)" in bubbles[-1]
+        assert "Presentation day: today (2026-11-25, day 2)" in bubbles[-1]
         await type_answer(pilot, "")  # the assessment date: the visit's day
         question = str(app.screen.chat.query("Bubble").last().said.text)
         # In the option's words (issue 21 §2).

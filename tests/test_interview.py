@@ -100,3 +100,49 @@ def test_take_back_undoes_the_last_change_an_edit_included(tmp_path, scar):
         interview.recorder.session_id)][-3:] == [
         ("edit", "nikolsky", "yes", "no"), ("edit", "nikolsky", "no", "yes"),
         ("back", "blisters", None, "no")]
+
+
+def test_an_edit_that_dropped_answers_is_not_undone_half(scar):
+    """Undoing it would bring the edited answer back without the answers it dropped: the
+    take-back goes to the answers, newest first, instead."""
+    engine = Engine(scar, TODAY)
+    interview = Interview(engine)
+    assert interview.answer("yes").accepted  # detachment
+    assert interview.answer("12").accepted  # % BSA
+    assert interview.answer("no").accepted  # Nikolsky
+    outcome = interview.edit(("detachment_any", None), "no")
+    assert [a.question for a in outcome.dropped] == ["detachment_bsa"]
+    assert not interview.takes_back_an_edit
+    _, taken, restored = interview.take_back()
+    assert (taken.question, restored) == ("nikolsky", None)
+
+
+def test_a_refused_undo_does_not_block_the_take_back(scar):
+    """An edit whose question no longer applies cannot be undone; ctrl+z goes on with the
+    answers rather than refusing for ever."""
+    engine = Engine(scar, TODAY)
+    interview = Interview(engine)
+    walk(engine, {**CLEAR, "onset_date": "2026-11-20", "drugs_any": "yes"},
+         [{"drug_name": "amoxicillin", "drug_start": "-5"}], until="drug_ongoing")
+    assert interview.edit(("drug_start", 0), "-6").accepted
+    assert interview.takes_back_an_edit
+    engine.edit("drugs_any", "no")  # outside the interview: the drug's answers go
+    outcome, _, restored = interview.take_back()
+    assert outcome.accepted and restored is None
+    assert not interview.takes_back_an_edit
+
+
+def test_at_a_follow_up_visit_take_back_is_the_engines_own(scar):
+    """At a visit an edit is undone by the engine's take-back, which restores the answer
+    as it was given (a relative date keeps its day); a second ctrl+z never brings the
+    edit back."""
+    from tests.test_follow_up import PRESENTATION, VISIT
+    from triage import transcript
+
+    script, doc = transcript.load(PRESENTATION)
+    engine = transcript.replay(script, scar, "t", doc)
+    interview = Interview(engine)
+    assert interview.follow_up(VISIT).accepted
+    assert interview.answer("37").accepted  # the visit's temperature
+    assert interview.edit(("heart_rate", None), "130").accepted
+    assert not interview.takes_back_an_edit

@@ -18,7 +18,7 @@ def test_changes_name_the_level_the_scores_and_the_next_steps():
         "and lubricated while the reaction is active.",
         "New next step: Serum urea (BUN), glucose and bicarbonate now, for SCORTEN.",
         "New next step: Compute SCORTEN again on day 3 of care; it predicts best then.",
-        "No longer needed: safety net",
+        "No longer needed: Safety-netting",
     ]
 
 

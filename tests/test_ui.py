@@ -1059,3 +1059,35 @@ async def test_page_keys_move_the_conversation_while_the_answer_line_has_focus(s
         await pilot.press("pagedown")
         await pilot.pause(0.2)
         assert chat.scroll_y == before
+
+
+async def test_enter_on_the_unit_selector_picks_a_unit_and_never_sends_the_answer(scar):
+    """Review of issue 21: Enter on the open unit menu was taken as the answer's Enter, and
+    16.8 x10⁹/L went in as 16.8 /mm³."""
+    from textual.widgets import Select
+
+    from tests.test_engine import CLEAR, walk
+    from triage.dialog.engine import Engine
+
+    engine = Engine(scar, TODAY)
+    walk(engine, CLEAR, until="leukocytes")
+    app = make_app(engine=engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for char in "16.8":
+            await pilot.press(char)
+        unit = app.screen.query_one("#unit", Select)
+        unit.focus()
+        await pilot.pause()
+        await pilot.press("enter")  # opens the menu
+        await pilot.pause()
+        await pilot.press("down", "enter")  # x10⁹/L
+        await pilot.pause()
+        assert app.engine.value("leukocytes") is None  # nothing sent yet
+        assert unit.value == "leukocytes:g_per_l"
+        app.screen.bar.line.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        answer = app.engine.answers[-1]
+        assert (answer.question, answer.raw, answer.unit) == ("leukocytes", "16.8", "g_per_l")
+        assert app.engine.findings.labs.leukocytes_per_mm3 == 16800

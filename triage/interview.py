@@ -64,13 +64,14 @@ class Interview:
         answer given. The outcome, the answer taken back, and the one restored (None
         after taking an answer back)."""
         if self.takes_back_an_edit:
-            key, before = self._changes[-1]  # type: ignore[misc]
+            key, before = self._changes.pop()  # type: ignore[misc]
             taken = self._current(key)
             outcome = self.do(Event("edit", key[0], key[1], before.raw, before.unit),
                               undoing=True)
             if outcome.accepted:
-                self._changes.pop()
-            return outcome, taken, self._current(key)
+                return outcome, taken, self._current(key)
+            # Refused (its question no longer applies): the answers, newest first, as
+            # before; the edit is not offered again.
         taken = self.engine.last_given()
         return self.do(Event("back")), taken, None
 
@@ -102,13 +103,18 @@ class Interview:
         if outcome.accepted:
             self._record(self._as_taken(event, before, taken))
             if not undoing:
-                self._remember(event, before)
+                self._remember(event, before, outcome)
         return outcome
 
-    def _remember(self, event: Event, before: Answer | None) -> None:
+    def _remember(self, event: Event, before: Answer | None, outcome: Outcome) -> None:
         if event.kind == "answer":
             self._changes.append(None)
-        elif event.kind == "edit" and before is not None and event.question is not None:
+        elif (event.kind == "edit" and before is not None and event.question is not None
+              # An edit that dropped answers cannot be undone whole (they would not come
+              # back); at a follow-up visit the engine's own take-back covers edits, and a
+              # date such as "today" would be read again from the visit's day.
+              and not outcome.dropped and self.engine.follow_up_visit is None
+              and before.on is None):
             self._changes.append(((event.question, event.repeat), before))
         elif event.kind == "back":
             if self._changes:

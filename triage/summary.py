@@ -261,6 +261,8 @@ def _name_questions(data: dict[str, Any], loaded: Any) -> None:
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """What an edit changed, in words: the triage level, each score, the next steps."""
+    from triage.labels import words
+
     out = []
     old, new = before["triage"]["level"], after["triage"]["level"]
     if old != new:
@@ -269,8 +271,9 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
         was = before["scores"][sid]
         if (was["total"], was["min"], was["max"]) != (score["total"], score["min"], score["max"]):
             out.append(
-                f"{score['name']}: {was['total']} ({was['category']}) -> {score['total']} "
-                f"({score['category']}); reachable {score['min']} to {score['max']}"
+                f"{score['name']}: {was['total']} ({words(was['category'])}) -> "
+                f"{score['total']} ({words(score['category'])}); reachable {score['min']} "
+                f"to {score['max']}"
             )
     steps_before = {s["id"] for s in before["next_steps"]}
     steps_after = {s["id"] for s in after["next_steps"]}
@@ -279,5 +282,11 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
             out.append(f"New next step: {step['text']}")
     for step in before["next_steps"]:
         if step["id"] not in steps_after:
-            out.append(f"No longer needed: {step['id'].replace('_', ' ')}")
+            out.append(f"No longer needed: {_headline(step['text'])}")
     return out
+
+
+def _headline(text: str) -> str:
+    """A next step by its opening words ("Safety-netting"), not its whole text."""
+    head = text.split(": ", 1)[0]
+    return head if len(head) <= 60 else head.split(". ", 1)[0]

@@ -139,10 +139,11 @@ def number(
     return value, unit, canonical
 
 
-#: "38,5": a comma before one, two or four and more digits can only be a decimal comma.
-_COMMA = re.compile(r"^(\s*[+-]?\d+),(\d{1,2}|\d{4,})(?=\s|$)")
+#: "38,5": a comma before one, two or four and more digits, or after a whole part of 0
+#: ("0,700"), can only be a decimal comma.
+_COMMA = re.compile(r"^(\s*[+-]?\d+),(\d+)(?=\s|$)")
 #: "7,200": a comma before three digits is 7.2 in one country and 7200 in another.
-_AMBIGUOUS = re.compile(r"^\s*[+-]?\d+,\d{3}(?=\s|$)")
+_AMBIGUOUS = re.compile(r"^\s*[+-]?(?!0,)\d+,\d{3}(?=\s|$)")
 
 
 def _decimal_comma(raw: str) -> str:

@@ -26,7 +26,7 @@ def commands(screen: Any) -> Iterator[Command]:
     """What the palette offers for the interview on `screen`, the interview screen."""
     engine = screen.engine
     yield Command("Unknown", "Answer the current question with unknown", screen.action_unknown)
-    yield Command("Back", "Take the last answer back", screen.action_take_back)
+    yield Command("Back", "Take back the last answer, or the last edit", screen.action_take_back)
     yield Command("Save transcript", "Write the answers to a file", screen.action_save)
     yield Command("Export summary", "Write the summary (Markdown) to a file",
                   screen.action_export)

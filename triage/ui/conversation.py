@@ -79,12 +79,14 @@ def asked(engine: Engine, slot: Slot) -> Text:
         return question_text(slot, engine.dialog)
     from triage.summary import as_entered
 
+    visit = engine.follow_up_visit
     was = engine.presentation_answer(slot.question.id, slot.repeat)
     keeps = engine.suggestion(slot)
+    onset = None if visit.findings is None else visit.findings.eruption.onset_date
     return question_text(
         slot, engine.dialog,
-        # Asked, so not yet answered at this visit: the engine still holds this answer.
-        before=None if was is None else as_entered(was, engine.dialog, engine.value),
+        # The presentation day's answer, with the date it meant then.
+        before=None if was is None else as_entered(was, engine.dialog, visit.value, onset),
         keep=None if keeps is None else kept(engine, slot, keeps),
     )
 

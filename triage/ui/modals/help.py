@@ -14,7 +14,7 @@ from textual.widgets import Markdown
 KEYS = [
     ("Enter", "Enter", "give the answer typed"),
     ("ctrl+n", "F2", 'answer "unknown" (or type ?)'),
-    ("ctrl+z", "ctrl+z", "take the last answer back"),
+    ("ctrl+z", "ctrl+z", "take back the last answer, or the last edit"),
     ("ctrl+t", "F4", "the drug editor: change a cell, add a drug, remove one"),
     ("ctrl+s", "ctrl+s", "save the transcript (replay it with `triage replay FILE`)"),
     ("ctrl+o", "ctrl+o", "save the summary (md, text, html, json) or the transcript, under a "

@@ -232,6 +232,7 @@ class InterviewScreen(Screen[None]):
         from triage.ui.widgets.summary import SummaryMarkdown
 
         collector.questions_over()
+        self.bar.rest()
         self.chat.say("The interview is complete. The summary:", "note")
         # On screen the answers are the conversation just above: the summary leaves out its
         # list of them (the exports keep it), a third of the Markdown widget's memory.
@@ -256,10 +257,13 @@ class InterviewScreen(Screen[None]):
             self._submit(event.text, event.raw, event.unit)
 
     def on_key(self, event: events.Key) -> None:
-        """A key that reached the screen itself, not the answer line, goes to the answer
-        line: typed as the interview screen took over from the start-up screen, before
-        anything had focus, or with the focus on the conversation."""
+        """Keys typed as the interview screen took over from the start-up screen (before
+        anything had focus) or with the focus on the conversation go to the answer line.
+        Keys for another widget (the unit selector, its menu) are that widget's: Enter
+        there picks a unit, never sends the answer."""
         line = self.bar.line
+        if self.focused not in (None, self.chat, line):
+            return
         if event.key in ("enter", "ctrl+j"):
             text, line.value = line.value, ""
             self._answered(AnswerBar.Answered(text, *self.bar.read(text)))
@@ -321,12 +325,14 @@ class InterviewScreen(Screen[None]):
     # Not `action_back`: that is Textual's own action (close the top screen), which a
     # binding of Textual's or a later release may use; it must never take an answer back.
     def action_take_back(self) -> None:
+        self.action_cancel_edit()  # the answer being changed may be the one taken back
         # An edit taken back says what that changed: the summary before it is needed.
         before = self.summary() if self.interview.takes_back_an_edit else {}
         outcome, taken, restored = self.interview.take_back()
         if not outcome.accepted or taken is None:
             self.chat.say(outcome.message or "nothing to take back", "note")
             return
+        self._say_notes(outcome)
         if restored is None:
             self.chat.say(f"Took back {conversation.said(self.engine, taken)}", "note")
         else:
@@ -374,9 +380,13 @@ class InterviewScreen(Screen[None]):
         self.editing = None
         edited = next(a for a in self.engine.answers if a.key == key)
         self.chat.say(conversation.said(self.engine, edited), "answer", key)
+        self._say_notes(outcome)
+        self._after_change(before, "")
+
+    def _say_notes(self, outcome: Outcome) -> None:
+        """What a change set off: an emergency, a grade worked out, answers dropped."""
         for note in outcome.notes:
             self.chat.say(note.text, "emergency" if note.kind == "emergency" else "note")
-        self._after_change(before, "")
 
     def _after_change(self, before: dict[str, Any], lead: str,
                       nothing: str | None = None) -> None:
@@ -417,6 +427,8 @@ class InterviewScreen(Screen[None]):
             slot = self.engine.current()
             if slot is not None:
                 self.bar.ask(slot)
+            else:
+                self.bar.rest()
             self.chat.say("Kept the earlier answer.", "note")
 
     # --- the drug editor --------------------------------------------------------------

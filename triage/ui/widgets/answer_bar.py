@@ -83,6 +83,13 @@ class AnswerBar(Vertical):
         self.line.placeholder = placeholder
         self.hint("")
 
+    def rest(self) -> None:
+        """No question to answer (the interview is complete): no unit, no hint."""
+        self.slot = None
+        self._units.remove_class("shown")
+        self.line.placeholder = PLACEHOLDER
+        self.hint("")
+
     def read(self, text: str) -> tuple[str, str | None]:
         """`text` as the transcript keeps it, with the selector's unit for a bare number."""
         if self.slot is None:
