@@ -223,3 +223,12 @@ def test_what_was_typed_is_read_the_same_in_the_ui_replay_and_cli(scar):
 def test_a_unit_is_read_as_a_clinician_types_it(scar, question, typed, unit):
     """Issue 21 §2: units are shown and typed as printed, never only by their ids."""
     assert values.as_typed(scar.questions[question], typed) == (typed.split()[0], unit)
+
+
+def test_a_typed_unit_that_disagrees_with_the_chosen_one_is_refused(scar):
+    """Review of issue 21: '7.2G/L' (no space) with the selector on % was read as 7.2 %."""
+    neutrophils = scar.questions["neutrophils"]
+    raw, unit = values.as_typed(neutrophils, "7.2G/L", "percent")
+    with pytest.raises(values.AnswerError, match=r"is in x10⁹/L, but the unit chosen is %"):
+        values.number(neutrophils, raw, unit, {"labs": {"leukocytes_per_mm3": 9000}})
+    assert values.number(neutrophils, "7.2G/L", None, {})[2] == 7200

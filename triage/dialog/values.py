@@ -113,6 +113,11 @@ def number(
     elif parsed.is_integer() and "." not in text and "e" not in text.lower():
         value = int(parsed)
     unit = _unit(question, unit_id, suffix)
+    if unit_id and suffix.strip() and _unit(question, None, suffix) is not unit:
+        # "7.2G/L" with the selector on %: the two disagree, and neither is guessed.
+        typed = _unit(question, None, suffix)
+        raise AnswerError(f"{text} {suffix.strip()} is in {typed.label}, but the unit "
+                          f"chosen is {unit.label}: choose one")
     for need in unit.needs:
         if lookup(findings, need) is None:
             raise AnswerError(f"a value in {unit.label} needs {need} first")
