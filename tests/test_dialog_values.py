@@ -148,7 +148,7 @@ def test_lab_units_convert_at_the_edge(scar, qid, raw, unit, findings, canonical
 
 
 def test_a_percentage_needs_the_leukocytes_first(scar):
-    with pytest.raises(values.AnswerError, match=r"needs labs\.leukocytes_per_mm3 first"):
+    with pytest.raises(values.AnswerError, match=r"% of leukocytes needs the leukocytes first"):
         values.number(_scar_question(scar, "neutrophils"), "50", "percent", {})
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from triage import labels
 from triage.dialog.conditions import ExpressionError, evaluate
 from triage.dialog.model import Question, Unit
 from triage.numbers import fmt_number
@@ -120,13 +121,14 @@ def number(
                           f"chosen is {unit.label}: choose one")
     for need in unit.needs:
         if lookup(findings, need) is None:
-            raise AnswerError(f"a value in {unit.label} needs {need} first")
+            raise AnswerError(f"a value in {unit.label} needs the {labels.of(need).label} "
+                              "first")
     try:
         canonical = evaluate(unit.to_canonical, x=value, findings=findings)
     except ExpressionError as exc:
         raise AnswerError(f"cannot convert from {unit.label}: {exc}") from None
     if canonical is None or isinstance(canonical, bool) or not isinstance(canonical, int | float):
-        needs = ", ".join(unit.needs) or "more answers"
+        needs = ", ".join(f"the {labels.of(n).label}" for n in unit.needs) or "more answers"
         raise AnswerError(f"a value in {unit.label} needs {needs} first")
     if isinstance(canonical, float):
         canonical = round(canonical, 4)
