@@ -83,10 +83,16 @@ def test_not_a_number(raw):
 
 @pytest.mark.parametrize(("raw", "unit", "canonical"), [
     ("38,5", None, 38.5), ("38,55", None, 38.55), ("101,3 F", None, 38.5), (" 39,0 ", None, 39),
+    ("38,5000", None, 38.5),  # four digits: no thousands separator
 ])
 def test_a_decimal_comma_is_read_as_a_decimal_point(raw, unit, canonical):
     """Issue 21 §5: '38,5' as typed in most of Europe."""
     assert values.number(TEMPERATURE, raw, unit, {})[2] == canonical
+
+
+def test_after_a_whole_part_of_0_three_digits_are_decimals(scar):
+    # 0,700 x10⁹/L can only be 0.7: no one writes 700 as 0,700.
+    assert values.number(scar.questions["eosinophils"], "0,700", "g_per_l", {})[2] == 700
 
 
 def test_a_comma_before_three_digits_is_refused_as_ambiguous():

@@ -142,7 +142,7 @@ def summarize_interview(engine: Any, operators: Operators = DEFAULT) -> dict[str
     """The summary of an interview (a `dialog.engine.Engine`): its findings, its dialog and
     its answers as entered, in interview order (the order a saved transcript replays them
     in, whatever jumps made them). The same for a headless replay and for the UI."""
-    from triage.dialog.wording import answer_words, question_label
+    from triage.dialog.wording import question_label
 
     loaded = engine.dialog
     onset = engine.findings.eruption.onset_date
@@ -158,7 +158,7 @@ def summarize_interview(engine: Any, operators: Operators = DEFAULT) -> dict[str
                 ("at_follow_up", a.on.isoformat() if a.on else None),
                 # For people: the question and the answer in clinical words.
                 ("question", question_label(slot.question, a.repeat)),
-                ("answer", answer_words(slot.question, a, _day(engine, a), onset)),
+                ("answer", as_entered(a, loaded, engine.value, onset)),
             )
             if v is not None
         }
@@ -224,11 +224,6 @@ def follow_up_block(engine: Any, data: dict[str, Any], operators: Operators) -> 
         "follow_up": _figures(data),
         "answers_changed": changed,
     }
-
-
-def _day(engine: Any, answer: Any) -> int | None:
-    day = engine.value(answer.question, answer.repeat)
-    return day if isinstance(day, int) and not isinstance(day, bool) else None
 
 
 def as_entered(answer: Any, dialog: Any, value: Any, onset: Any = None) -> str:

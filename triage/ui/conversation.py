@@ -25,12 +25,9 @@ def label(engine: Engine, answer: Answer) -> str:
 
 def said(engine: Engine, answer: Answer, with_question: bool = True) -> str:
     """An answer as the clinician reads it back ("highest temperature: 101.3 °F")."""
-    from triage.dialog.wording import answer_words, question_of
+    from triage.summary import as_entered
 
-    day = engine.value(answer.question, answer.repeat)
-    words = answer_words(question_of(engine.dialog, answer.question), answer,
-                         day if isinstance(day, int) and not isinstance(day, bool) else None,
-                         engine.findings.eruption.onset_date)
+    words = as_entered(answer, engine.dialog, engine.value, engine.findings.eruption.onset_date)
     return f"{label(engine, answer)}: {words}" if with_question else words
 
 
