@@ -43,12 +43,12 @@ def echo(engine: Engine, slot: Slot, text: str, raw: str, unit: str | None) -> s
     return f"{text} ({words})"
 
 
-def kept(engine: Engine, slot: Slot, kept: tuple[str, str | None]) -> str:
-    """What an empty answer keeps, in words ("16.8 x10⁹/L")."""
+def kept(slot: Slot, suggestion: tuple[str, str | None]) -> str:
+    """What an empty answer keeps (the engine's suggestion), in words ("16.8 x10⁹/L")."""
     from triage.dialog.engine import Answer
     from triage.dialog.wording import answer_words
 
-    return answer_words(slot.question, Answer(slot.question.id, slot.repeat, *kept))
+    return answer_words(slot.question, Answer(slot.question.id, slot.repeat, *suggestion))
 
 
 def title(engine: Engine) -> Said:
@@ -84,7 +84,7 @@ def asked(engine: Engine, slot: Slot) -> Text:
         slot, engine.dialog,
         # The presentation day's answer, with the date it meant then.
         before=None if was is None else as_entered(was, engine.dialog, visit.value, onset),
-        keep=None if keeps is None else kept(engine, slot, keeps),
+        keep=None if keeps is None else kept(slot, keeps),
     )
 
 

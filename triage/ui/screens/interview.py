@@ -291,7 +291,7 @@ class InterviewScreen(Screen[None]):
         if text.strip():
             shown = conversation.echo(self.engine, slot, text, raw, unit)
         else:
-            shown = (f"(kept: {conversation.kept(self.engine, slot, kept)})"
+            shown = (f"(kept: {conversation.kept(slot, kept)})"
                      if kept and not slot.question.default
                      else f"({slot.question.default or 'empty'})")
         self.chat.say(shown, "answer", slot.key)
