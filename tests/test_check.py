@@ -139,7 +139,8 @@ def test_errors_exit_2_and_clean_exits_0(tmp_path, capsys):
 def test_coverage_table(capsys):
     assert main(["check", "--coverage"]) == 0
     out = capsys.readouterr().out
-    assert "eruption.pustules" in out and "pustules_grade, derive[0]" in out
+    assert "eruption.pustules                               pustules\n" in out
+    assert "eruption.nikolsky                               detachment_any, nikolsky\n" in out
 
 
 @pytest.mark.parametrize("text", ["", "- a\n", "\x00\x01"])

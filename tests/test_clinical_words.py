@@ -92,15 +92,14 @@ async def test_no_id_reaches_the_assistants_screen(name):
     from triage import transcript
     from triage.dialog.loader import load_dialog
     from triage.paths import default_dialog_path
-    from triage.ui.replay import _give, make_app
+    from triage.ui.replay import _give, give_as_asked, make_app
     from triage.ui.widgets.chat import Bubble
 
     script, _ = transcript.load(ROOT / "examples" / f"{name}.transcript.yaml")
     app = make_app(load_dialog(default_dialog_path()), script.today)
     async with app.run_test(headless=True, size=(120, 40)) as pilot:
         await pilot.pause()
-        for entry in script.answers:
-            await _give(pilot, entry, edit=False)
+        await give_as_asked(pilot, script.answers)
         if script.follow_up is not None:
             app.screen.start_follow_up(script.follow_up.date)
             await pilot.pause()

@@ -33,6 +33,7 @@ from triage.store import SCHEMA_VERSION, Event, Store
 from triage.summary import summarize_interview
 
 DRESS = ROOT / "examples" / "dress-carbamazepine.transcript.yaml"
+SCAR_VERSION = load_dialog(ROOT / "dialogs" / "scar.yaml").version
 ARCHIVE = ROOT / "dialogs" / "archive"
 
 
@@ -51,8 +52,9 @@ def _interview(dialog: LoadedDialog, path: Path = DRESS) -> tuple[Engine, list[E
     events = []
     while (slot := engine.current()) is not None:
         a = given.get(slot.key)
+        q = slot.question
         raw, unit = (a.value, a.unit) if a else (
-            "unknown" if slot.question.unknown_allowed else "no", None)
+            "unknown" if q.unknown_allowed else q.options[0].value if q.options else "no", None)
         assert engine.answer(raw, unit).accepted, slot.key
         events.append(Event("answer", slot.question.id, slot.repeat, raw, unit))
     return engine, events
@@ -97,7 +99,7 @@ def _variant(scar_text: str) -> LoadedDialog:
 
 def test_the_archive_holds_every_earlier_version_and_each_passes_check():
     versions = [load_dialog(p).version for p in archived()]
-    assert versions == ["1.0", "1.1", "1.2", "1.3"]
+    assert versions == ["1.0", "1.1", "1.2", "1.3", "1.4"]
     for path in archived():
         done = subprocess.run([sys.executable, "-m", "triage", "check", str(path)],
                               capture_output=True, text=True, cwd=ROOT, timeout=120)
@@ -218,8 +220,8 @@ def test_a_schema_1_store_is_read_untouched_and_migrated_when_written(tmp_path, 
 # --- carrying answers over -----------------------------------------------------------------
 
 
-def test_carrying_over_says_what_cannot_come_and_why(scar, old):
-    engine, _ = _interview(old)
+def test_carrying_over_says_what_cannot_come_and_why(scar):
+    engine, _ = _interview(scar)
     moved = carry_over(engine, _variant((ROOT / "dialogs" / "scar.yaml").read_text()))
     lines = [left.line() for left in moved.left]
     assert lines == [
@@ -235,12 +237,25 @@ def test_carrying_over_says_what_cannot_come_and_why(scar, old):
     assert moved.engine.value("drug_name", 0) == "Tegretol"
 
 
-def test_1_3_to_1_4_carries_every_answer_and_keeps_the_summary(scar, old):
+def test_1_3_to_1_4_carries_every_answer_and_keeps_the_summary(old):
     engine, _ = _interview(old)
-    moved = carry_over(engine, scar)
+    moved = carry_over(engine, load_dialog(ARCHIVE / "scar-1.4.yaml"))
     assert moved.left == () and moved.carried == len(engine.answers)
     assert moved.engine.finished
     assert summarize_interview(moved.engine)["triage"] == summarize_interview(engine)["triage"]
+
+
+def test_1_4_to_1_5_names_the_drug_questions_it_asks_differently(scar):
+    """1.5 asks a drug's course in one question (issue 21 §1): the 1.4 answers to the three
+    it replaces are said, not silently dropped, and the new question is asked."""
+    engine, _ = _interview(load_dialog(ARCHIVE / "scar-1.4.yaml"),
+                           ROOT / "tests" / "cases" / "seed-agep-ivig-1.4.transcript.yaml")
+    moved = carry_over(engine, scar)
+    lines = [left.line() for left in moved.left]
+    assert ("Was it still being taken on the day the eruption began? (entry 1): 'yes': this "
+            "version no longer asks it") in lines
+    assert moved.engine.value("drug_name", 0) == "intravenous immunoglobulin"
+    assert moved.engine.current().question.id == "vitals_at_hand"
 
 
 def test_a_follow_up_visit_is_carried_over_with_its_own_day(scar, old):
@@ -251,7 +266,7 @@ def test_a_follow_up_visit_is_carried_over_with_its_own_day(scar, old):
     assert engine.answer("88").accepted
     visited = engine.visited
     assert [a.raw for a in visited] == ["37.2", "88"]
-    moved = carry_over(engine, scar)
+    moved = carry_over(engine, load_dialog(ARCHIVE / "scar-1.4.yaml"))
     assert moved.engine.follow_up_visit is not None
     assert moved.engine.follow_up_visit.on == dt.date(2026, 12, 2)
     for answer in visited:
@@ -314,10 +329,10 @@ def test_resume_offers_the_carry_over_and_refusing_keeps_the_session(tmp_path, o
     asked = _cli("resume", sid, store=path, stdin="")
     assert asked.returncode == 2
     assert asked.stderr.strip().endswith(
-        "Add --carry-over to go on with scar 1.4, or --as-recorded to go on with scar 1.3 "
-        "as it was.")
-    assert f"session {sid} was recorded with dialog scar 1.3; this triage asks scar 1.4." \
-        in asked.stderr
+        f"Add --carry-over to go on with scar {SCAR_VERSION}, or --as-recorded to go on with "
+        "scar 1.3 as it was.")
+    assert (f"session {sid} was recorded with dialog scar 1.3; this triage asks scar "
+            f"{SCAR_VERSION}.") in asked.stderr
     assert [e.kind for e in Store(path).events(sid)] == ["answer"] * len(events)
 
 
@@ -337,8 +352,10 @@ def test_resume_carries_over_when_the_clinician_says_so(tmp_path, monkeypatch, c
     args = argparse.Namespace(carry_over=flag)
     went_on = cli._carry_over(args, session, engine, library, recorder)
     said = capsys.readouterr().out
-    assert f"session {sid} was recorded with dialog scar 1.3; this triage asks scar 1.4." in said
-    assert f"Carried over, {len(engine.answers)} answer(s) would keep their values." in said
+    assert (f"session {sid} was recorded with dialog scar 1.3; this triage asks scar "
+            f"{scar.version}.") in said
+    carried = carry_over(engine, scar).carried
+    assert f"Carried over, {carried} answer(s) would keep their values." in said
     kinds = [e.kind for e in store.events(sid)]
     if reply == "y" or flag is True:
         assert went_on.dialog.hash == scar.hash
@@ -377,7 +394,7 @@ def test_the_carry_over_report_prints_a_planted_prompt_as_text(scar):
         'prompt: "Pain?\\e]52;c;ZWNobw==\\a"'))
     assert "\x1b" in planted.questions["skin_pain"].prompt
     engine, _ = _interview(planted)
-    current = (ROOT / "dialogs" / "scar.yaml").read_text()
+    current = (ARCHIVE / "scar-1.4.yaml").read_text()  # the same questions as 1.3
     without = loads_dialog(current.replace("      - id: skin_pain\n",
                                             "      - id: skin_pain_now\n"))
     (left,) = carry_over(engine, without).left

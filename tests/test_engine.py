@@ -11,8 +11,8 @@ from triage.dialog.engine import Engine
 from triage.result import evaluate
 
 TODAY = dt.date(2026, 11, 25)
-CLEAR = {"detachment_any": "no", "nikolsky": "no", "blisters": "no", "atypical_targets": "no",
-         "mucosa_any": "no", "skin_pain": "no", "heart_rate": "80"}
+CLEAR = {"detachment_any": "no", "blisters": "no", "atypical_targets": "no",
+         "mucosa_any": "no", "skin_pain": "no", "vitals_at_hand": "yes", "heart_rate": "80"}
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def test_the_red_flag_screen_comes_first(engine):
 
 
 def test_an_emergency_is_said_at_once_and_the_interview_goes_on(engine):
-    engine.answer("no")  # detachment
+    engine.answer("unknown")  # detachment: the Nikolsky sign is asked
     outcome = engine.answer("yes")  # Nikolsky
     assert outcome.accepted
     assert [n.kind for n in outcome.notes] == ["emergency"]
@@ -81,8 +81,8 @@ def test_branching_skips_questions_that_do_not_apply(engine):
 def test_dates_become_day_numbers_relative_to_the_onset(engine):
     walk(engine, {**CLEAR, "onset_date": "2026-11-20", "assessment_date": "today",
                   "drugs_any": "yes"},
-         [{"drug_name": "carbamazepine", "drug_start": "2026-10-27", "drug_ongoing": "no",
-           "drug_stop": "3 days ago"}], until="rash_bsa")
+         [{"drug_name": "carbamazepine", "drug_start": "2026-10-27",
+           "drug_status": "stopped_after_onset", "drug_stop": "3 days ago"}], until="rash_bsa")
     f = engine.findings
     assert f.eruption.assessment_day == 5
     assert (f.drugs[0].start_day, f.drugs[0].stop_day) == (-24, 2)
@@ -90,14 +90,19 @@ def test_dates_become_day_numbers_relative_to_the_onset(engine):
 
 def test_stop_before_start_is_refused_with_the_reason(engine):
     walk(engine, {**CLEAR, "onset_date": "2026-11-20", "drugs_any": "yes"},
-         [{"drug_name": "x", "drug_start": "-10", "drug_ongoing": "no"}], until="drug_stop")
+         [{"drug_name": "x", "drug_start": "-10", "drug_status": "stopped_before_onset"}],
+         until="drug_stop")
     outcome = engine.answer("-12")
     assert not outcome.accepted
     assert outcome.message == "drugs[0].stop_day: -12 is before start_day -10"
 
 
+# Blisters: SJS/TEN could be considered, so SCORTEN's laboratory items are asked.
+BLISTERS = {**CLEAR, "blisters": "yes"}
+
+
 def test_units_are_converted_and_kept_as_entered(engine):
-    walk(engine, {**CLEAR, "temperature": "101.3", "temperature_unit": "F",
+    walk(engine, {**BLISTERS, "temperature": "101.3", "temperature_unit": "F",
                   "urea": "29", "urea_unit": "bun_mg_dl"})
     assert engine.findings.systemic.temperature_max_c == 38.5
     assert engine.findings.labs.urea_mmol_per_l == pytest.approx(10.353)
@@ -107,49 +112,35 @@ def test_units_are_converted_and_kept_as_entered(engine):
 
 @pytest.mark.parametrize(("bun", "points"), [("28", 0), ("29", 1)])
 def test_bun_in_mg_dl_reaches_the_scorten_boundary_correctly(engine, bun, points):
-    walk(engine, {**CLEAR, "urea": bun, "urea_unit": "bun_mg_dl"})
+    walk(engine, {**BLISTERS, "urea": bun, "urea_unit": "bun_mg_dl"})
     scorten = evaluate(engine.findings).score("scorten")
     assert next(i for i in scorten.items if i.id == "urea").points == points
 
 
 @pytest.mark.parametrize(
-    ("answers", "grade"),
-    [
-        ({"pustules_numerous": "yes", "pustules_pinhead": "yes", "pustules_nonfollicular": "yes"},
-         "typical"),
-        ({"pustules_numerous": "yes", "pustules_pinhead": "no", "pustules_nonfollicular": "yes"},
-         "compatible"),
-        ({"pustules_judgeable": "no"}, "insufficient"),
-        ({"pustules_numerous": "yes", "pustules_pinhead": "unknown"}, None),
-    ],
+    ("answer", "grade"),
+    [("typical", "typical"), ("compatible", "compatible"), ("insufficient", "insufficient"),
+     ("none", "insufficient"), ("unknown", None)],
 )
-def test_guided_pustule_questions_lead_to_the_eurosar_grade(engine, answers, grade):
-    walk(engine, {**CLEAR, "pustules_present": "yes", "pustules_mode": "guided",
-                  "pustules_judgeable": "yes", **answers}, until="erythema_mode")
+def test_the_pustules_choice_is_the_eurosar_grade(engine, answer, grade):
+    # Its options are the EuroSCAR table's words; "no pustules" scores as insufficient.
+    walk(engine, {**CLEAR, "pustules": answer}, until="erythema_grade")
     assert engine.findings.eruption.pustules == grade
 
 
-def test_the_grade_is_shown_when_it_is_derived(engine):
-    outcomes = walk(engine, {**CLEAR, "pustules_present": "yes", "pustules_mode": "guided",
-                             "pustules_judgeable": "yes", "pustules_numerous": "yes",
-                             "pustules_pinhead": "yes", "pustules_nonfollicular": "yes"},
-                    until="erythema_mode")
+def test_a_derived_fact_is_said_when_it_becomes_known(engine):
+    outcomes = walk(engine, {**CLEAR, "onset_date": "2026-11-08", "assessment_date": "today",
+                             "drugs_any": "no", "resolved": "no"}, until="desquamation")
     notes = [n.text for _, o in outcomes for n in o.notes if n.kind == "derived"]
-    assert notes == ["pustules: typical"]
-
-
-def test_the_grade_can_be_given_directly(engine):
-    walk(engine, {**CLEAR, "pustules_present": "yes", "pustules_mode": "direct",
-                  "pustules_grade": "compatible"}, until="erythema_mode")
-    assert engine.findings.eruption.pustules == "compatible"
+    assert len(notes) == 1 and "17" in notes[0]
 
 
 def test_back_takes_back_the_last_answer(engine):
     engine.answer("no")
     engine.answer("yes")
     assert engine.back().accepted
-    assert engine.current().question.id == "nikolsky"
-    assert engine.findings.eruption.nikolsky is None
+    assert engine.current().question.id == "blisters"
+    assert engine.findings.eruption.blisters is None
     assert [a.question for a in engine.answers] == ["detachment_any"]
 
 
@@ -204,14 +195,21 @@ def test_progress_by_section(engine):
 
 def test_drugs_repeat_one_group_per_drug(engine):
     walk(engine, {**CLEAR, "onset_date": "2026-11-20", "drugs_any": "yes"},
-         [{"drug_name": "allopurinol", "drug_start": "-21", "drug_ongoing": "yes"},
-          {"drug_name": "IVIg", "drug_start": "-9", "drug_ongoing": "yes",
-           "drug_batch": "Privigen lot 42"}], until="rash_bsa")
+         [{"drug_name": "allopurinol", "drug_start": "-21", "drug_status": "still_taking"},
+          {"drug_name": "IVIg", "drug_start": "-9", "drug_status": "still_taking",
+           "drug_batch": "Privigen lot 42"},
+          {"drug_name": "zyxotide", "drug_start": "-9", "drug_biological": "yes"}],
+         until="rash_bsa")
     drugs = engine.findings.drugs
-    assert [d.name for d in drugs] == ["allopurinol", "IVIg"]
+    assert [d.name for d in drugs] == ["allopurinol", "IVIg", "zyxotide"]
     asked = {(a.question, a.repeat) for a in engine.answers}
-    assert ("drug_batch", 1) in asked  # a biological: brand and batch are asked
-    assert ("drug_batch", 0) not in asked and ("drug_biological", 0) in asked
+    # A listed drug is known to be a biological product or not; one on no list is asked.
+    assert ("drug_batch", 1) in asked and ("drug_dose", 1) not in asked
+    assert ("drug_batch", 0) not in asked and ("drug_biological", 0) not in asked
+    assert ("drug_dose", 0) in asked
+    assert ("drug_biological", 2) in asked and ("drug_batch", 2) in asked
+    # Its half-life and notoriety are the knowledge's for a listed drug only.
+    assert ("drug_details", 2) in asked and ("drug_details", 0) not in asked
 
 
 def test_no_drugs_is_an_empty_list_not_unknown(engine):
@@ -268,7 +266,7 @@ def test_memoized_conditions_know_everything_they_read(expression, plan):
 
 def _three_drugs(engine):
     walk(engine, {**CLEAR, "onset_date": "2026-11-20", "drugs_any": "yes"},
-         [{"drug_name": n, "drug_start": s, "drug_ongoing": "yes"}
+         [{"drug_name": n, "drug_start": s, "drug_status": "still_taking"}
           for n, s in (("allopurinol", "-21"), ("IVIg", "-9"), ("amoxicillin", "-3"))],
          until="rash_bsa")
 
@@ -317,7 +315,8 @@ def test_only_a_not_resolved_answer_says_the_skin_was_active(engine, resolved, l
 def test_a_drug_stopped_before_the_onset_is_not_asked_what_happened_after_it(engine):
     asked = [label for label, _ in walk(
         engine, {**CLEAR, "onset_date": "2026-11-20", "drugs_any": "yes"},
-        [{"drug_name": "x", "drug_start": "-10", "drug_ongoing": "no", "drug_stop": "-3"}],
+        [{"drug_name": "x", "drug_start": "-10", "drug_status": "stopped_before_onset",
+          "drug_stop": "-3"}],
         until="rash_bsa")]
     assert "drug_stop #1" in asked and "drug_dechallenge #1" not in asked
     assert engine.findings.drugs[0].dechallenge == "stopped"

@@ -79,11 +79,13 @@ def test_the_visit_asks_its_follow_up_items_in_order_and_a_new_patch_test(finish
             assert finished.answer("no" if slot.question.type == "yes_no" else "unknown").accepted
         else:
             assert finished.answer("").accepted, slot.label()
+    # SCORTEN's urea, glucose and bicarbonate, left out on the presentation day (no
+    # SJS/TEN), stay out; the signs at the visit, which decide its level, are all asked.
     assert asked == [
-        "temperature", "assessment_date", "drug_dechallenge #1", "drug_improved #1",
-        "drug_objective #1", "drug_patch_test #1", "desquamation", "organs_any", "leukocytes",
-        "neutrophils", "eosinophils", "atypical_lymphocytes", "urea", "glucose",
-        "bicarbonate", "workup_done", "biopsy", "pustule_culture", "resolved",
+        "temperature", "assessment_date", "drug_status #1", "drug_improved #1",
+        "drug_objective #1", "drug_patch_test #1", "biopsy", "pustule_culture", "resolved",
+        "desquamation", "organs_any", "leukocytes", "neutrophils", "eosinophils",
+        "atypical_lymphocytes", "workup_done",
         "visit_temperature", "visit_heart_rate", "visit_systolic_bp", "visit_vasopressors",
         "visit_spo2", "visit_respiratory_rate", "visit_confusion", "visit_skin_active",
     ]
@@ -94,14 +96,14 @@ def test_the_visit_asks_its_follow_up_items_in_order_and_a_new_patch_test(finish
     # Nothing outside the follow-up items was asked: of the red flags, only the highest
     # temperature is asked again.
     progress = {section.id: (done, total) for section, done, total in finished.progress()}
-    assert progress["red_flags"] == (1, 1) and progress["course"] == (1, 1)
+    assert progress["red_flags"] == (1, 1) and progress["course"] == (2, 2)
 
 
 def test_enter_keeps_an_answer_and_today_moves_with_the_visit(finished):
     finished.follow_up(VISIT)
-    stop = finished.slot("drug_stop_after_onset", 0)
+    stop = finished.slot("drug_stop", 0)
     # Not a follow-up item: the presentation day's "today" still means day 2.
-    assert finished.value("drug_stop_after_onset", 0) == 2 and not finished.asks(stop)
+    assert finished.value("drug_stop", 0) == 2 and not finished.asks(stop)
     # The highest temperature comes first now (the vital signs open the interview); then
     # the assessment date, which defaults to today: the visit's day.
     assert finished.current().question.id == "temperature"
@@ -112,11 +114,11 @@ def test_enter_keeps_an_answer_and_today_moves_with_the_visit(finished):
     assert finished.findings.eruption.assessment_day == 16
     # A kept answer is the same answer, given again at the visit.
     slot = finished.current()
-    assert slot.key == ("drug_dechallenge", 0)
-    assert finished.suggestion(slot) == ("stopped", None)
+    assert slot.key == ("drug_status", 0)
+    assert finished.suggestion(slot) == ("stopped_after_onset", None)
     finished.answer("")
     kept = next(a for a in finished.answers if a.key == slot.key)
-    assert (kept.raw, kept.on) == ("stopped", VISIT)
+    assert (kept.raw, kept.on) == ("stopped_after_onset", VISIT)
 
 
 def test_a_relative_date_is_kept_as_the_day_it_meant(scar):
@@ -138,15 +140,15 @@ def test_back_at_the_visit_restores_the_presentation_answer(finished):
     finished.follow_up(VISIT)
     nothing = finished.back()
     assert not nothing.accepted and "no answer of this follow-up visit" in nothing.message
-    _answer_all(finished, {("biopsy", None): "result"})
-    assert finished.value("biopsy") == "result"
-    assert finished.slot("histology_words") is not None
+    _answer_all(finished, {("biopsy", None): "spongiform_pustules"})
+    assert finished.value("biopsy") == "spongiform_pustules"
+    assert finished.slot("histology_dress") is not None
     while finished.last_given().question != "biopsy":
         assert finished.back().accepted
     assert finished.last_given().question == "biopsy"
     assert finished.back().accepted
     assert finished.value("biopsy") == "pending"  # as on the presentation day
-    assert finished.slot("histology_words") is None
+    assert finished.slot("histology_dress") is None
     assert finished.current().question.id == "biopsy"  # asked again
 
 
@@ -173,10 +175,10 @@ def test_the_summary_sets_both_days_side_by_side(scar):
     assert (before["drugs"][0]["naranjo"]["total"], after["drugs"][0]["naranjo"]["total"]) == (6, 7)
     changed = {c["q"]: (c["presentation"], c["follow_up"]) for c in block["answers_changed"]}
     # In the options' words, as the summary shows them.
-    assert changed["biopsy"] == ("done or planned, result pending", "done, with a result")
-    assert changed["histology_words"] == (
-        None, "spongiform subcorneal and/or intraepidermal pustules, with papillary dermal "
-              "oedema (+3)")
+    assert changed["biopsy"] == (
+        "done or planned, result pending",
+        "spongiform subcorneal and/or intraepidermal pustules, with papillary dermal "
+        "oedema (+3)")
     assert changed["assessment_date"] == ("today (2026-11-25, day 2)", "today (2026-12-09, day 16)")
     assert "temperature" not in changed  # confirmed unchanged at the visit
     text = render([("t", summarize_interview(engine))], "md")
@@ -201,13 +203,14 @@ def test_a_follow_up_transcript_round_trips_byte_for_byte(scar, finished):
 
 
 def test_a_follow_up_entry_that_does_not_fit_is_named(scar):
-    text = FOLLOW_UP.read_text().replace("{q: biopsy, value: \"result\"}",
-                                         "{q: biopsy, value: \"maybe\"}")
+    text = FOLLOW_UP.read_text().replace(
+        "{q: biopsy, value: \"spongiform_pustules_with_papillary_edema\"}",
+        "{q: biopsy, value: \"maybe\"}")
     script, doc = transcript.loads(text, "fu.yaml")
     with pytest.raises(InputError) as caught:
         transcript.replay(script, scar, "fu.yaml", doc)
     (problem,) = caught.value.problems
-    assert str(problem).startswith("fu.yaml: follow_up.answers[16]: follow-up step 17 (biopsy): "
+    assert str(problem).startswith("fu.yaml: follow_up.answers[6]: follow-up step 7 (biopsy): "
                                    "'maybe' refused")
 
 
@@ -252,8 +255,8 @@ async def test_the_assistant_runs_a_visit_and_saves_it(tmp_path, scar, finished)
         await type_answer(pilot, "")  # the assessment date: the visit's day
         question = str(app.screen.chat.query("Bubble").last().said.text)
         # In the option's words (issue 21 §2).
-        assert "Presentation day: stopped (or it was already stopped)" in question
-        assert "(empty = keep stopped (or it was already stopped))" in question
+        assert "Presentation day: stopped on or after the day the eruption began" in question
+        assert "(empty = keep stopped on or after the day the eruption began)" in question
         for _ in range(40):
             slot = app.engine.current()
             if slot is None:
@@ -269,12 +272,12 @@ async def test_the_assistant_runs_a_visit_and_saves_it(tmp_path, scar, finished)
     kinds = [e.kind for e in events]
     assert kinds.count("follow_up") == 1
     visit = events[kinds.index("follow_up") + 1:]
-    assert len(visit) == 27 and all(e.kind == "answer" for e in visit)
+    assert len(visit) == 24 and all(e.kind == "answer" for e in visit)
     by_question = {e.question: e for e in visit}
     assert (by_question["resolved"].value, by_question["resolved"].previous) == ("yes", "unknown")
     # Enter kept the presentation answer; the event holds what was kept, not "".
-    kept = by_question["drug_dechallenge"]
-    assert (kept.value, kept.previous) == ("stopped", "stopped")
+    kept = by_question["drug_status"]
+    assert (kept.value, kept.previous) == ("stopped_after_onset", "stopped_after_onset")
     assert (by_question["assessment_date"].value, by_question["leukocytes"].unit) == (
         "today", "g_per_l")
     (session,) = Store(path).sessions()

@@ -23,7 +23,7 @@ def test_every_change_is_recorded_as_taken_and_the_log_replays(tmp_path, scar):
     store = Store(tmp_path / "s.db")
     engine = Engine(scar, TODAY)
     interview = Interview(engine, Recorder.start(store.path, engine))
-    assert interview.answer("no").accepted  # detachment
+    assert interview.answer("unknown").accepted  # detachment: Nikolsky is asked
     assert interview.answer("  no\u202e ").accepted  # nikolsky, saved as the engine took it
     assert interview.unknown().accepted
     outcome, taken, restored = interview.take_back()
@@ -34,7 +34,7 @@ def test_every_change_is_recorded_as_taken_and_the_log_replays(tmp_path, scar):
     sid = interview.recorder.session_id
     events = store.events(sid)
     assert [(e.kind, e.question, e.value, e.previous) for e in events] == [
-        ("answer", "detachment_any", "no", None),
+        ("answer", "detachment_any", "unknown", None),
         ("answer", "nikolsky", "no", None),
         ("answer", "blisters", "unknown", None),
         ("back", "blisters", None, "unknown"),
@@ -87,7 +87,7 @@ def test_take_back_undoes_the_last_change_an_edit_included(tmp_path, scar):
     store = Store(tmp_path / "s.db")
     engine = Engine(scar, TODAY)
     interview = Interview(engine, Recorder.start(store.path, engine))
-    for raw in ("no", "no", "no"):  # detachment, Nikolsky, blisters
+    for raw in ("unknown", "no", "no"):  # detachment, Nikolsky, blisters
         assert interview.answer(raw).accepted
     assert interview.edit(("nikolsky", None), "yes").accepted
     outcome, taken, restored = interview.take_back()
@@ -111,10 +111,11 @@ def test_an_edit_that_dropped_answers_is_not_undone_half(scar):
     assert interview.answer("12").accepted  # % BSA
     assert interview.answer("no").accepted  # Nikolsky
     outcome = interview.edit(("detachment_any", None), "no")
-    assert [a.question for a in outcome.dropped] == ["detachment_bsa"]
+    # "No detachable skin" answers the Nikolsky sign too.
+    assert [a.question for a in outcome.dropped] == ["detachment_bsa", "nikolsky"]
     assert not interview.takes_back_an_edit
     _, taken, restored = interview.take_back()
-    assert (taken.question, restored) == ("nikolsky", None)
+    assert (taken.question, restored) == ("detachment_any", None)
 
 
 def test_a_refused_undo_does_not_block_the_take_back(scar):

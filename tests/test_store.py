@@ -68,7 +68,8 @@ def test_a_session_replays_from_its_events_to_the_transcripts_summary(tmp_path, 
     script, doc = transcript.load(SEED)
     expected = summarize_interview(transcript.replay(script, scar, "t", doc))
     got = summarize_interview(engine)
-    assert got["scores"]["eurosar_agep"]["total"] == 11
+    # 10: the neutrophils, which could not change its category, were left out (issue 21)
+    assert got["scores"]["eurosar_agep"]["total"] == 10
     for fmt in ("json", "md", "text"):
         assert render([("t", got)], fmt) == render([("t", expected)], fmt)
     # and its transcript is the transcript it was typed from
@@ -78,13 +79,13 @@ def test_a_session_replays_from_its_events_to_the_transcripts_summary(tmp_path, 
 def test_edits_back_and_removals_replay_as_they_happened(tmp_path, scar):
     store = Store(tmp_path / "s.db")
     sid = store.create(TODAY, _ref(scar))
-    for kind, q, value in [("answer", "detachment_any", "no"), ("answer", "nikolsky", "yes"),
+    for kind, q, value in [("answer", "detachment_any", "unknown"), ("answer", "nikolsky", "yes"),
                            ("edit", "nikolsky", "no"), ("answer", "blisters", "no"),
                            ("back", None, None)]:
         store.append(sid, Event(kind, q, None, value))
     engine = engine_from_events(scar, store.find(sid), store.events(sid), "t")
     assert [(a.question, a.raw) for a in engine.answers] == [
-        ("detachment_any", "no"), ("nikolsky", "no")]
+        ("detachment_any", "unknown"), ("nikolsky", "no")]
 
 
 def test_an_event_that_no_longer_fits_is_named(tmp_path, scar):
@@ -338,7 +339,8 @@ async def test_the_assistant_saves_each_answer_and_a_resumed_session_goes_on(tmp
     recorder = Recorder.start(path, engine)
     app = make_app(engine=engine, recorder=recorder)
     async with app.run_test(size=(100, 30)) as pilot:
-        await type_answer(pilot, "2")
+        await pilot.press("ctrl+n")  # detachment unknown: the Nikolsky sign is asked
+        await pilot.pause()
         await type_answer(pilot, "1")  # Nikolsky positive: an emergency
         await pilot.press("ctrl+z")
         await pilot.pause()
@@ -348,7 +350,7 @@ async def test_the_assistant_saves_each_answer_and_a_resumed_session_goes_on(tmp
     store = Store(path)
     (session,) = store.sessions()
     assert [(e.kind, e.question, e.value) for e in store.events(session.id)] == [
-        ("answer", "detachment_any", "no"), ("answer", "nikolsky", "yes"),
+        ("answer", "detachment_any", "unknown"), ("answer", "nikolsky", "yes"),
         ("back", "nikolsky", None), ("answer", "nikolsky", "no"),
         ("answer", "blisters", "unknown")]
     assert session.level == "routine" and session.answers == 3 and session.status == "open"
@@ -384,7 +386,7 @@ def test_sessions_export_and_delete_from_the_command_line(tmp_path, scar):
     assert "AB" not in _cli("export", sid, "--format", "text", "--no-patient",
                             store=path).stdout
     events = _cli("export", sid, "--format", "events", store=path).stdout.splitlines()
-    assert json.loads(events[0])["session"] == sid and len(events) == 1 + 70
+    assert json.loads(events[0])["session"] == sid and len(events) == 1 + 40
 
     refused = _cli("delete", sid, store=path)  # no terminal to confirm on
     assert refused.returncode == 1 and "--yes" in refused.stderr
@@ -578,7 +580,7 @@ def test_a_resumed_sessions_fallback_holds_the_whole_session_with_its_own_times(
         tmp_path, scar):
     path = tmp_path / "s.db"
     store = Store(path)
-    sid = _record_seed(store, scar, 5)
+    sid = _record_seed(store, scar, 4)
     stored = store.events(sid)
     session = store.sessions()[0]
     engine = engine_from_events(scar, session, stored, "t")
@@ -590,4 +592,4 @@ def test_a_resumed_sessions_fallback_holds_the_whole_session_with_its_own_times(
     done = _triage("import", str(fallback), "--store", str(path))
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"completed session {sid} with the 1 events it lacked")
-    assert [e.at_utc for e in store.events(sid)][:5] == [e.at_utc for e in stored]
+    assert [e.at_utc for e in store.events(sid)][:4] == [e.at_utc for e in stored]

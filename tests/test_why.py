@@ -22,18 +22,20 @@ from triage.field_uses import uses
         ("workup_done", "Decides whether to ask: antinuclear antibodies; blood culture; "
                         "hepatitis serology; Mycoplasma and Chlamydia tests; other tests "
                         "for another cause."),
-        ("drug_still_taking", "Decides whether to ask: stop date."),
-        ("drug_details", "Decides whether to ask: half-life; notoriety."),
+        ("vitals_at_hand", "Decides whether to ask: heart rate; systolic blood pressure; on "
+                           "vasopressors; oxygen saturation; respiratory rate; new confusion."),
+        ("drug_details", "Decides whether to ask: reappeared when given again; reaction to a "
+                         "placebo; toxic blood concentration; worse with a higher dose; "
+                         "half-life; notoriety."),
     ],
 )
 def test_why_we_ask(scar, qid, expected):
     assert why(scar, scar.questions[qid]) == expected
 
 
-def test_guided_questions_feed_the_grade_they_lead_to(scar):
-    assert "eruption.pustules" in fields_written(scar, scar.questions["pustules_numerous"])
-    assert "EuroSCAR AGEP validation score: Pustules" in why(
-        scar, scar.questions["pustules_numerous"])
+def test_a_choice_whose_options_set_the_grade_feeds_it(scar):
+    assert fields_written(scar, scar.questions["pustules"]) == ["eruption.pustules"]
+    assert "EuroSCAR AGEP validation score: Pustules" in why(scar, scar.questions["pustules"])
 
 
 def test_drug_questions_feed_the_per_drug_scores(scar):

@@ -297,7 +297,8 @@ def _check(args: argparse.Namespace) -> int:
             width = max(len(p) for p in report.coverage)
             print(f"{'findings field':{width}}  reached by")
             for path, sources in report.coverage.items():
-                print(f"{path:{width}}  {', '.join(sources) or '-'}")
+                # A choice reaches a field once, however many of its options set it.
+                print(f"{path:{width}}  {', '.join(dict.fromkeys(sources)) or '-'}")
         if not report.errors:
             d = report.dialog
             reached = sum(1 for s in report.coverage.values() if s)

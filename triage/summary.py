@@ -142,6 +142,7 @@ def summarize_interview(engine: Any, operators: Operators = DEFAULT) -> dict[str
     """The summary of an interview (a `dialog.engine.Engine`): its findings, its dialog and
     its answers as entered, in interview order (the order a saved transcript replays them
     in, whatever jumps made them). The same for a headless replay and for the UI."""
+    from triage.dialog import relevance
     from triage.dialog.wording import question_label
 
     loaded = engine.dialog
@@ -167,6 +168,13 @@ def summarize_interview(engine: Any, operators: Operators = DEFAULT) -> dict[str
     dialog = {"id": loaded.id, "version": loaded.version, "hash": loaded.hash}
     data = summarize(engine.findings, operators, dialog=dialog, answers=answers,
                      at_visit=engine.follow_up_visit is not None)
+    left_out = engine.left_out() if engine.dialog.dialog.ask_only_what_matters else []
+    if left_out:
+        # Left unknown, never "no": each said, with the reason it was not asked.
+        data["not_asked"] = {
+            "reason": relevance.REASON,
+            "questions": [question_label(s.question, s.repeat) for s in left_out],
+        }
     _name_questions(data, loaded)
     if engine.follow_up_visit is not None:
         data["follow_up"] = follow_up_block(engine, data, operators)

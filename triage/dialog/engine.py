@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from triage import findings as findings_mod
 from triage import labels
-from triage.dialog import values
+from triage.dialog import relevance, values
 from triage.dialog.conditions import (
     ExpressionError,
     Memo,
@@ -158,6 +158,9 @@ class Engine:
         self._undo: list[tuple[dict[Key, Answer], list[Key], list[Key]]] = []
         #: current()'s last answer, with the state, answers and cursor it was found for.
         self._current: tuple[_State, dict[Key, Answer], str | None, Slot | None] | None = None
+        #: Whether each question tried for this state could change the outcome, and the
+        #: outcome itself (relevance.py): worked out again after every change.
+        self._matters: tuple[_State | None, dict[Key, bool], list[Any]] = (None, {}, [])
         # Conditions read the previous state's findings: before any answer, none.
         self._state = _State((), {}, {"schema": SCHEMA}, {}, {})
         self._state = self._compute(self._answers)
@@ -206,18 +209,87 @@ class Engine:
         return memo[3]
 
     def _first_open(self) -> Slot | None:
-        # The first open question from the cursor's section on, else the first open one.
+        # The first open question that matters from the cursor's section on, else the
+        # first such one before it (each tried only when it would be the next).
         order = self.dialog.section_index
         start = 0 if self._cursor is None else order[self._cursor]
-        first = None
+        earlier = []
         for slot in self._state.slots:
             if not self.asks(slot):
                 continue
-            if order[slot.section.id] >= start:
+            if order[slot.section.id] < start:
+                earlier.append(slot)
+            elif slot.key in self._answers or self.matters(slot):
                 return slot
-            if first is None:
-                first = slot
-        return first
+        return next((slot for slot in earlier
+                     if slot.key in self._answers or self.matters(slot)), None)
+
+    def matters(self, slot: Slot) -> bool:
+        """Whether a question not yet answered could change the outcome (always true
+        unless the dialog asks only what matters). A follow-up item asked again at a
+        visit is asked whatever this says: it is the visit's to confirm."""
+        if not relevance.may_leave_out(self.dialog, slot.question):
+            return True
+        if self._matters[0] is not self._state:
+            self._matters = (self._state, {}, [])
+        tried = self._matters[1]
+        if slot.key not in tried:
+            tried[slot.key] = self._could_change(slot)
+        return tried[slot.key]
+
+    def _trial(self, slot: Slot, raw: str) -> dict[str, Any] | None:
+        """The findings with `raw` as this question's answer (None if it would then not
+        apply). A question outside a group, whose fields nothing else has set, is written
+        straight into a copy of the findings: the pass would give the same, as no
+        condition reads its answer (relevance.may_leave_out); else a whole pass."""
+        q = slot.question
+        fields = [q.field, *q.on_yes, *q.on_no,
+                  *(path for o in q.options or () for path in o.sets)]
+        current = self._state.findings
+        if slot.group is None and not relevance.conditions_read_findings(self.dialog) and all(
+            f is None or values.lookup(current, f) is None for f in fields
+        ):
+            findings = _copy(current)
+            if q.type in ("integer", "decimal"):
+                _, unit, canonical = values.number(q, raw, None, findings)
+                field = unit.field or q.field
+                if field:
+                    _set(findings, field, canonical)
+            else:
+                _Pass.write_answer(q, _Pass.value_of(q, raw), findings)
+            return findings
+        trial = dict(self._answers)
+        trial[slot.key] = Answer(q.id, slot.repeat, raw)
+        state = self._compute(trial)
+        return state.findings if slot.key in state.kept else None
+
+    def left_out(self) -> list[Slot]:
+        """The questions that apply, are not answered, and were left out: no answer to
+        them could change the outcome."""
+        return [s for s in self._state.slots
+                if s.key not in self._answers and not self.matters(s)]
+
+    def _could_change(self, slot: Slot) -> bool:
+        outcomes = self._matters[2]
+        if not outcomes:
+            outcomes.append(relevance.outcome(self._model, self.follow_up_visit is not None))
+        entries = self._reuse.entries  # a trial's entries are not this state's
+        try:
+            for raw in relevance.trial_answers(slot.question):
+                try:
+                    findings = self._trial(slot, raw)
+                    if findings is None:
+                        continue
+                    model = self._validate(findings)
+                except DialogError:
+                    return True
+                except (_Invalid, values.AnswerError):
+                    continue  # an answer the findings refuse is no answer to try
+                if relevance.outcome(model, self.follow_up_visit is not None) != outcomes[0]:
+                    return True
+            return False
+        finally:
+            self._reuse.entries = entries
 
     @property
     def finished(self) -> bool:
@@ -244,6 +316,8 @@ class Engine:
             asked = not at_follow_up or self.is_follow_up_item(slot) or slot.key in self._visited
             if not asked and slot.key in self._answers:
                 continue
+            if self._matters[0] is self._state and self._matters[1].get(slot.key) is False:
+                continue  # left out: it does not matter (see matters)
             counts[slot.section.id][1] += 1
             if not self.asks(slot):
                 counts[slot.section.id][0] += 1
@@ -656,7 +730,22 @@ class _Pass:
             self.onset = value
             if q.field:
                 _set(target, q.field, value)
-        elif q.type == "yes_no":
+        else:
+            self.write_answer(q, value, target)
+
+    @staticmethod
+    def value_of(q: Question, raw: str) -> Any:
+        """The canonical value of a yes/no, choice or multi answer."""
+        if q.type == "yes_no":
+            return values.yes_no(raw)
+        if q.type == "choice":
+            return values.choice(q, raw)
+        return values.multi(q, raw)
+
+    @staticmethod
+    def write_answer(q: Question, value: Any, target: dict[str, Any]) -> None:
+        """The fields a known, non-numeric answer (not the onset) sets."""
+        if q.type == "yes_no":
             if q.field:
                 _set(target, q.field, value == "yes")
             for path, v in (q.on_yes if value == "yes" else q.on_no).items():
@@ -727,6 +816,8 @@ class _Pass:
         drug_info = {
             "known": info is not None,
             "biological": bool(info and info.biological),
+            # On a list of drugs associated with a severe reaction (not only a half-life).
+            "listed": bool(info and (info.notoriety or info.agep_risk or info.dress_risk)),
         }
         for child in q.questions:
             if not self.enabled(child, item=item, repeat=repeat, drug_info=drug_info):

@@ -132,3 +132,6 @@ class Dialog(_Model):
     title: str
     sections: list[Section]
     derive: list[Derive] = Field(default_factory=list)
+    #: Leave out a question whose answer, whatever it is, could not change a score's
+    #: category, the level, the patterns considered or a next step (dialog/relevance.py).
+    ask_only_what_matters: bool = False

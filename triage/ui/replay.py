@@ -41,8 +41,7 @@ async def replay_through_ui(script: Transcript, dialog: LoadedDialog) -> dict[st
         await pilot.pause()
         # A blinking cursor keeps a timer firing, and every key press waits for idle.
         app.query_one("#answer", Input).cursor_blink = False
-        for entry in script.answers:
-            await _give(pilot, entry, edit=False)
+        await give_as_asked(pilot, script.answers)
         if script.follow_up is not None:
             app.screen.start_follow_up(script.follow_up.date)  # type: ignore[attr-defined]
             await pilot.pause()
@@ -52,6 +51,20 @@ async def replay_through_ui(script: Transcript, dialog: LoadedDialog) -> dict[st
                             edit=current is None or current.key != (entry.q, entry.repeat))
         assert app.interview is not None
         return app.interview.summary()
+
+
+async def give_as_asked(pilot: Pilot[Any], entries: list[Any]) -> None:
+    """The presentation day's answers in the order the assistant asks for them: a
+    transcript lists them in interview order, and a question left out while it could not
+    matter comes back later when another answer makes it matter (dialog/relevance.py)."""
+    waiting = {(e.q, e.repeat): e for e in entries}
+    while waiting and (slot := pilot.app.engine.current()) is not None:  # type: ignore[attr-defined]
+        if slot.key not in waiting:
+            raise ValueError(f"the assistant asks {slot.label()}, which the transcript "
+                             "does not answer")
+        await _give(pilot, waiting.pop(slot.key), edit=False)
+    if waiting:
+        raise ValueError(f"{next(iter(waiting.values())).q}: the assistant never asks it")
 
 
 async def _give(pilot: Pilot[Any], entry: Any, edit: bool) -> None:
