@@ -94,7 +94,8 @@ def test_stop_before_start_is_refused_with_the_reason(engine):
          until="drug_stop")
     outcome = engine.answer("-12")
     assert not outcome.accepted
-    assert outcome.message == "drugs[0].stop_day: -12 is before start_day -10"
+    # In the clinician's words, never a field path (issue 21 §2).
+    assert outcome.message == "drug 1: the last dose (day -12) is before the first (day -10)"
 
 
 # Blisters: SJS/TEN could be considered, so SCORTEN's laboratory items are asked.
@@ -310,6 +311,19 @@ def test_only_a_not_resolved_answer_says_the_skin_was_active(engine, resolved, l
     assert (f.eruption.assessment_day, f.eruption.last_active_day) == (17, last_active)
     item = next(i for i in evaluate(f).score("eurosar_agep").items if i.id == "resolution")
     assert (item.points, item.known) == ((-4, True) if resolved == "no" else (0, False))
+
+
+@pytest.mark.parametrize(("status", "stop", "said"), [
+    ("stopped_before_onset", "0", "drug 1: last taken on day 0, so it was still taken on the "
+                                  "day the eruption began, not stopped before it"),
+    ("stopped_after_onset", "-3", "drug 1: last taken on day -3, before the eruption began, "
+                                  "so it was not taken on the day it began"),
+])
+def test_a_stop_date_against_the_drugs_course_is_refused_in_words(engine, status, stop, said):
+    walk(engine, {**CLEAR, "onset_date": "2026-11-20", "drugs_any": "yes"},
+         [{"drug_name": "x", "drug_start": "-10", "drug_status": status}], until="drug_stop")
+    outcome = engine.answer(stop)
+    assert not outcome.accepted and outcome.message == said
 
 
 def test_a_drug_stopped_before_the_onset_is_not_asked_what_happened_after_it(engine):

@@ -132,6 +132,8 @@ def test_the_onset_is_read_by_every_entry_with_a_date():
     # The same answers, a new onset: "today" for a drug start means another day number.
     engine = Engine(DIALOG, TODAY)
     _with_drugs(engine, ["amoxicillin"])
+    # Its course unknown: the new onset may put its last dose on either side of day 0.
+    assert engine.edit("drug_status", "unknown", repeat=0).accepted
     assert engine.edit("drug_start", "2026-11-18", repeat=0).accepted
     assert engine.edit("drug_stop", "2026-11-19", repeat=0).accepted
     drug = engine.findings.drugs[0]

@@ -166,6 +166,9 @@ def test_enumerations(text, expected):
          "drugs[0].stop_day: -5 is before start_day -3"),
         ("drugs:\n  - {name: x, stop_day: -2, ongoing_at_onset: true}\n",
          "drugs[0].ongoing_at_onset: true contradicts stop_day -2"),
+        # Last taken on the day of the onset: still taken then, whatever the file says.
+        ("drugs:\n  - {name: x, stop_day: 0, ongoing_at_onset: false}\n",
+         "drugs[0].ongoing_at_onset: false contradicts stop_day 0 (taken on or after day 0)"),
         ("drugs:\n  - {name: x, stop_day: -2, dechallenge: continued_without_harm}\n",
          "drugs[0].dechallenge: continued_without_harm contradicts stop_day -2 (stopped "
          "before day 0)"),

@@ -24,8 +24,8 @@ def drugs(draw: Any) -> dict[str, Any]:
     start = draw(maybe(st.integers(-120, 5)))
     stop = draw(maybe(st.integers(start if start is not None else -120, 10)))
     ongoing = draw(yes_no)
-    if ongoing and stop is not None and stop < 0:
-        ongoing = None
+    if ongoing is not None and stop is not None and ongoing != (stop >= 0):
+        ongoing = None  # taken at the onset exactly when the last dose is on day 0 or later
     dechallenge = draw(maybe(st.sampled_from(["stopped", "continued_without_harm"])))
     if dechallenge == "continued_without_harm" and (
             ongoing is False or (stop is not None and stop < 0)):

@@ -124,8 +124,9 @@ AGREE = (
     ("labs.eosinophils_per_mm3", "labs.leukocytes_per_mm3", lambda v, on: v <= on),
     ("eruption.last_active_day", "eruption.resolution_day", lambda v, on: v <= on),
     *((f"drugs.{i}.stop_day", f"drugs.{i}.start_day", lambda v, on: v >= on) for i in (0, 1)),
-    *((f"drugs.{i}.ongoing_at_onset", f"drugs.{i}.stop_day", lambda v, on: not v or on >= 0)
-      for i in (0, 1)),
+    # taken at the onset exactly when the last dose is on day 0 or later
+    *((f"drugs.{i}.ongoing_at_onset", f"drugs.{i}.stop_day",
+       lambda v, on: v is None or v == (on >= 0)) for i in (0, 1)),
     # continued after the onset: not stopped before it
     *((f"drugs.{i}.dechallenge", f"drugs.{i}.stop_day",
        lambda v, on: v != "continued_without_harm" or on >= 0) for i in (0, 1)),

@@ -306,6 +306,13 @@ class Drug(_Model):
                 "true contradicts stop_day {stop} (stopped before day 0)",
                 {"stop": stop},
             )
+        if value is False and stop is not None and stop >= 0:
+            # Last taken on day 0 or later: it was still taken on the day of the onset.
+            raise PydanticCustomError(
+                "stopped_but_taken_at_onset",
+                "false contradicts stop_day {stop} (taken on or after day 0)",
+                {"stop": stop},
+            )
         return value
 
     @field_validator("dechallenge")

@@ -137,8 +137,8 @@ def message(error: Any, root: type[BaseModel], missing: dict[tuple[str, ...], st
         "date_from_datetime_inexact",
     ):
         return f"{show(given)} is not a date (YYYY-MM-DD)"
-    if kind.startswith(("after_", "above_", "stop_", "ongoing_", "continued_", "blank_",
-                        "duplicate")) or (
+    if kind.startswith(("after_", "above_", "stop_", "stopped_", "ongoing_", "continued_",
+                        "blank_", "duplicate")) or (
         kind == "date_format"
     ):
         return str(error["msg"])

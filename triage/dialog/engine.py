@@ -29,7 +29,7 @@ from triage.dialog.conditions import (
 from triage.dialog.entry_reuse import Entry, EntryReuse
 from triage.dialog.loader import LoadedDialog
 from triage.dialog.model import Question, Section
-from triage.dialog.wording import answer_words, question_label, question_of
+from triage.dialog.wording import answer_words, question_label, question_of, refusal_words
 from triage.findings import SCHEMA, Findings
 from triage.knowledge import lookup
 from triage.plain_text import clean, one_line
@@ -563,7 +563,7 @@ class Engine:
         if raw == "":
             return Outcome(False, "an answer is needed (or 'unknown')")
         if unit is not None and question.type not in ("integer", "decimal"):
-            return Outcome(False, f"{question.id} takes no unit")
+            return Outcome(False, f"{question_label(question, slot.repeat)} takes no unit")
         return Answer(question.id, slot.repeat, raw, unit, self._on())
 
     def _on(self) -> dt.date | None:
@@ -612,8 +612,16 @@ class Engine:
         try:
             return Findings.model_validate(data)
         except ValidationError as exc:
-            problems = findings_mod.problems_from(exc, None, "findings")
-            raise _Invalid("; ".join(f"{p.path}: {p.message}" for p in problems)) from None
+            # The validator's message for each field, said with the field's label (and in
+            # the clinician's words where the refusal has its own).
+            worded = {p.path: p.message for p in findings_mod.problems_from(exc, None, "f")}
+            said = []
+            for error in exc.errors():
+                path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}"
+                               for part in error["loc"]).lstrip(".")
+                said.append(refusal_words(error["type"], path, dict(error.get("ctx") or {}),
+                                          worded.get(path, error["msg"])))
+            raise _Invalid("; ".join(dict.fromkeys(said))) from None
 
     def _compute(self, answers: dict[Key, Answer]) -> _State:
         """Which questions apply and what the answers mean: a fixpoint over the answers."""

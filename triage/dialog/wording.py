@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from triage import labels
 from triage.dialog import values
@@ -95,3 +95,29 @@ def _date_words(question: Question, raw: str, day: int | None, onset: dt.date | 
     shown = [] if typed_as_date or onset is None else [
         (onset + dt.timedelta(days=day)).isoformat()]
     return f"{raw} ({', '.join([*shown, f'day {day}'])})"
+
+
+#: A findings refusal at an answer, in the clinician's words, by the validator's error
+#: type (triage/findings.py); the findings file keeps its field names for programs.
+_REFUSALS = {
+    "stop_before_start": "the last dose (day {value}) is before the first (day {start})",
+    "ongoing_but_stopped": "last taken on day {stop}, before the eruption began, so it was "
+                           "not taken on the day it began",
+    "stopped_but_taken_at_onset": "last taken on day {stop}, so it was still taken on the day "
+                                  "the eruption began, not stopped before it",
+    "continued_but_stopped": "continued without harm, yet stopped before the eruption "
+                             "began",
+}
+
+
+def refusal_words(kind: str, path: str, context: dict[str, Any], message: str) -> str:
+    """Why the findings refuse an answer, in words: "drug 1: the last dose (day -12) is
+    before the first (day -10)". A refusal without its own words keeps the validator's
+    message, after the field's label."""
+    template = _REFUSALS.get(kind)
+    if template is None:
+        return f"{labels.of(path).label if path else 'answer'}: {message}"
+    # The drug's refusals are about its whole course: said of the drug.
+    drug = re.match(r"drugs\[(\d+)\]", path)
+    subject = f"drug {int(drug.group(1)) + 1}" if drug else labels.of(path).label
+    return f"{subject}: " + template.format(**context)
