@@ -22,7 +22,7 @@ from triage.dialog.loader import default_dialog_path, load_dialog
 HERE = Path(__file__).resolve().parent
 
 NO_RED_FLAGS = {
-    "detachment_any": "no", "blisters": "no", "atypical_targets": "no",
+    "detachment_any": "no", "nikolsky": "no", "blisters": "no", "atypical_targets": "no",
     "mucosa_any": "no", "skin_pain": "no",
 }
 

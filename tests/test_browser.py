@@ -112,7 +112,7 @@ def test_a_browser_visit_is_a_session_and_its_answer_is_saved(served, tmp_path):
                     store.close()
 
             _wait_for(saved, 30, "the answer in the store")
-            _wait_for(lambda: "Are there blisters?" in screen(), 30,
+            _wait_for(lambda: "Is the Nikolsky sign positive" in screen(), 30,
                       "the next question in the browser")
             # F2, the browser's key for "unknown" (ctrl+n opens a window there).
             page.keyboard.press("F2")
@@ -121,7 +121,7 @@ def test_a_browser_visit_is_a_session_and_its_answer_is_saved(served, tmp_path):
         finally:
             browser.close()
     assert [(e.kind, e.question, e.value) for e in events] == [
-        ("answer", "detachment_any", "no"), ("answer", "blisters", "unknown")
+        ("answer", "detachment_any", "no"), ("answer", "nikolsky", "unknown")
     ]
     # A visit asks nothing of anyone but this server (no Google Fonts): the typeface too.
     elsewhere = [u for u in requested if not u.startswith((url, url.replace("http", "ws", 1)))]

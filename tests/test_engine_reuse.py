@@ -97,7 +97,7 @@ def test_reusing_entries_gives_the_interview_working_them_out_again_gives(ops):
 def _with_drugs(engine: Engine, names: list[str]) -> None:
     # the skin's red flags; age, temperature, the vital signs at hand: heart rate and the rest
     vitals = ("unknown", "unknown", "yes", "80") + ("unknown",) * 5
-    for raw in ("no",) * 5 + vitals + ("2026-11-20", "today", "yes", "yes"):
+    for raw in ("no",) * 6 + vitals + ("2026-11-20", "today", "yes", "yes"):
         assert engine.answer(raw).accepted, raw
     for n, name in enumerate(names):
         given = {"drug_name": name, "drug_start": "-10", "drug_status": "stopped_before_onset",

@@ -386,7 +386,7 @@ def test_sessions_export_and_delete_from_the_command_line(tmp_path, scar):
     assert "AB" not in _cli("export", sid, "--format", "text", "--no-patient",
                             store=path).stdout
     events = _cli("export", sid, "--format", "events", store=path).stdout.splitlines()
-    assert json.loads(events[0])["session"] == sid and len(events) == 1 + 40
+    assert json.loads(events[0])["session"] == sid and len(events) == 1 + 43
 
     refused = _cli("delete", sid, store=path)  # no terminal to confirm on
     assert refused.returncode == 1 and "--yes" in refused.stderr
@@ -580,7 +580,7 @@ def test_a_resumed_sessions_fallback_holds_the_whole_session_with_its_own_times(
         tmp_path, scar):
     path = tmp_path / "s.db"
     store = Store(path)
-    sid = _record_seed(store, scar, 4)
+    sid = _record_seed(store, scar, 5)
     stored = store.events(sid)
     session = store.sessions()[0]
     engine = engine_from_events(scar, session, stored, "t")
@@ -592,4 +592,4 @@ def test_a_resumed_sessions_fallback_holds_the_whole_session_with_its_own_times(
     done = _triage("import", str(fallback), "--store", str(path))
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"completed session {sid} with the 1 events it lacked")
-    assert [e.at_utc for e in store.events(sid)][:4] == [e.at_utc for e in stored]
+    assert [e.at_utc for e in store.events(sid)][:5] == [e.at_utc for e in stored]

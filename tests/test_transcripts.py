@@ -99,7 +99,7 @@ def _script(scar, answers: str, version: str | None = None, hash_: str | None = 
 
 _to_the_drugs = "".join(
     f"  - {{q: {q}, value: \"{v}\"}}\n" for q, v in [
-        ("detachment_any", "no"), ("blisters", "no"),
+        ("detachment_any", "no"), ("nikolsky", "no"), ("blisters", "no"),
         ("atypical_targets", "no"), ("mucosa_any", "no"), ("skin_pain", "no"),
         ("vitals_at_hand", "no"), ("onset_date", "2026-11-20"), ("assessment_date", "today"),
         ("acute_onset", "yes"), ("drugs_any", "yes"),
@@ -137,7 +137,7 @@ def refusal(scar, text: str) -> str:
          "step 1 (drug_name #1): not reachable at this point"),
         # The drugs have begun, but not this one: which one is missing, and how it begins.
         (_to_the_drugs + "  - {q: drug_name, repeat: 1, value: \"x\"}\n",
-         "step 11 (drug_name #2): there is no drug #2 at this point (1 begun; the next one "
+         "step 12 (drug_name #2): there is no drug #2 at this point (1 begun; the next one "
          "begins with a yes to drug_more)"),
     ],
 )
@@ -228,7 +228,7 @@ def test_engine_saves_and_replays_an_interrupted_session(scar):
     text = transcript.dumps(transcript.from_engine(e))
     script, doc = transcript.loads(text)
     again = transcript.replay(script, scar, "t", doc)
-    assert again.current().question.id == e.current().question.id == "mucosa_any"
+    assert again.current().question.id == e.current().question.id == "atypical_targets"
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)

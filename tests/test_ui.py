@@ -35,13 +35,13 @@ async def test_answers_by_number_keys_unknown_and_back(scar):
     async with app.run_test(size=(100, 30)) as pilot:
         await type_answer(pilot, "2")  # detachment: no
         assert app.engine.findings.eruption.detachment_bsa_percent == 0
-        await pilot.press("ctrl+n")  # blisters: unknown
+        await pilot.press("ctrl+n")  # Nikolsky: unknown
         await pilot.pause()
         assert app.engine.answers[-1].raw == "unknown"
         await pilot.press("ctrl+z")  # take it back
         await pilot.pause()
-        assert app.engine.current().question.id == "blisters"
-        assert "Took back blisters: unknown" in bubbles(app, "note")
+        assert app.engine.current().question.id == "nikolsky"
+        assert "Took back Nikolsky sign: unknown" in bubbles(app, "note")
 
 
 async def test_textuals_own_back_action_closes_a_screen_and_takes_no_answer_back(scar):
@@ -59,9 +59,9 @@ async def test_textuals_own_back_action_closes_a_screen_and_takes_no_answer_back
 
 
 async def _to_heart_rate(pilot) -> None:
-    """The skin's five red flags answered no (no detachable skin answers the Nikolsky
-    sign), age and temperature unknown, the vital signs at hand."""
-    for answer in ["2"] * 5 + ["unknown", "unknown", "1"]:
+    """The skin's six red flags answered no, age and temperature unknown, the vital signs
+    at hand."""
+    for answer in ["2"] * 6 + ["unknown", "unknown", "1"]:
         await type_answer(pilot, answer)
 
 
@@ -77,7 +77,7 @@ async def test_a_refused_value_asks_again(scar):
 async def test_an_emergency_is_shown_at_once_and_stays(scar):
     app = make_app(scar, TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
-        await type_answer(pilot, "unknown")  # detachment: the Nikolsky sign is asked
+        await type_answer(pilot, "2")
         await type_answer(pilot, "1")  # Nikolsky positive
         banner = app.query_one("#banner")
         assert banner.has_class("shown") and "Nikolsky" in str(banner.render())
@@ -221,7 +221,7 @@ async def test_an_export_is_never_taken_for_an_answer(scar, tmp_path):
     app = make_app(scar, TODAY, out_dir=tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         vitals = ["unknown", "unknown", "1", "104"] + ["unknown"] * 5
-        for answer in ["2"] * 5 + vitals + ["5 days ago", "today", "1", "1"]:
+        for answer in ["2"] * 6 + vitals + ["5 days ago", "today", "1", "1"]:
             await type_answer(pilot, answer)
         assert app.engine.current().question.id == "drug_name"
         given = list(app.engine.answers)
@@ -461,7 +461,7 @@ async def test_an_edit_summarizes_twice_and_a_take_back_redraws_the_panel_after(
 async def test_an_edit_that_enables_a_question_continues_from_there(scar):
     app = make_app(scar, TODAY)
     async with app.run_test(size=(100, 40)) as pilot:
-        for _ in range(5):
+        for _ in range(6):
             await type_answer(pilot, "2")
         app.screen.start_edit(("detachment_any", None))
         await type_answer(pilot, "1")
@@ -534,7 +534,7 @@ async def test_the_drug_editor_changes_adds_and_removes_drugs(scar):
 
 
 async def _to_temperature(pilot, app) -> None:
-    for answer in ["2"] * 5 + ["unknown"]:  # the skin's red flags, then the age
+    for answer in ["2"] * 6 + ["unknown"]:  # the skin's red flags, then the age
         await type_answer(pilot, answer)
     assert app.engine.current().question.id == "temperature"
 
@@ -592,11 +592,11 @@ async def test_an_engine_with_answers_shows_the_conversation_so_far(scar):
         await pilot.pause()
         chat = app.query_one(ChatLog)
         answers = [b for b in app.query(Bubble) if b.kind == "answer"]
-        # The opening note; 35 answers, their 35 questions, 7 section titles and the
-        # "so far" note (78); the question asked now: 80 messages, of which SHOWN of the
+        # The opening note; 35 answers, their 35 questions, 6 section titles and the
+        # "so far" note (77); the question asked now: 79 messages, of which SHOWN of the
         # conversation so far are laid out, with the opening note and the question.
         assert len(app.query(Bubble)) == ChatLog.SHOWN + 2
-        assert chat.folded == 80 - ChatLog.SHOWN - 2
+        assert chat.folded == 79 - ChatLog.SHOWN - 2
         assert answers[-1].key == app.engine.answers[-1].key
         assert "35 answers so far" in bubbles(app, "note")[-1]
         assert app.engine.current().question.prompt in bubbles(app, "question")[-1]
@@ -610,7 +610,7 @@ async def test_a_resumed_emergency_shows_the_banner_at_once(scar):
     from triage.dialog.engine import Engine
 
     engine = Engine(scar, TODAY)
-    engine.answer("unknown")
+    engine.answer("no")
     engine.answer("yes")  # Nikolsky positive: an emergency
     app = make_app(engine=engine)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -787,7 +787,7 @@ async def test_answers_typed_before_the_interview_is_built_are_answered(scar, tm
         await pilot.pause()
         await pilot.pause()
         assert [(a.question, a.raw) for a in app.engine.answers] == [
-            ("detachment_any", "no"), ("blisters", "no")]
+            ("detachment_any", "no"), ("nikolsky", "no")]
         assert app.screen.bar.line.value == "1"
 
 
@@ -813,7 +813,7 @@ async def test_a_line_feed_submits_as_enter_does(scar):
         await pilot.press("2", "ctrl+j", "2", "ctrl+j")
         await pilot.pause()
         assert [(a.question, a.raw) for a in app.engine.answers] == [
-            ("detachment_any", "no"), ("blisters", "no")]
+            ("detachment_any", "no"), ("nikolsky", "no")]
 
 
 def test_an_unwritable_cache_folder_only_costs_the_quick_opening(tmp_path, monkeypatch):
@@ -866,7 +866,7 @@ async def test_full_passes_follow_each_painted_question_and_python_again_at_the_
 
 async def _to_drug_name(pilot) -> None:
     vitals = ["unknown", "unknown", "1", "80"] + ["unknown"] * 5
-    for answer in ["2"] * 5 + vitals + ["5 days ago", "today", "1", "1"]:
+    for answer in ["2"] * 6 + vitals + ["5 days ago", "today", "1", "1"]:
         await type_answer(pilot, answer)
 
 
@@ -968,7 +968,7 @@ async def test_the_assistant_reads_answers_back_in_clinical_words(scar):
         assert bubbles(app, "answer")[-1] == "38.5 °C"
         titles = [c.title for c in commands(app.screen)]
         assert "Edit: highest temperature: 38.5 °C" in titles
-        assert "Edit: blisters: no" in titles
+        assert "Edit: Nikolsky sign: no" in titles
         assert not [t for t in titles if re.search(r"\b[a-z]+_[a-z_]+\b", t)]
         app.screen.start_edit(("temperature", None))
         await pilot.pause()

@@ -43,9 +43,7 @@ def test_question_view(snap_compare, scar, size):
 def test_emergency_banner(snap_compare, scar, size):
     async def nikolsky(pilot) -> None:
         await _steady(pilot)
-        await pilot.press("ctrl+n")  # detachment unknown: the Nikolsky sign is asked
-        await pilot.pause()
-        await pilot.press("1", "enter")
+        await pilot.press("2", "enter", "1", "enter")
         await pilot.pause()
 
     assert snap_compare(make_app(scar, TODAY), terminal_size=size, run_before=nikolsky)

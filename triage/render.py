@@ -301,14 +301,19 @@ def timeline_svg(rows: list[dict[str, Any]], assessment_day: int | None = None) 
         elif row["ongoing_at_onset"]:
             end = assessment_day if assessment_day is not None else 0
         else:
-            end = start if start is not None else 0
+            # The last dose not known: drawn, dashed, up to the onset, not as a tick.
+            end = 0 if start is None or start < 0 else start
         first = start if start is not None else low
+        stop_unknown = row["stop_day"] is None and not row["ongoing_at_onset"]
         note = ""
         if start is None:
             note = " (start unknown)"
         elif start < low:
             note = f" (from day {start})"
-        dashed = ' stroke-dasharray="4 2"' if start is None or start < low else ""
+        elif stop_unknown:
+            note = " (last dose unknown)"
+        dashed = (' stroke-dasharray="4 2"'
+                  if start is None or start < low or stop_unknown else "")
         parts.append(f'<text x="0" y="{y + 13}" font-size="12">{escape(row["name"][:26])}</text>')
         parts.append(
             f'<rect x="{x(first)}" y="{y + 3}" width="{max(x(end) - x(first), 2)}" '

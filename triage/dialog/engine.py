@@ -160,7 +160,7 @@ class Engine:
         self._current: tuple[_State, dict[Key, Answer], str | None, Slot | None] | None = None
         #: Whether each question tried for this state could change the outcome, and the
         #: outcome itself (relevance.py): worked out again after every change.
-        self._matters: tuple[_State | None, dict[Key, bool], list[Any]] = (None, {}, [])
+        self._matters: tuple[Any, dict[Key, bool], list[Any]] = (None, {}, [])
         # Conditions read the previous state's findings: before any answer, none.
         self._state = _State((), {}, {"schema": SCHEMA}, {}, {})
         self._state = self._compute(self._answers)
@@ -226,12 +226,14 @@ class Engine:
 
     def matters(self, slot: Slot) -> bool:
         """Whether a question not yet answered could change the outcome (always true
-        unless the dialog asks only what matters). A follow-up item asked again at a
-        visit is asked whatever this says: it is the visit's to confirm."""
-        if not relevance.may_leave_out(self.dialog, slot.question):
+        unless the dialog asks only what matters, and at a visit for its follow-up items,
+        which are the visit's to record)."""
+        if (not relevance.may_leave_out(self.dialog, slot.question)
+                or (self.follow_up_visit is not None and self.is_follow_up_item(slot))):
             return True
-        if self._matters[0] is not self._state:
-            self._matters = (self._state, {}, [])
+        # Worked out again for each state, and when a visit opens (its level is its own).
+        if not self._matters_current():
+            self._matters = ((self._state, self.follow_up_visit), {}, [])
         tried = self._matters[1]
         if slot.key not in tried:
             tried[slot.key] = self._could_change(slot)
@@ -263,6 +265,11 @@ class Engine:
         state = self._compute(trial)
         return state.findings if slot.key in state.kept else None
 
+    def _matters_current(self) -> bool:
+        key = self._matters[0]
+        return (key is not None and key[0] is self._state
+                and key[1] is self.follow_up_visit)
+
     def left_out(self) -> list[Slot]:
         """The questions that apply, are not answered, and were left out: no answer to
         them could change the outcome."""
@@ -275,7 +282,10 @@ class Engine:
             outcomes.append(relevance.outcome(self._model, self.follow_up_visit is not None))
         entries = self._reuse.entries  # a trial's entries are not this state's
         try:
-            for raw in relevance.trial_answers(slot.question):
+            trials = relevance.trial_answers(slot.question)
+            if not trials:
+                return True  # nothing to try it with: asked
+            for raw in trials:
                 try:
                     findings = self._trial(slot, raw)
                     if findings is None:
@@ -316,7 +326,7 @@ class Engine:
             asked = not at_follow_up or self.is_follow_up_item(slot) or slot.key in self._visited
             if not asked and slot.key in self._answers:
                 continue
-            if self._matters[0] is self._state and self._matters[1].get(slot.key) is False:
+            if self._matters_current() and self._matters[1].get(slot.key) is False:
                 continue  # left out: it does not matter (see matters)
             counts[slot.section.id][1] += 1
             if not self.asks(slot):
@@ -824,8 +834,6 @@ class _Pass:
         drug_info = {
             "known": info is not None,
             "biological": bool(info and info.biological),
-            # On a list of drugs associated with a severe reaction (not only a half-life).
-            "listed": bool(info and (info.notoriety or info.agep_risk or info.dress_risk)),
         }
         for child in q.questions:
             if not self.enabled(child, item=item, repeat=repeat, drug_info=drug_info):

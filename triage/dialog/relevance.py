@@ -14,12 +14,19 @@ outcome as leaving it unknown, with every other unanswered question unknown too,
 unknowns taken together are accounted for by the reachable ranges. Left out is not
 answered: the field stays unknown (never "no"), and the question comes back as soon as
 another answer makes it matter again.
+
+What can raise the level is always asked: a question whose answer any red flag reads (or
+a sign at a follow-up visit, which decides the visit's level). A red flag may need two
+answers at once (ALT and bilirubin), or bands on both sides of a normal (a child's heart
+rate by age), which answers tried one at a time would miss; the scores' thresholds are
+one-sided, and their ranges account for unknowns taken together.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Hashable
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -63,6 +70,22 @@ def conditions_read_findings(dialog: LoadedDialog) -> bool:
     return any("findings" in text for text in texts)
 
 
+@cache
+def _level_fields() -> frozenset[str]:
+    """Every findings field a red flag reads."""
+    from triage.red_flags import TRIGGERS
+
+    return frozenset(path for trigger in TRIGGERS for path in trigger.fields)
+
+
+def _feeds_the_level(question: Question) -> bool:
+    written = [question.field, *question.on_yes, *question.on_no,
+               *(path for o in question.options or () for path in o.sets),
+               *(u.field for u in question.units or ())]
+    return any(path is not None and (path in _level_fields() or path.startswith("visit."))
+               for path in written)
+
+
 def may_leave_out(dialog: LoadedDialog, question: Question) -> bool:
     """Whether the dialog lets this question be left out when it does not matter."""
     return (
@@ -71,13 +94,15 @@ def may_leave_out(dialog: LoadedDialog, question: Question) -> bool:
         and question.unknown_allowed
         and question.default is None
         and question.id not in _never_left_out(dialog)
+        and not _feeds_the_level(question)
     )
 
 
 def trial_answers(question: Question) -> list[str]:
     """The answers tried: every option (of a multi: none, each alone, all), yes and no, or
-    a number at both ends of its range: every threshold the scores and red flags put on a
-    number is one-sided or a band around the normal, so the ends fall on its far sides."""
+    a number at both ends of its range and in its middle (the scores' thresholds are
+    one-sided; what a red flag reads is never left out). None: nothing to try, so the
+    question is asked."""
     if question.type == "yes_no":
         return ["yes", "no"]
     options = [o.value for o in question.options or ()]
@@ -88,7 +113,7 @@ def trial_answers(question: Question) -> list[str]:
     if question.range is None:
         return []
     low, high = question.range
-    return [_num(low), _num(high)]
+    return [_num(low), _num(high), _num(round((low + high) / 2, 2))]
 
 
 def _num(value: float) -> str:
