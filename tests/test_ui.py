@@ -1093,3 +1093,28 @@ async def test_enter_on_the_unit_selector_picks_a_unit_and_never_sends_the_answe
         answer = app.engine.answers[-1]
         assert (answer.question, answer.raw, answer.unit) == ("leukocytes", "16.8", "g_per_l")
         assert app.engine.findings.labs.leukocytes_per_mm3 == 16800
+
+
+async def test_a_question_left_out_can_be_answered_from_the_palette(scar, tmp_path):
+    """Issue 21 §1 (the review): a question the interview left out, whose answer the
+    clinician has, is offered in the palette and recorded as its answer."""
+    from triage import transcript
+    from triage.dialog.engine import Engine
+    from triage.ui.commands import commands
+
+    script, _ = transcript.load(ROOT / "examples" / "seed-agep-ivig.transcript.yaml")
+    engine = Engine(scar, script.today)
+    for entry in script.answers:
+        assert engine.answer(entry.value, entry.unit, question=entry.q, repeat=entry.repeat)
+    assert engine.finished
+    app = make_app(engine=engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        entry = next(c for c in commands(app.screen) if c.title == "Answer: neutrophils")
+        entry.run()
+        await pilot.pause()
+        assert "Left out" in bubbles(app, "question")[-1]
+        await type_answer(pilot, "7200")
+        assert app.engine.findings.labs.neutrophils_per_mm3 == 7200
+        assert ("neutrophils", None) in {a.key for a in app.engine.answers}
+        assert not any(c.title == "Answer: neutrophils" for c in commands(app.screen))

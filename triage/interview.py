@@ -46,6 +46,11 @@ class Interview:
             return Outcome(False, "the interview is finished")
         return self.do(Event("answer", slot.question.id, slot.repeat, raw, unit))
 
+    def answer_left_out(self, key: Key, raw: str, unit: str | None = None) -> Outcome:
+        """Answer a question the interview left out (it could not change the outcome, but
+        the clinician has the answer): recorded as the answer to that question."""
+        return self.do(Event("answer", key[0], key[1], raw, unit))
+
     def unknown(self) -> Outcome:
         """Answer the current question with "unknown"."""
         return self.answer("unknown")

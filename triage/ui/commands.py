@@ -48,6 +48,12 @@ def commands(screen: Any) -> Iterator[Command]:
         # The palette reads its titles as markup: an answer is escaped to stay text.
         yield Command(f"Edit: {escape(clean(said(engine, answer)))}", "Change this answer",
                       partial(screen.start_edit, answer.key))
+    from triage.dialog.wording import question_label
+
+    for slot in engine.left_out():  # could not change the outcome, but may be known
+        yield Command(f"Answer: {escape(clean(question_label(slot.question, slot.repeat)))}",
+                      "Answer a question the interview left out",
+                      partial(screen.start_edit, slot.key))
     for section in engine.dialog.dialog.sections:
         yield Command(f"Jump to: {escape(section.title)}",
                       "Continue with the first open question of this section",

@@ -352,7 +352,10 @@ class InterviewScreen(Screen[None]):
     def start_edit(self, key: Key) -> None:
         """Ask again for an earlier answer; the next Enter replaces it."""
         slot = self.engine.slot(*key)
-        if slot is None or key not in {a.key for a in self.engine.answers}:
+        if slot is not None and key not in {a.key for a in self.engine.answers}:
+            self._start_left_out(slot)
+            return
+        if slot is None:
             self.chat.say("That answer no longer applies.", "note")
             return
         self.editing = key
@@ -369,10 +372,35 @@ class InterviewScreen(Screen[None]):
         self.bar.ask(slot, f"new answer for {label}, then Enter (Escape: keep it)")
         self.bar.line.focus()
 
+    def _start_left_out(self, slot: Any) -> None:
+        """Ask a question the interview left out; the next Enter answers it."""
+        if slot.key not in {s.key for s in self.engine.left_out()}:
+            self.chat.say("That question is asked in its turn.", "note")
+            return
+        self.editing = slot.key
+        self.chat.say(
+            Text.assemble(("Left out, as no answer could change the outcome; answer it "
+                           "if you have it:\n", "bold"), question_text(slot, self.engine.dialog)),
+            "question",
+        )
+        self.bar.ask(slot, "your answer, then Enter (Escape: leave it out)")
+        self.bar.line.focus()
+
     def _finish_edit(self, text: str, raw: str, unit: str | None) -> None:
         key = self.editing
         assert key is not None
         before = self.summary()
+        if key not in {a.key for a in self.engine.answers}:  # a question left out
+            outcome = self.interview.answer_left_out(key, raw, unit)
+            if not outcome.accepted:
+                self.chat.say(f"Not answered: {outcome.message}", "refused")
+                return
+            self.editing = None
+            given = next(a for a in self.engine.answers if a.key == key)
+            self.chat.say(conversation.said(self.engine, given), "answer", key)
+            self._say_notes(outcome)
+            self._after_change(before, "")
+            return
         outcome = self.interview.edit(key, raw, unit)
         if not outcome.accepted:
             self.chat.say(f"Not changed: {outcome.message}", "refused")
