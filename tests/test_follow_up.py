@@ -344,12 +344,10 @@ def test_followup_records_the_visit_and_opens_the_assistant_on_it(tmp_path, scar
     assert opened[1][0].follow_up_visit.on == VISIT
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known defect, before dialog 1.5 too: an edit at a visit that drops a presentation "
-    "answer (resolved: no drops the resolution date) and brings its question back keeps "
-    "it dropped, while the saved transcript keeps the presentation answer; found by "
-    "test_replay_walks (hypothesis)"))
 def test_an_answer_dropped_and_brought_back_at_a_visit_replays_the_same(scar):
+    """Found by test_replay_walks: "resolved" edited to no at a visit drops the resolution
+    date; edited back to yes, the presentation day's answer returns, as the saved session
+    (whose presentation day keeps it) replays."""
     engine = Engine(scar, dt.date(2026, 11, 25))
     for _ in range(300):
         slot = engine.current()

@@ -580,6 +580,14 @@ class Engine:
         return None if self.follow_up_visit is None else self.follow_up_visit.on
 
     def _apply(self, answers: dict[Key, Answer], history: list[Key]) -> Outcome:
+        if self.follow_up_visit is not None:
+            # A presentation answer dropped at the visit (its question stopped applying)
+            # is the answer again when its question comes back, as in the saved session,
+            # whose presentation day keeps it.
+            back = [a for a in self.follow_up_visit.presentation if a.key not in answers]
+            if back:
+                answers = {**answers, **{a.key: a for a in back}}
+                history = [*history, *(a.key for a in back if a.key not in history)]
         before_flags = {f["id"] for f in assess(self._model).red_flags}
         before_derived = self._state.derived
         try:
@@ -599,7 +607,7 @@ class Engine:
             model = self._validate(state.findings)
         except _Invalid as exc:
             return Outcome(False, str(exc))
-        dropped_keys = [k for k in new_keys if k not in state.kept]
+        dropped_keys = [k for k in new_keys if k not in state.kept and k in self._answers]
         dropped = tuple(answers[k] for k in dropped_keys)
         self._answers = {k: v for k, v in answers.items() if k in state.kept}
         self._history = [k for k in new_keys if k in state.kept]
