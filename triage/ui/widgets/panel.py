@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from rich.text import Text
@@ -64,10 +65,19 @@ class SidePanel(Static):
             text.append("\nDrugs\n", "bold")
             for c in drugs[:6]:
                 latency = "?" if c["latency_days"] is None else f"{c['latency_days']} d"
-                text.append(f"{c['rank']}. {c['name'][:18]} ({latency})\n")
+                # Names in full (issue 21 §3): wrapped, never cut.
+                *first, last = textwrap.wrap(f"{c['rank']}. {c['name']}", 24,
+                                             subsequent_indent="   ") or [""]
+                for line in first:
+                    text.append(f"{line}\n")
+                text.append(f"{last} ({latency})\n")
         text.append("\nProgress\n", "bold")
         for title, done, total in progress:
             mark = "✓" if total and done == total else " "
-            text.append(f"{mark} {title[:22]:22} {done}/{total}\n")
+            *first, last = textwrap.wrap(title, 22) or [""]
+            for line in first:
+                text.append(f"{mark} {line}\n")
+                mark = " "
+            text.append(f"{mark} {last:22} {done}/{total}\n")
         # The panel's size is fixed by its CSS: no layout pass for new content.
         self.update(text, layout=False)
