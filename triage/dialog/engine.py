@@ -29,11 +29,13 @@ from triage.dialog.conditions import (
 from triage.dialog.entry_reuse import Entry, EntryReuse
 from triage.dialog.loader import LoadedDialog
 from triage.dialog.model import Question, Section
+from triage.dialog.why import fields_written
 from triage.dialog.wording import answer_words, question_label, question_of, refusal_words
 from triage.findings import SCHEMA, Findings
 from triage.knowledge import lookup
 from triage.plain_text import clean, one_line
 from triage.red_flags import assess
+from triage.validation import path_text
 
 Key = tuple[str, int | None]  # (question id, repeat index within its group)
 
@@ -245,11 +247,9 @@ class Engine:
         straight into a copy of the findings: the pass would give the same, as no
         condition reads its answer (relevance.may_leave_out); else a whole pass."""
         q = slot.question
-        fields = [q.field, *q.on_yes, *q.on_no,
-                  *(path for o in q.options or () for path in o.sets)]
         current = self._state.findings
         if slot.group is None and not relevance.conditions_read_findings(self.dialog) and all(
-            f is None or values.lookup(current, f) is None for f in fields
+            values.lookup(current, f) is None for f in fields_written(self.dialog, q)
         ):
             findings = _copy(current)
             if q.type in ("integer", "decimal"):
@@ -635,8 +635,7 @@ class Engine:
             worded = {p.path: p.message for p in findings_mod.problems_from(exc, None, "f")}
             said = []
             for error in exc.errors():
-                path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}"
-                               for part in error["loc"]).lstrip(".")
+                path = path_text(tuple(error["loc"]))
                 said.append(refusal_words(error["type"], path, dict(error.get("ctx") or {}),
                                           worded.get(path, error["msg"])))
             raise _Invalid("; ".join(dict.fromkeys(said))) from None
@@ -703,12 +702,8 @@ class _Pass:
         q = slot.question
         if answer.unknown:
             return "unknown"
-        if q.type == "yes_no":
-            return values.yes_no(answer.raw)
-        if q.type == "choice":
-            return values.choice(q, answer.raw)
-        if q.type == "multi":
-            return values.multi(q, answer.raw)
+        if q.type in ("yes_no", "choice", "multi"):
+            return self.value_of(q, answer.raw)
         if q.type in ("integer", "decimal"):
             return values.number(q, answer.raw, answer.unit, self.findings)
         if q.type == "date":

@@ -78,12 +78,11 @@ def _level_fields() -> frozenset[str]:
     return frozenset(path for trigger in TRIGGERS for path in trigger.fields)
 
 
-def _feeds_the_level(question: Question) -> bool:
-    written = [question.field, *question.on_yes, *question.on_no,
-               *(path for o in question.options or () for path in o.sets),
-               *(u.field for u in question.units or ())]
-    return any(path is not None and (path in _level_fields() or path.startswith("visit."))
-               for path in written)
+def _feeds_the_level(dialog: LoadedDialog, question: Question) -> bool:
+    from triage.dialog.why import fields_written
+
+    return any(path in _level_fields() or path.startswith("visit.")
+               for path in fields_written(dialog, question))
 
 
 def may_leave_out(dialog: LoadedDialog, question: Question) -> bool:
@@ -94,7 +93,7 @@ def may_leave_out(dialog: LoadedDialog, question: Question) -> bool:
         and question.unknown_allowed
         and question.default is None
         and question.id not in _never_left_out(dialog)
-        and not _feeds_the_level(question)
+        and not _feeds_the_level(dialog, question)
     )
 
 
