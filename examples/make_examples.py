@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 
 NO_RED_FLAGS = {
     "detachment_any": "no", "nikolsky": "no", "blisters": "no", "atypical_targets": "no",
-    "mucosa_any": "no", "skin_pain": "no",
+    "mucosal_sites": "none", "skin_pain": "no",
 }
 
 CASES: dict[str, dict[str, Any]] = {
@@ -40,14 +40,13 @@ CASES: dict[str, dict[str, Any]] = {
             "age": "42", "sex": "female", "neutrophils": "7200",
             "biopsy": "spongiform_pustules",
             "histology_dress": "no", "pustule_culture": "sterile",
-            "resolved": "yes", "resolution_date": "2026-10-04",
+            "resolution_date": "2026-10-04",
         },
         "drugs": [{
-            "drug_name": "intravenous immunoglobulin", "drug_start": "-9",
-            "drug_status": "stopped_after_onset", "drug_stop": "0",
+            "drug_name": "intravenous immunoglobulin", "drug_start": "-9", "drug_stop": "0",
             "drug_batch": "0.4 g/kg/day intravenous; brand and batch not reported",
             "drug_previous": "none", "drug_improved": "yes", "drug_alternative": "no",
-            "drug_objective": "yes", "drug_details": "no",
+            "drug_objective": "yes",
         }],
     },
     # DRESS: carbamazepine, 3.5 weeks' latency, fever, facial oedema, eosinophilia,
@@ -74,11 +73,10 @@ CASES: dict[str, dict[str, Any]] = {
             "biopsy": "pending",
         },
         "drugs": [{
-            "drug_name": "Tegretol", "drug_start": "24 days before onset",
-            "drug_status": "stopped_after_onset", "drug_stop": "-0",
+            "drug_name": "Tegretol", "drug_start": "24 days before onset", "drug_stop": "-0",
             "drug_dose": "200 mg twice daily, oral", "drug_biological": "no",
             "drug_previous": "none", "drug_reports": "yes", "drug_alternative": "no",
-            "drug_objective": "yes", "drug_details": "no",
+            "drug_objective": "yes",
         }],
     },
     # SJS/TEN overlap with every red flag: detachment 15 %, Nikolsky, three mucosal sites
@@ -87,7 +85,7 @@ CASES: dict[str, dict[str, Any]] = {
         "today": "2026-11-25",
         "answers": {
             "detachment_any": "yes", "detachment_bsa": "15", "nikolsky": "yes",
-            "blisters": "yes", "atypical_targets": "yes", "mucosa_any": "yes",
+            "blisters": "yes", "atypical_targets": "yes",
             "mucosal_sites": "oral, ocular, genital", "skin_pain": "yes", "vitals_at_hand": "yes",
             "heart_rate": "126",
             "onset_date": "2 days ago", "assessment_date": "today", "acute_onset": "yes",
@@ -102,11 +100,11 @@ CASES: dict[str, dict[str, Any]] = {
             "workup_done": "no", "biopsy": "pending",
         },
         "drugs": [{
-            "drug_name": "Bactrim", "drug_start": "-12", "drug_status": "stopped_after_onset",
+            "drug_name": "Bactrim", "drug_start": "-12",
             "drug_stop": "1",
             "drug_dose": "960 mg twice daily, oral", "drug_biological": "no",
             "drug_previous": "none", "drug_reports": "yes", "drug_alternative": "no",
-            "drug_objective": "yes", "drug_details": "no",
+            "drug_objective": "yes",
         }],
     },
     # A benign maculopapular exanthem on amoxicillin: no red flag, low-grade fever.
@@ -125,11 +123,11 @@ CASES: dict[str, dict[str, Any]] = {
             "atypical_lymphocytes": "no", "biopsy": "none",
         },
         "drugs": [{
-            "drug_name": "amoxicillin", "drug_start": "-8", "drug_status": "stopped_after_onset",
+            "drug_name": "amoxicillin", "drug_start": "-8",
             "drug_stop": "0",
             "drug_dose": "500 mg three times daily, oral", "drug_biological": "no",
             "drug_previous": "none", "drug_reports": "yes", "drug_alternative": "unknown",
-            "drug_objective": "no", "drug_details": "no",
+            "drug_objective": "no",
         }],
     },
     # SJS with three drugs: ALDEN ranks allopurinol (started 3 weeks before, strong list)
@@ -138,7 +136,7 @@ CASES: dict[str, dict[str, Any]] = {
         "today": "2026-11-25",
         "answers": {
             "detachment_any": "yes", "detachment_bsa": "6", "nikolsky": "yes",
-            "blisters": "yes", "atypical_targets": "yes", "mucosa_any": "yes",
+            "blisters": "yes", "atypical_targets": "yes",
             "mucosal_sites": "oral, genital", "skin_pain": "yes", "vitals_at_hand": "yes",
             "heart_rate": "112",
             "onset_date": "2026-11-22", "assessment_date": "today", "acute_onset": "yes",
@@ -151,24 +149,20 @@ CASES: dict[str, dict[str, Any]] = {
         },
         "drugs": [
             {"drug_name": "allopurinol", "drug_start": "2026-11-01",
-            "drug_status": "stopped_after_onset",
              "drug_stop": "2026-11-23",
              "drug_dose": "300 mg daily, oral", "drug_biological": "no",
              "drug_previous": "none", "drug_reports": "yes",
-             "drug_alternative": "no", "drug_objective": "yes",
-             "drug_details": "no"},
-            {"drug_name": "paracetamol", "drug_start": "2026-11-01", "drug_status": "still_taking",
+             "drug_alternative": "no", "drug_objective": "yes"},
+            {"drug_name": "paracetamol", "drug_start": "2026-11-01", "drug_stop": "still taking",
             "drug_dose": "1 g as needed, oral",
              "drug_biological": "no", "drug_previous": "tolerated",
              "drug_dechallenge": "continued_without_harm", "drug_reports": "no",
-             "drug_alternative": "yes", "drug_objective": "no",
-             "drug_details": "no"},
-            {"drug_name": "omeprazole", "drug_start": "-900", "drug_status": "still_taking",
+             "drug_alternative": "yes", "drug_objective": "no"},
+            {"drug_name": "omeprazole", "drug_start": "-900", "drug_stop": "still taking",
             "drug_dose": "20 mg daily, oral",
              "drug_biological": "no", "drug_previous": "tolerated",
              "drug_dechallenge": "continued_without_harm", "drug_reports": "unknown",
-             "drug_alternative": "yes", "drug_objective": "no",
-             "drug_details": "no"},
+             "drug_alternative": "yes", "drug_objective": "no"},
         ],
     },
     # AGEP on the presentation day (day 2): course, desquamation and histology pending.
@@ -189,12 +183,10 @@ CASES: dict[str, dict[str, Any]] = {
         },
         "drugs": [{
             "drug_name": "amoxicillin-clavulanate", "drug_start": "-2",
-            "drug_status": "stopped_after_onset",
             "drug_stop": "today",
             "drug_dose": "875/125 mg twice daily, oral", "drug_biological": "no",
             "drug_previous": "none", "drug_reports": "yes",
             "drug_alternative": "no", "drug_objective": "yes",
-            "drug_details": "no",
         }],
     },
 }
@@ -209,7 +201,7 @@ CASES["agep-follow-up"] = dict(
         "answers": {
             "assessment_date": "today", "desquamation": "yes",
             "biopsy": "spongiform_pustules_with_papillary_edema",
-            "histology_dress": "no", "pustule_culture": "sterile", "resolved": "yes",
+            "histology_dress": "no", "pustule_culture": "sterile",
             "resolution_date": "2026-12-02", "visit_temperature": "36.8",
             "visit_heart_rate": "76", "visit_systolic_bp": "124", "visit_vasopressors": "no",
             "visit_spo2": "98", "visit_respiratory_rate": "14", "visit_confusion": "no",

@@ -99,7 +99,7 @@ def _variant(scar_text: str) -> LoadedDialog:
 
 def test_the_archive_holds_every_earlier_version_and_each_passes_check():
     versions = [load_dialog(p).version for p in archived()]
-    assert versions == ["1.0", "1.1", "1.2", "1.3", "1.4"]
+    assert versions == ["1.0", "1.1", "1.2", "1.3", "1.4", "1.5"]
     for path in archived():
         done = subprocess.run([sys.executable, "-m", "triage", "check", str(path)],
                               capture_output=True, text=True, cwd=ROOT, timeout=120)
@@ -250,12 +250,26 @@ def test_1_4_to_1_5_names_the_drug_questions_it_asks_differently(scar):
     it replaces are said, not silently dropped, and the new question is asked."""
     engine, _ = _interview(load_dialog(ARCHIVE / "scar-1.4.yaml"),
                            ROOT / "tests" / "cases" / "seed-agep-ivig-1.4.transcript.yaml")
-    moved = carry_over(engine, scar)
+    moved = carry_over(engine, load_dialog(ARCHIVE / "scar-1.5.yaml"))
     lines = [left.line() for left in moved.left]
     assert ("Was it still being taken on the day the eruption began? (entry 1): 'yes': this "
             "version no longer asks it") in lines
     assert moved.engine.value("drug_name", 0) == "intravenous immunoglobulin"
     assert moved.engine.current().question.id == "vitals_at_hand"
+
+
+def test_1_5_to_1_6_keeps_the_last_dose_and_says_what_it_no_longer_asks(scar):
+    """1.6 asks a drug's course as its last dose or "still taking", the mucous membranes
+    with "none", and a drug's rarer details only when opened (issue 21 §1)."""
+    engine, _ = _interview(load_dialog(ARCHIVE / "scar-1.5.yaml"),
+                           ROOT / "tests" / "cases" / "seed-agep-ivig-1.5.transcript.yaml")
+    moved = carry_over(engine, scar)
+    lines = [left.line() for left in moved.left]
+    assert any(line.startswith("Is it still being taken? (entry 1)") for line in lines)
+    assert any(line.startswith("Anything more on this drug") for line in lines)
+    assert moved.engine.value("drug_stop", 0) == 0
+    # The mucous membranes are asked again, as one question.
+    assert moved.engine.current().question.id == "mucosal_sites"
 
 
 def test_a_follow_up_visit_is_carried_over_with_its_own_day(scar, old):

@@ -12,7 +12,7 @@ from triage.result import evaluate
 
 TODAY = dt.date(2026, 11, 25)
 CLEAR = {"detachment_any": "no", "nikolsky": "no", "blisters": "no", "atypical_targets": "no",
-         "mucosa_any": "no", "skin_pain": "no", "vitals_at_hand": "yes", "heart_rate": "80"}
+         "mucosal_sites": "none", "skin_pain": "no", "vitals_at_hand": "yes", "heart_rate": "80"}
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def test_unknown_is_an_answer_unless_the_dialog_says_otherwise(engine):
 def test_branching_skips_questions_that_do_not_apply(engine):
     walk(engine, CLEAR)
     ids = {a.question for a in engine.answers}
-    assert "detachment_bsa" not in ids and "mucosal_sites" not in ids
+    assert "detachment_bsa" not in ids
     f = engine.findings
     assert f.eruption.detachment_bsa_percent == 0 and f.eruption.mucosal_sites == []
 
@@ -82,7 +82,7 @@ def test_dates_become_day_numbers_relative_to_the_onset(engine):
     walk(engine, {**CLEAR, "onset_date": "2026-11-20", "assessment_date": "today",
                   "drugs_any": "yes"},
          [{"drug_name": "carbamazepine", "drug_start": "2026-10-27",
-           "drug_status": "stopped_after_onset", "drug_stop": "3 days ago"}], until="rash_bsa")
+           "drug_stop": "3 days ago"}], until="rash_bsa")
     f = engine.findings
     assert f.eruption.assessment_day == 5
     assert (f.drugs[0].start_day, f.drugs[0].stop_day) == (-24, 2)
@@ -90,8 +90,7 @@ def test_dates_become_day_numbers_relative_to_the_onset(engine):
 
 def test_stop_before_start_is_refused_with_the_reason(engine):
     walk(engine, {**CLEAR, "onset_date": "2026-11-20", "drugs_any": "yes"},
-         [{"drug_name": "x", "drug_start": "-10", "drug_status": "stopped_before_onset"}],
-         until="drug_stop")
+         [{"drug_name": "x", "drug_start": "-10"}], until="drug_stop")
     outcome = engine.answer("-12")
     assert not outcome.accepted
     # In the clinician's words, never a field path (issue 21 §2).
@@ -131,7 +130,8 @@ def test_the_pustules_choice_is_the_eurosar_grade(engine, answer, grade):
 
 def test_a_derived_fact_is_said_when_it_becomes_known(engine):
     outcomes = walk(engine, {**CLEAR, "onset_date": "2026-11-08", "assessment_date": "today",
-                             "drugs_any": "no", "resolved": "no"}, until="desquamation")
+                             "drugs_any": "no", "resolution_date": "not yet"},
+                    until="desquamation")
     notes = [n.text for _, o in outcomes for n in o.notes if n.kind == "derived"]
     assert len(notes) == 1 and "17" in notes[0]
 
@@ -163,8 +163,8 @@ def test_edit_drops_the_answers_that_no_longer_apply_and_lists_them(engine):
 
 def test_an_edit_that_newly_enables_a_question_asks_it_next(engine):
     walk(engine, CLEAR, until="onset_date")
-    engine.edit("mucosa_any", "yes")
-    assert engine.current().question.id == "mucosal_sites"
+    engine.edit("detachment_any", "yes")
+    assert engine.current().question.id == "detachment_bsa"
 
 
 def test_an_invalid_edit_is_refused_and_nothing_changes(engine):
@@ -196,8 +196,8 @@ def test_progress_by_section(engine):
 
 def test_drugs_repeat_one_group_per_drug(engine):
     walk(engine, {**CLEAR, "onset_date": "2026-11-20", "drugs_any": "yes"},
-         [{"drug_name": "allopurinol", "drug_start": "-21", "drug_status": "still_taking"},
-          {"drug_name": "IVIg", "drug_start": "-9", "drug_status": "still_taking",
+         [{"drug_name": "allopurinol", "drug_start": "-21", "drug_stop": "still taking"},
+          {"drug_name": "IVIg", "drug_start": "-9", "drug_stop": "still taking",
            "drug_batch": "Privigen lot 42"},
           {"drug_name": "zyxotide", "drug_start": "-9", "drug_biological": "yes"}],
          until="rash_bsa")
@@ -209,8 +209,12 @@ def test_drugs_repeat_one_group_per_drug(engine):
     assert ("drug_batch", 0) not in asked and ("drug_biological", 0) not in asked
     assert ("drug_dose", 0) in asked
     assert ("drug_biological", 2) in asked and ("drug_batch", 2) in asked
-    # Anything more (rechallenge, half-life by hand...) is offered for every drug.
-    assert ("drug_details", 0) in asked and ("drug_details", 2) in asked
+    # A drug's rarer details (rechallenge, half-life by hand...) are asked only when
+    # opened: left out for every drug, and offered for every drug.
+    left = {(s.question.id, s.repeat) for s in engine.left_out()}
+    assert not {("drug_rechallenge", r) for r in range(3)} & asked
+    assert {("drug_rechallenge", r) for r in range(3)} <= left
+    assert {("drug_half_life", 2), ("drug_notoriety", 2)} <= left
 
 
 def test_no_drugs_is_an_empty_list_not_unknown(engine):
@@ -267,7 +271,7 @@ def test_memoized_conditions_know_everything_they_read(expression, plan):
 
 def _three_drugs(engine):
     walk(engine, {**CLEAR, "onset_date": "2026-11-20", "drugs_any": "yes"},
-         [{"drug_name": n, "drug_start": s, "drug_status": "still_taking"}
+         [{"drug_name": n, "drug_start": s, "drug_stop": "still taking"}
           for n, s in (("allopurinol", "-21"), ("IVIg", "-9"), ("amoxicillin", "-3"))],
          until="rash_bsa")
 
@@ -301,35 +305,60 @@ def test_remove_refuses_what_is_not_there(engine):
     assert not engine.remove_repeat("nikolsky", 0).accepted
 
 
-@pytest.mark.parametrize(("resolved", "last_active"), [("no", 17), ("unknown", None)])
+@pytest.mark.parametrize(("resolved", "last_active"), [("not yet", 17), ("unknown", None)])
 def test_only_a_not_resolved_answer_says_the_skin_was_active(engine, resolved, last_active):
     # On day 17, "not resolved" is a day the skin was seen active; "unknown" says nothing,
     # and EuroSCAR's resolution item stays open instead of scoring -4.
     walk(engine, {**CLEAR, "onset_date": "2026-11-08", "assessment_date": "today",
-                  "resolved": resolved, "drugs_any": "no"})
+                  "resolution_date": resolved, "drugs_any": "no"})
     f = engine.findings
     assert (f.eruption.assessment_day, f.eruption.last_active_day) == (17, last_active)
     item = next(i for i in evaluate(f).score("eurosar_agep").items if i.id == "resolution")
-    assert (item.points, item.known) == ((-4, True) if resolved == "no" else (0, False))
+    assert (item.points, item.known) == ((-4, True) if resolved == "not yet" else (0, False))
 
 
-@pytest.mark.parametrize(("status", "stop", "said"), [
-    ("stopped_before_onset", "0", "drug 1: last taken on day 0, so it was still taken on the "
-                                  "day the eruption began, not stopped before it"),
-    ("stopped_after_onset", "-3", "drug 1: last taken on day -3, before the eruption began, "
-                                  "so it was not taken on the day it began"),
+@pytest.mark.parametrize(("stop", "ongoing", "stop_day", "dechallenge_asked"), [
+    ("still taking", True, None, True),
+    ("still_taking", True, None, True),
+    ("0", None, 0, False),      # last taken on the day it began: taken at the onset
+    ("-3", None, -3, False),    # stopped before it
+    ("unknown", None, None, True),
 ])
-def test_a_stop_date_against_the_drugs_course_is_refused_in_words(engine, status, stop, said):
+def test_a_drugs_course_is_one_answer_a_day_or_still_taking(
+        engine, stop, ongoing, stop_day, dechallenge_asked):
+    asked = [label for label, _ in walk(
+        engine, {**CLEAR, "onset_date": "2026-11-20", "drugs_any": "yes"},
+        [{"drug_name": "x", "drug_start": "-10", "drug_stop": stop}], until="rash_bsa")]
+    drug = engine.findings.drugs[0]
+    assert (drug.ongoing_at_onset, drug.stop_day) == (ongoing, stop_day)
+    assert ("drug_dechallenge #1" in asked) is dechallenge_asked
+    # A last dose says the drug was stopped (ALDEN's dechallenge item reads it).
+    assert (drug.dechallenge == "stopped") is (stop_day is not None)
+
+
+def test_a_date_question_names_its_words_when_an_answer_is_neither(engine):
     walk(engine, {**CLEAR, "onset_date": "2026-11-20", "drugs_any": "yes"},
-         [{"drug_name": "x", "drug_start": "-10", "drug_status": status}], until="drug_stop")
-    outcome = engine.answer(stop)
-    assert not outcome.accepted and outcome.message == said
+         [{"drug_name": "x", "drug_start": "-10"}], until="drug_stop")
+    outcome = engine.answer("ongoing")
+    assert not outcome.accepted and outcome.message.endswith("; or 'still taking it'")
+    assert engine.answer("still taking it").accepted
+
+
+def test_a_date_questions_words_may_not_look_like_a_day():
+    from pydantic import ValidationError
+
+    from triage.dialog.model import Question
+
+    with pytest.raises(ValidationError, match="has a digit"):
+        Question(id="q", type="date", prompt="?", options=[{"value": "day_2", "label": "x"}])
+    with pytest.raises(ValidationError, match="only a date question takes on_date"):
+        Question(id="q", type="yes_no", prompt="?", on_date={"x": 1})
 
 
 def test_a_drug_stopped_before_the_onset_is_not_asked_what_happened_after_it(engine):
     asked = [label for label, _ in walk(
         engine, {**CLEAR, "onset_date": "2026-11-20", "drugs_any": "yes"},
-        [{"drug_name": "x", "drug_start": "-10", "drug_status": "stopped_before_onset",
+        [{"drug_name": "x", "drug_start": "-10",
           "drug_stop": "-3"}],
         until="rash_bsa")]
     assert "drug_stop #1" in asked and "drug_dechallenge #1" not in asked

@@ -100,8 +100,7 @@ def _with_drugs(engine: Engine, names: list[str]) -> None:
     for raw in ("no",) * 6 + vitals + ("2026-11-20", "today", "yes", "yes"):
         assert engine.answer(raw).accepted, raw
     for n, name in enumerate(names):
-        given = {"drug_name": name, "drug_start": "-10", "drug_status": "stopped_before_onset",
-                 "drug_stop": "-2"}
+        given = {"drug_name": name, "drug_start": "-10", "drug_stop": "-2"}
         while (slot := engine.current()).question.id != "drug_more":
             q = slot.question
             raw = given.get(q.id) or ("unknown" if q.unknown_allowed else q.options[0].value)
@@ -132,8 +131,6 @@ def test_the_onset_is_read_by_every_entry_with_a_date():
     # The same answers, a new onset: "today" for a drug start means another day number.
     engine = Engine(DIALOG, TODAY)
     _with_drugs(engine, ["amoxicillin"])
-    # Its course unknown: the new onset may put its last dose on either side of day 0.
-    assert engine.edit("drug_status", "unknown", repeat=0).accepted
     assert engine.edit("drug_start", "2026-11-18", repeat=0).accepted
     assert engine.edit("drug_stop", "2026-11-19", repeat=0).accepted
     drug = engine.findings.drugs[0]

@@ -82,8 +82,9 @@ def test_the_visit_asks_its_follow_up_items_in_order_and_a_new_patch_test(finish
     # SCORTEN's urea, glucose and bicarbonate, left out on the presentation day (no
     # SJS/TEN), stay out; the signs at the visit, which decide its level, are all asked.
     assert asked == [
-        "temperature", "assessment_date", "drug_status #1", "drug_improved #1",
-        "drug_objective #1", "drug_patch_test #1", "biopsy", "pustule_culture", "resolved",
+        "temperature", "assessment_date", "drug_stop #1", "drug_improved #1",
+        "drug_objective #1", "drug_patch_test #1", "biopsy", "pustule_culture",
+        "resolution_date",
         "desquamation", "organs_any", "leukocytes", "neutrophils", "eosinophils",
         "atypical_lymphocytes", "workup_done",
         "visit_temperature", "visit_heart_rate", "visit_systolic_bp", "visit_vasopressors",
@@ -101,9 +102,9 @@ def test_the_visit_asks_its_follow_up_items_in_order_and_a_new_patch_test(finish
 
 def test_enter_keeps_an_answer_and_today_moves_with_the_visit(finished):
     finished.follow_up(VISIT)
-    stop = finished.slot("drug_stop", 0)
     # Not a follow-up item: the presentation day's "today" still means day 2.
-    assert finished.value("drug_stop", 0) == 2 and not finished.asks(stop)
+    start = finished.slot("drug_start", 0)
+    assert finished.value("drug_start", 0) == -2 and not finished.asks(start)
     # The highest temperature comes first now (the vital signs open the interview); then
     # the assessment date, which defaults to today: the visit's day.
     assert finished.current().question.id == "temperature"
@@ -113,12 +114,14 @@ def test_enter_keeps_an_answer_and_today_moves_with_the_visit(finished):
     assert finished.value("assessment_date") == 16
     assert finished.findings.eruption.assessment_day == 16
     # A kept answer is the same answer, given again at the visit.
+    # A relative date is kept as the day it meant: "today" on the presentation day.
     slot = finished.current()
-    assert slot.key == ("drug_status", 0)
-    assert finished.suggestion(slot) == ("stopped_after_onset", None)
+    assert slot.key == ("drug_stop", 0)
+    assert finished.suggestion(slot) == ("2026-11-25", None)
     finished.answer("")
     kept = next(a for a in finished.answers if a.key == slot.key)
-    assert (kept.raw, kept.on) == ("stopped_after_onset", VISIT)
+    assert (kept.raw, kept.on) == ("2026-11-25", VISIT)
+    assert finished.value("drug_stop", 0) == 2
 
 
 def test_a_relative_date_is_kept_as_the_day_it_meant(scar):
@@ -126,10 +129,9 @@ def test_a_relative_date_is_kept_as_the_day_it_meant(scar):
     answers = [(e.q, e.repeat, e.value, e.unit) for e in script.answers]
     engine = Engine(scar, script.today)
     for q, repeat, value, unit in answers:
-        if q == "resolved":
-            value = "yes"
+        if q == "resolution_date":
+            value = "yesterday"  # on the presentation day: 2026-11-24
         engine.answer(value, unit, question=q, repeat=repeat)
-    engine.answer("yesterday")  # resolution_date, on the presentation day: 2026-11-24
     assert engine.finished and engine.value("resolution_date") == 1
     engine.follow_up(VISIT)
     slot = engine.slot("resolution_date")
@@ -188,7 +190,7 @@ def test_the_summary_sets_both_days_side_by_side(scar):
 
 def test_a_follow_up_transcript_round_trips_byte_for_byte(scar, finished):
     finished.follow_up(VISIT)
-    _answer_all(finished, {("resolved", None): "yes", ("resolution_date", None): "3 days ago",
+    _answer_all(finished, {("resolution_date", None): "3 days ago",
                            ("drug_patch_test", 0): "positive"})
     text = transcript.dumps(transcript.from_engine(finished))
     assert "follow_up:\n  date: 2026-12-09\n  answers:\n" in text
@@ -254,14 +256,14 @@ async def test_the_assistant_runs_a_visit_and_saves_it(tmp_path, scar, finished)
         assert "Presentation day: today (2026-11-25, day 2)" in bubbles[-1]
         await type_answer(pilot, "")  # the assessment date: the visit's day
         question = str(app.screen.chat.query("Bubble").last().said.text)
-        # In the option's words (issue 21 §2).
-        assert "Presentation day: stopped on or after the day the eruption began" in question
-        assert "(empty = keep stopped on or after the day the eruption began)" in question
+        # The last dose, as the day it meant (issue 21 §2).
+        assert "Presentation day: today (2026-11-25, day 2)" in question
+        assert "(empty = keep 2026-11-25)" in question
         for _ in range(40):
             slot = app.engine.current()
             if slot is None:
                 break
-            answer = {"resolved": "1", "drug_patch_test": "3",
+            answer = {"drug_patch_test": "3",
                       "resolution_date": "2026-12-02"}.get(slot.question.id, "")
             if slot.question.id.startswith("visit_"):
                 answer = "unknown"  # healed: only the vital signs today are asked
@@ -272,12 +274,13 @@ async def test_the_assistant_runs_a_visit_and_saves_it(tmp_path, scar, finished)
     kinds = [e.kind for e in events]
     assert kinds.count("follow_up") == 1
     visit = events[kinds.index("follow_up") + 1:]
-    assert len(visit) == 24 and all(e.kind == "answer" for e in visit)
+    assert len(visit) == 23 and all(e.kind == "answer" for e in visit)
     by_question = {e.question: e for e in visit}
-    assert (by_question["resolved"].value, by_question["resolved"].previous) == ("yes", "unknown")
+    assert (by_question["resolution_date"].value,
+            by_question["resolution_date"].previous) == ("2026-12-02", "unknown")
     # Enter kept the presentation answer; the event holds what was kept, not "".
-    kept = by_question["drug_status"]
-    assert (kept.value, kept.previous) == ("stopped_after_onset", "stopped_after_onset")
+    kept = by_question["drug_stop"]
+    assert (kept.value, kept.previous) == ("2026-11-25", "today")
     assert (by_question["assessment_date"].value, by_question["leukocytes"].unit) == (
         "today", "g_per_l")
     (session,) = Store(path).sessions()
@@ -345,19 +348,22 @@ def test_followup_records_the_visit_and_opens_the_assistant_on_it(tmp_path, scar
 
 
 def test_an_answer_dropped_and_brought_back_at_a_visit_replays_the_same(scar):
-    """Found by test_replay_walks: "resolved" edited to no at a visit drops the resolution
-    date; edited back to yes, the presentation day's answer returns, as the saved session
-    (whose presentation day keeps it) replays."""
+    """Found by test_replay_walks (with 1.5's "resolved" and its date): a biopsy edited to
+    "pending" at a visit drops its reading; edited back, the presentation day's answer
+    returns, as the saved session (whose presentation day keeps it) replays."""
     engine = Engine(scar, dt.date(2026, 11, 25))
     for _ in range(300):
         slot = engine.current()
         if slot is None:
             break
-        raw = {"resolved": "yes"}.get(slot.question.id, "unknown")
+        raw = {"biopsy": "pustules", "histology_dress": "no"}.get(slot.question.id, "unknown")
         if not engine.answer(raw).accepted:
             engine.answer(slot.question.options[0].value if slot.question.options else "no")
     assert engine.follow_up(dt.date(2026, 12, 2)).accepted
-    assert engine.edit("resolved", "no").accepted and engine.edit("resolved", "yes").accepted
+    assert engine.edit("biopsy", "pending").accepted
+    assert engine.value("histology_dress") is None
+    assert engine.edit("biopsy", "pustules").accepted
+    assert engine.value("histology_dress") == "no"
     script, doc = transcript.loads(transcript.dumps(transcript.from_engine(engine)))
     again = transcript.replay(script, scar, "t", doc)
     assert summarize_interview(again) == summarize_interview(engine)

@@ -386,7 +386,7 @@ def test_sessions_export_and_delete_from_the_command_line(tmp_path, scar):
     assert "AB" not in _cli("export", sid, "--format", "text", "--no-patient",
                             store=path).stdout
     events = _cli("export", sid, "--format", "events", store=path).stdout.splitlines()
-    assert json.loads(events[0])["session"] == sid and len(events) == 1 + 43
+    assert json.loads(events[0])["session"] == sid and len(events) == 1 + 40
 
     refused = _cli("delete", sid, store=path)  # no terminal to confirm on
     assert refused.returncode == 1 and "--yes" in refused.stderr
@@ -558,7 +558,7 @@ def test_a_full_disk_leaves_no_hole_and_no_empty_file(tmp_path, scar, monkeypatc
                         warn=said.append, fallback_dir=tmp_path)
     recorder.problem = "the store is locked"
     answers = [("detachment_any", "no"), ("nikolsky", "no"), ("blisters", "no"),
-               ("atypical_targets", "no"), ("mucosa_any", "no"), ("skin_pain", "no")]
+               ("atypical_targets", "no"), ("mucosal_sites", "none"), ("skin_pain", "no")]
     for q, v in answers[:2]:  # the disk is full: nothing can be written anywhere
         recorder.record(Event("answer", q, None, v))
     assert list(tmp_path.iterdir()) == []  # no empty file per attempt

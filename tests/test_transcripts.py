@@ -100,7 +100,7 @@ def _script(scar, answers: str, version: str | None = None, hash_: str | None = 
 _to_the_drugs = "".join(
     f"  - {{q: {q}, value: \"{v}\"}}\n" for q, v in [
         ("detachment_any", "no"), ("nikolsky", "no"), ("blisters", "no"),
-        ("atypical_targets", "no"), ("mucosa_any", "no"), ("skin_pain", "no"),
+        ("atypical_targets", "no"), ("mucosal_sites", "none"), ("skin_pain", "no"),
         ("vitals_at_hand", "no"), ("onset_date", "2026-11-20"), ("assessment_date", "today"),
         ("acute_onset", "yes"), ("drugs_any", "yes"),
     ]
@@ -119,7 +119,7 @@ def refusal(scar, text: str) -> str:
     [
         ("  - {q: detachment_anyy, value: \"no\"}\n",
          "t.yaml: answers[0]: step 1 (detachment_anyy): no question 'detachment_anyy' in "
-         "dialog scar 1.5 (line 5)"),
+         "dialog scar 1.6 (line 5)"),
         ("  - {q: detachment_any, value: \"maybe\"}\n",
          "step 1 (detachment_any): 'maybe' refused: 'maybe' is not an answer here; allowed: "
          "yes, no, unknown"),
@@ -187,7 +187,7 @@ def test_yaml_booleans_and_numbers_in_values_are_read_as_entered(scar):
 def test_today_fixes_relative_dates(scar):
     text = _script(scar, "".join(
         f"  - {{q: {q}, value: \"no\"}}\n" for q in
-        ("detachment_any", "blisters", "atypical_targets", "mucosa_any",
+        ("detachment_any", "blisters", "atypical_targets", "mucosal_sites",
          "skin_pain")) + "  - {q: heart_rate, value: \"80\"}\n"
         "  - {q: onset_date, value: \"3 days ago\"}\n"
         "  - {q: assessment_date, value: \"today\"}\n")
@@ -245,7 +245,7 @@ def test_the_one_computation_replay_equals_the_step_by_step_replay(path, scar, m
 def test_an_unknown_where_the_dialog_forbids_it_is_refused_on_either_path(scar):
     text = _script(scar, "".join(
         f"  - {{q: {q}, value: \"no\"}}\n" for q in
-        ("detachment_any", "blisters", "atypical_targets", "mucosa_any",
+        ("detachment_any", "blisters", "atypical_targets", "mucosal_sites",
          "skin_pain")) + "  - {q: heart_rate, value: \"80\"}\n"
         "  - {q: onset_date, value: \"3 days ago\"}\n"
         "  - {q: assessment_date, value: \"today\"}\n  - {q: acute_onset, value: \"yes\"}\n"

@@ -58,10 +58,14 @@ async def test_textuals_own_back_action_closes_a_screen_and_takes_no_answer_back
         assert [a.question for a in app.engine.answers] == ["detachment_any"]
 
 
+#: The skin's six red flags answered no by number ("none" for the mucous membranes).
+SKIN_CLEAR = ["2", "2", "2", "2", "none", "2"]
+
+
 async def _to_heart_rate(pilot) -> None:
     """The skin's six red flags answered no, age and temperature unknown, the vital signs
     at hand."""
-    for answer in ["2"] * 6 + ["unknown", "unknown", "1"]:
+    for answer in [*SKIN_CLEAR, "unknown", "unknown", "1"]:
         await type_answer(pilot, answer)
 
 
@@ -221,7 +225,7 @@ async def test_an_export_is_never_taken_for_an_answer(scar, tmp_path):
     app = make_app(scar, TODAY, out_dir=tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         vitals = ["unknown", "unknown", "1", "104"] + ["unknown"] * 5
-        for answer in ["2"] * 6 + vitals + ["5 days ago", "today", "1", "1"]:
+        for answer in SKIN_CLEAR + vitals + ["5 days ago", "today", "1", "1"]:
             await type_answer(pilot, answer)
         assert app.engine.current().question.id == "drug_name"
         given = list(app.engine.answers)
@@ -534,7 +538,7 @@ async def test_the_drug_editor_changes_adds_and_removes_drugs(scar):
 
 
 async def _to_temperature(pilot, app) -> None:
-    for answer in ["2"] * 6 + ["unknown"]:  # the skin's red flags, then the age
+    for answer in [*SKIN_CLEAR, "unknown"]:  # the skin's red flags, then the age
         await type_answer(pilot, answer)
     assert app.engine.current().question.id == "temperature"
 
@@ -592,11 +596,12 @@ async def test_an_engine_with_answers_shows_the_conversation_so_far(scar):
         await pilot.pause()
         chat = app.query_one(ChatLog)
         answers = [b for b in app.query(Bubble) if b.kind == "answer"]
-        # The opening note; 35 answers, their 35 questions, 6 section titles and the
-        # "so far" note (77); the question asked now: 79 messages, of which SHOWN of the
-        # conversation so far are laid out, with the opening note and the question.
+        # The opening note; 35 answers, their 35 questions, 6 section titles, the drugs'
+        # intro and the "so far" note (78); the question asked now: 80 messages, of which
+        # SHOWN of the conversation so far are laid out, with the opening note and the
+        # question.
         assert len(app.query(Bubble)) == ChatLog.SHOWN + 2
-        assert chat.folded == 79 - ChatLog.SHOWN - 2
+        assert chat.folded == 80 - ChatLog.SHOWN - 2
         assert answers[-1].key == app.engine.answers[-1].key
         assert "35 answers so far" in bubbles(app, "note")[-1]
         assert app.engine.current().question.prompt in bubbles(app, "question")[-1]
@@ -629,7 +634,7 @@ async def test_a_long_conversation_keeps_a_bounded_number_of_bubbles(scar, monke
     monkeypatch.setattr(ChatLog, "FOLD_STEP", 4)
     app = make_app(scar, TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
-        for answer in ["2"] * 6 + ["unknown"] * 3:  # the skin; age, temperature, heart rate
+        for answer in SKIN_CLEAR + ["unknown"] * 3:  # the skin; age, temperature, heart rate
             await type_answer(pilot, answer)
         chat = app.query_one(ChatLog)
         assert len(app.engine.answers) == 9 and chat.folded > 0
@@ -866,7 +871,7 @@ async def test_full_passes_follow_each_painted_question_and_python_again_at_the_
 
 async def _to_drug_name(pilot) -> None:
     vitals = ["unknown", "unknown", "1", "80"] + ["unknown"] * 5
-    for answer in ["2"] * 6 + vitals + ["5 days ago", "today", "1", "1"]:
+    for answer in SKIN_CLEAR + vitals + ["5 days ago", "today", "1", "1"]:
         await type_answer(pilot, answer)
 
 
@@ -1118,3 +1123,17 @@ async def test_a_question_left_out_can_be_answered_from_the_palette(scar, tmp_pa
         assert app.engine.findings.labs.neutrophils_per_mm3 == 7200
         assert ("neutrophils", None) in {a.key for a in app.engine.answers}
         assert not any(c.title == "Answer: neutrophils" for c in commands(app.screen))
+        # A drug's rarer detail is asked only when opened: a positive rechallenge (Naranjo
+        # question 4, +2) takes the IVIg from 6 to 8.
+        naranjo = app.engine.findings.drugs[0].naranjo
+        assert naranjo is None or naranjo.reappeared_on_readministration is None
+        entry = next(c for c in commands(app.screen)
+                     if c.title == "Answer: drug 1 reappeared when given again")
+        entry.run()
+        await pilot.pause()
+        assert "Asked only when opened" in bubbles(app, "question")[-1]
+        await type_answer(pilot, "yes")
+        assert app.engine.findings.drugs[0].naranjo.reappeared_on_readministration == "yes"
+        assert ("drug_rechallenge", 0) in {a.key for a in app.engine.answers}
+        total = app.interview.summary()["drugs"][0]["naranjo"]["total"]
+        assert total == 8

@@ -24,9 +24,9 @@ from triage.field_uses import uses
                         "for another cause."),
         ("vitals_at_hand", "Decides whether to ask: heart rate; systolic blood pressure; on "
                            "vasopressors; oxygen saturation; respiratory rate; new confusion."),
-        ("drug_details", "Decides whether to ask: reappeared when given again; reaction to a "
-                         "placebo; toxic blood concentration; worse with a higher dose; "
-                         "half-life; notoriety."),
+        # Asked only when opened, and said what it feeds like any other.
+        ("drug_rechallenge", "Feeds Naranjo ADR probability scale: Q4. Did it reappear when "
+                             "the drug was given again?"),
     ],
 )
 def test_why_we_ask(scar, qid, expected):

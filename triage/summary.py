@@ -168,13 +168,15 @@ def summarize_interview(engine: Any, operators: Operators = DEFAULT) -> dict[str
     dialog = {"id": loaded.id, "version": loaded.version, "hash": loaded.hash}
     data = summarize(engine.findings, operators, dialog=dialog, answers=answers,
                      at_visit=engine.follow_up_visit is not None)
-    left_out = engine.left_out() if engine.dialog.dialog.ask_only_what_matters else []
-    if left_out:
-        # Left unknown, never "no": each said, with the reason it was not asked.
-        data["not_asked"] = {
-            "reason": relevance.REASON,
-            "questions": [question_label(s.question, s.repeat) for s in left_out],
-        }
+    left_out = engine.left_out()
+    # Left unknown, never "no": each said, with the reason it was not asked.
+    for key, reason, slots in (
+        ("not_asked", relevance.REASON, [s for s in left_out if not s.question.on_request]),
+        ("on_request", relevance.ON_REQUEST, [s for s in left_out if s.question.on_request]),
+    ):
+        if slots:
+            data[key] = {"reason": reason,
+                         "questions": [question_label(s.question, s.repeat) for s in slots]}
     _name_questions(data, loaded)
     if engine.follow_up_visit is not None:
         data["follow_up"] = follow_up_block(engine, data, operators)

@@ -316,7 +316,7 @@ class _Checker:
         targets: list[tuple[tuple[str | int, ...], str]] = []
         if q.field:
             targets.append(((*loc, "field"), q.field))
-        for key, mapping in (("on_yes", q.on_yes), ("on_no", q.on_no)):
+        for key, mapping in (("on_yes", q.on_yes), ("on_no", q.on_no), ("on_date", q.on_date)):
             targets += [((*loc, key), p) for p in mapping]
         for o_index, option in enumerate(q.options or []):
             targets += [((*loc, "options", o_index, "sets"), p) for p in option.sets]
@@ -349,7 +349,7 @@ class _Checker:
             samples.append(((*loc, "field"), {q.field: [o.value for o in q.options or []]}))
         if q.field and q.type == "yes_no":
             samples.append(((*loc, "field"), {q.field: True}))
-        for key in ("on_yes", "on_no"):
+        for key in ("on_yes", "on_no", "on_date"):
             mapping = getattr(q, key)
             if mapping:
                 samples.append(((*loc, key), dict(mapping)))
@@ -395,7 +395,7 @@ def _typed_samples(q: Question) -> list[Any]:
             numbers.append(0.5)
         return [*numbers, *unknown]
     if q.type == "date":
-        return [*(["2026-01-01"] if q.role == "onset" else [0, -3, 7]), *unknown]
+        return [*(["2026-01-01"] if q.role == "onset" else [0, -3, 7, *options]), *unknown]
     if q.type == "text":
         return ["", "text", *unknown]
     return unknown

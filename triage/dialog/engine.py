@@ -229,7 +229,9 @@ class Engine:
     def matters(self, slot: Slot) -> bool:
         """Whether a question not yet answered could change the outcome (always true
         unless the dialog asks only what matters, and at a visit for its follow-up items,
-        which are the visit's to record)."""
+        which are the visit's to record). A question asked on request never is."""
+        if slot.question.on_request:
+            return False
         if (not relevance.may_leave_out(self.dialog, slot.question)
                 or (self.follow_up_visit is not None and self.is_follow_up_item(slot))):
             return True
@@ -710,7 +712,15 @@ class _Pass:
             said_on = answer.on or self.engine.today
             if q.role == "onset":
                 return values.onset_date(answer.raw, said_on)
-            return values.day_number(answer.raw, said_on, self.onset)
+            if (word := values.date_word(q, answer.raw)) is not None:
+                return word
+            try:
+                return values.day_number(answer.raw, said_on, self.onset)
+            except values.AnswerError as exc:
+                if not q.options:
+                    raise
+                words = " or ".join(repr(o.label) for o in q.options)
+                raise values.AnswerError(f"{exc}; or {words}") from None
         if q.type == "text":
             return values.text(answer.raw)
         raise DialogError(f"{q.id}: a {q.type} question takes no answer")
@@ -771,9 +781,14 @@ class _Pass:
                 _set(target, q.field, value == "yes")
             for path, v in (q.on_yes if value == "yes" else q.on_no).items():
                 _set(target, path, v)
+        elif q.type == "date" and isinstance(value, str):
+            pass  # a word in place of a date: the field stays unknown, the word's sets apply
         elif q.field:
             _set(target, q.field, value)
-        if q.type == "choice" and q.options:
+        if q.type == "date" and not isinstance(value, str):
+            for path, v in q.on_date.items():
+                _set(target, path, v)
+        if q.type in ("choice", "date") and q.options:
             for option in q.options:
                 if option.value == value:
                     for path, v in option.sets.items():

@@ -8,6 +8,7 @@ repeating block (the drug list) whose fields are relative to one entry of a list
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -65,6 +66,9 @@ class Question(_Model):
     enable_when: str | None = None
     unknown_allowed: bool = True
     usually_unknown: bool = False
+    #: Never asked in turn: answered only when the clinician opens it (a detail that is
+    #: nearly always unknown, and whose unknown is scored as the source says).
+    on_request: bool = False
     #: Asked again when a finished session is reopened at follow-up (`triage followup`).
     follow_up: bool = False
     default: str | None = None
@@ -74,6 +78,8 @@ class Question(_Model):
     range: tuple[float, float] | None = None
     on_yes: dict[str, Any] = Field(default_factory=dict)
     on_no: dict[str, Any] = Field(default_factory=dict)
+    #: Further findings a date question sets when answered with a date (not a word).
+    on_date: dict[str, Any] = Field(default_factory=dict)
     # group only
     questions: list[Question] | None = None
     more: More | None = None
@@ -84,8 +90,18 @@ class Question(_Model):
         needs_options = self.type in ("choice", "multi")
         if needs_options and not self.options:
             raise ValueError(f"a {self.type} question needs options")
-        if not needs_options and self.options:
+        # A date question may take words in place of a date ("still taking", "not yet").
+        if not needs_options and self.type != "date" and self.options:
             raise ValueError(f"a {self.type} question takes no options")
+        if self.type == "date" and self.options:
+            if self.role == "onset":
+                raise ValueError("the onset question takes a date, not words")
+            for option in self.options:
+                if re.search(r"\d", option.value + option.label):
+                    raise ValueError(f"a date question's word {option.value!r} has a digit, "
+                                     "which a day number or a date could mean")
+        if self.type != "date" and self.on_date:
+            raise ValueError("only a date question takes on_date")
         if self.type in ("integer", "decimal") and not self.units:
             raise ValueError(f"an {self.type} question needs units (one is enough)")
         if self.type not in ("integer", "decimal") and (self.units or self.range):
@@ -97,6 +113,10 @@ class Question(_Model):
             raise ValueError("only a group takes questions and more")
         if self.type != "yes_no" and (self.on_yes or self.on_no):
             raise ValueError("only a yes_no question takes on_yes and on_no")
+        if self.on_request and (not self.unknown_allowed or self.default is not None
+                                or self.type == "group"):
+            raise ValueError("a question asked on request is unknown until answered: it "
+                             "takes unknown, and no default")
         if self.role == "onset" and self.type != "date":
             raise ValueError("the onset question must be a date")
         if self.range is not None and self.range[0] > self.range[1]:

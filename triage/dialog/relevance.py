@@ -39,6 +39,10 @@ if TYPE_CHECKING:
 REASON = ("no answer could change the triage level, a score's category (SCORTEN's only "
           "while SJS/TEN is considered), the patterns considered or a next step")
 
+#: The reason a summary gives beside the questions asked only on request.
+ON_REQUEST = ("they are asked only when opened from the command palette (nearly always "
+              "unknown; the scores count an unknown answer as their sources say)")
+
 _ANSWER_READ = re.compile(r"\b(?:answers|item)\.([A-Za-z_][A-Za-z0-9_]*)")
 _TRIED_TYPES = ("yes_no", "choice", "multi", "integer", "decimal")
 

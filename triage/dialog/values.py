@@ -76,9 +76,20 @@ def choice(question: Question, raw: str) -> str:
     raise AnswerError(f"{raw!r} is not one of the options; allowed: {allowed} (or their number)")
 
 
+def date_word(question: Question, raw: str) -> str | None:
+    """The option a date question's answer names in place of a date ("still taking",
+    "not yet"), by its value (underscores or spaces) or its label; None for anything else.
+    Never by number: a number is a day."""
+    word = " ".join(raw.strip().casefold().replace("_", " ").split())
+    for option in question.options or ():
+        if word in (option.value.casefold().replace("_", " "), option.label.casefold()):
+            return option.value
+    return None
+
+
 def multi(question: Question, raw: str) -> list[str]:
     """A list of option values, comma-separated; 'none' is the empty list."""
-    if raw.strip().casefold() in ("none", "[]", ""):
+    if raw.strip().casefold() in ("none", "no", "[]", ""):
         return []
     values: list[str] = []
     for part in raw.split(","):

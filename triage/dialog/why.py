@@ -25,7 +25,7 @@ def fields_written(dialog: LoadedDialog, question: Question) -> list[str]:
     paths: list[str] = []
     if question.field:
         paths.append(question.field)
-    paths += list(question.on_yes) + list(question.on_no)
+    paths += list(question.on_yes) + list(question.on_no) + list(question.on_date)
     for option in question.options or []:
         paths += list(option.sets)
     for unit in question.units or []:

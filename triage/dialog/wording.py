@@ -80,6 +80,9 @@ def answer_words(question: Question, answer: Answer, day: int | None = None,
         unit = unit_label(question, answer.unit)
         return f"{raw} {unit}" if unit and raw.strip() else raw
     if question.type == "date":
+        word = values.date_word(question, raw)
+        if word is not None:
+            return next(o.label for o in question.options or () if o.value == word)
         return _date_words(question, raw.strip(), day, onset)
     return raw
 

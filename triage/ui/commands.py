@@ -52,7 +52,8 @@ def commands(screen: Any) -> Iterator[Command]:
 
     for slot in engine.left_out():  # could not change the outcome, but may be known
         yield Command(f"Answer: {escape(clean(question_label(slot.question, slot.repeat)))}",
-                      "Answer a question the interview left out",
+                      "A drug's detail, asked only when opened" if slot.question.on_request
+                      else "Answer a question the interview left out",
                       partial(screen.start_edit, slot.key))
     for section in engine.dialog.dialog.sections:
         yield Command(f"Jump to: {escape(section.title)}",

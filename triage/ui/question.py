@@ -27,8 +27,8 @@ def question_text(
     text.append(q.prompt, "bold")
     if q.type == "yes_no":
         text.append("\n1 yes   2 no")
-    elif q.options:
-        joiner = "   (several: 1, 3)" if q.type == "multi" else ""
+    elif q.options and q.type != "date":
+        joiner = "   (several: 1, 3; or none)" if q.type == "multi" else ""
         text.append("\n" + "\n".join(f"{i} {o.label}" for i, o in enumerate(q.options, 1)))
         text.append(joiner)
     elif q.units:
@@ -42,6 +42,8 @@ def question_text(
     elif q.type == "date":
         text.append("\nISO date, today, yesterday, '5 days ago', '1 year ago', or days from the "
                     "onset: -9")
+        if q.options:
+            text.append("; or " + " or ".join(f"'{o.label}'" for o in q.options))
     if before is not None:
         text.append(f"\nPresentation day: {before}", "italic")
     if q.default:

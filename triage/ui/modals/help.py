@@ -22,7 +22,8 @@ KEYS = [
     ("click an answer", "click an answer",
      "change it (the palette lists them too); Escape keeps it"),
     ("ctrl+y", "ctrl+y", "copy the plain-text summary (works over SSH)"),
-    ("ctrl+p", "ctrl+p", "command palette: jump to a section, new case, themes..."),
+    ("ctrl+p", "ctrl+p", "command palette: jump to a section, answer a question not asked "
+                         "(a drug's rarer details), new case, themes..."),
     ("F1", "F1", "this help; Escape closes it; PageUp and PageDown move through it"),
     ("ctrl+q", "F10", "quit"),
 ]

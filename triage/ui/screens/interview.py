@@ -378,11 +378,11 @@ class InterviewScreen(Screen[None]):
             self.chat.say("That question is asked in its turn.", "note")
             return
         self.editing = slot.key
-        self.chat.say(
-            Text.assemble(("Left out, as no answer could change the outcome; answer it "
-                           "if you have it:\n", "bold"), question_text(slot, self.engine.dialog)),
-            "question",
-        )
+        lead = ("Asked only when opened; answer it if you have it:\n"
+                if slot.question.on_request else
+                "Left out, as no answer could change the outcome; answer it if you have it:\n")
+        self.chat.say(Text.assemble((lead, "bold"), question_text(slot, self.engine.dialog)),
+                      "question")
         self.bar.ask(slot, "your answer, then Enter (Escape: leave it out)")
         self.bar.line.focus()
 
