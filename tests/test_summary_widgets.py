@@ -29,6 +29,15 @@ def test_a_cramped_table_gives_the_room_to_its_long_column() -> None:
     assert all(w >= min(n, FLOOR) for w, n in zip(widths, natural, strict=True))
 
 
+def test_a_column_keeps_its_longest_word_whole() -> None:
+    """Issue 21 §3: "Distributi/on" at 120x40. A column is as wide as its longest word
+    (up to WORD cells) while the table fits; the room left goes to the long column."""
+    natural, words = [40, 12, 200], [9, 12, 14]
+    widths = column_widths(natural, 80, words)
+    assert widths[1] == 12 and widths[0] >= 10 and sum(widths) == 80
+    assert column_widths(natural, 80)[1] == FLOOR  # without the words: broken
+
+
 def test_a_table_narrower_than_its_floors_still_gives_every_column_a_cell() -> None:
     widths = column_widths([30, 30, 30], 5)
     assert all(w >= 1 for w in widths) and sum(widths) <= 5
@@ -271,3 +280,20 @@ async def test_table_cells_keep_their_text_styles_and_a_short_row_is_padded() ->
     assert any(span.style == ".strong" for span in full.rows[0][0].spans)  # **Fever**
     assert [h.plain for h in header_only.headers] == ["Only", "A header"]
     assert header_only.rows == []
+
+
+async def test_a_drawn_table_breaks_no_word_while_it_fits() -> None:
+    table = TableText(
+        [Content("Item"), Content("Answer"), Content("Rule")],
+        [[Content("Distribution"), Content("typical"),
+          Content("flexural predominance, symmetrical and generalized " * 4)]],
+        right=[False, False, False],
+    )
+    async with _Show(table).run_test(size=(60, 12)) as pilot:
+        await pilot.pause()
+        lines = [line.plain for line in table.lines(table.content_size.width)]
+    cells = [part.strip() for line in lines[2:] for part in line.split(" │ ")]
+    assert "Distribution" in cells
+    words = {w for c in cells for w in c.split()}
+    assert words <= {"Distribution", "typical", "flexural", "predominance,", "symmetrical",
+                     "and", "generalized"}

@@ -443,6 +443,9 @@ async def test_an_edit_summarizes_twice_and_a_take_back_redraws_the_panel_after(
                             lambda engine: made.append(1) or real(engine))
         shown = []
         panel = app.query_one("#panel")
+        # The banner going up or down resizes the panel, which redraws from its last
+        # summary (no new one): not what is counted here.
+        monkeypatch.setattr(type(panel), "on_resize", lambda *_: None)
         painted_first = []
         monkeypatch.setattr(panel, "show", lambda summary, progress: shown.append(
             summary["scores"]["scorten"]["total"]) or painted_first.append(
@@ -1137,3 +1140,37 @@ async def test_a_question_left_out_can_be_answered_from_the_palette(scar, tmp_pa
         assert ("drug_rechallenge", 0) in {a.key for a in app.engine.answers}
         total = app.interview.summary()["drugs"][0]["naranjo"]["total"]
         assert total == 8
+
+
+async def test_the_side_panel_keeps_its_progress_at_80x24_and_says_where_drugs_went(scar):
+    """Issue 21 §3: the panel's lowest rows fell off as drugs were added. Short of room,
+    the "could be" lines go first, then the finished sections fold into one row, then
+    the drugs beyond those that fit are counted; the level, the scores and every open
+    section stay."""
+    from triage import transcript
+    from triage.dialog.engine import Engine
+    from triage.ui.widgets.panel import SidePanel
+
+    engine = Engine(scar, TODAY)
+    script, _ = transcript.load(ROOT / "examples" / "multi-drug-alden.transcript.yaml")
+    for entry in script.answers[:60]:
+        assert engine.answer(entry.value, entry.unit, question=entry.q, repeat=entry.repeat)
+    for size, folded in (((80, 24), True), ((120, 60), False)):
+        app = make_app(engine=engine)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause(0.3)
+            panel = app.query_one("#panel", SidePanel)
+            plain = panel.render().plain
+            assert len(plain.split("\n")) <= panel.content_size.height
+            assert "EuroSCAR" in plain and "SCORTEN" in plain and "Progress" in plain
+            open_sections = [s.title for s, done, total in app.engine.progress()
+                             if done < total]
+            assert len(open_sections) >= 3
+            flat = " ".join(plain.split())  # titles wrap in the panel
+            for title in open_sections:
+                assert title[:20] in flat, title
+            assert ("section(s) done" in plain) is folded
+            assert ("could be" in plain) is not folded
+            assert "1. allopurinol" in plain or "see the drug editor" in plain
+            # A drug's details asked only when opened are not counted as open.
+            assert "Drugs in the 8 weeks before the onset" not in open_sections

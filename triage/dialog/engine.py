@@ -330,6 +330,8 @@ class Engine:
                 continue
             if self._matters_current() and self._matters[1].get(slot.key) is False:
                 continue  # left out: it does not matter (see matters)
+            if slot.question.on_request and slot.key not in self._answers:
+                continue  # asked only when opened
             counts[slot.section.id][1] += 1
             if not self.asks(slot):
                 counts[slot.section.id][0] += 1

@@ -159,14 +159,19 @@ class InterviewScreen(Screen[None]):
             self.chat.say_many(said)
             emergencies = conversation.emergencies(self.summary())
             if emergencies:
-                self._banner("; ".join(emergencies))
+                self._banner(emergencies)
             self._ask()
         self.bar.line.focus()
         # The first question first; the side panel (the whole summary) right after.
         self._refresh_soon()
 
-    def _banner(self, text: str | None) -> None:
-        """Show the emergency banner with `text`, or (None) take it down."""
+    def _banner(self, flags: list[str] | None) -> None:
+        """Show the emergency banner with its red flags, or (None) take it down. It is at
+        most three lines high (CSS), so it says first how many there are: at 80x24 the
+        conversation keeps the room, and the summary lists them all."""
+        text = None if not flags else (
+            f"EMERGENCY: {flags[0]}" if len(flags) == 1
+            else f"EMERGENCY ({len(flags)} red flags): " + "; ".join(flags))
         if text == self._banner_text:  # drawn after every answer: unchanged costs nothing
             return
         self._banner_text = text
@@ -174,7 +179,7 @@ class InterviewScreen(Screen[None]):
         if text is None:
             banner.remove_class("shown")
             return
-        banner.update(Text("EMERGENCY: " + text))
+        banner.update(Text(text))
         banner.add_class("shown")
 
     def _ask(self) -> None:
@@ -211,7 +216,7 @@ class InterviewScreen(Screen[None]):
         # The banner follows the level: raised by an edit too, and taken down when an
         # edit or a take-back leaves no emergency.
         emergencies = conversation.emergencies(summary)
-        self._banner("; ".join(emergencies) if emergencies else None)
+        self._banner(emergencies or None)
         self._panel.show(
             summary,
             # A section with nothing to ask today (the visit's, on the presentation day)
@@ -316,7 +321,7 @@ class InterviewScreen(Screen[None]):
                     f"EMERGENCY: {note.text}. Same-day hospital assessment; the interview goes on.",
                     "emergency",
                 )
-                self._banner(note.text)
+                self._banner([note.text])
             else:
                 self.chat.say(note.text, "note")
         self._ask()

@@ -32,16 +32,27 @@ from textual.widgets._markdown import (  # the block classes Markdown builds its
 GAP = 3
 #: The narrowest a column is made while another is wider (a short column keeps its width).
 FLOOR = 10
+#: A column is kept as wide as its longest word up to this many cells, so that a word is
+#: never broken ("Distributi/on"); a longer word (a path) may be.
+WORD = 20
 
 
-def column_widths(natural: Sequence[int], available: int) -> list[int]:
+def floors_of(natural: Sequence[int], words: Sequence[int] | None = None) -> list[int]:
+    """The narrowest each column may be made: FLOOR cells, or its longest word (up to
+    WORD cells), and never more than its natural width."""
+    words = words or [0] * len(natural)
+    return [min(n, max(FLOOR, min(w, WORD))) for n, w in zip(natural, words, strict=True)]
+
+
+def column_widths(natural: Sequence[int], available: int,
+                  words: Sequence[int] | None = None) -> list[int]:
     """Each column's width in `available` cells: its natural width when all fit;
-    otherwise every column keeps up to FLOOR cells and the rest of the room goes to the
-    columns in proportion to how much wider they would be, so that the long rule text
+    otherwise every column keeps its floor (`floors_of`) and the rest of the room goes to
+    the columns in proportion to how much wider they would be, so that the long rule text
     gets most of it and a short answer is not squeezed."""
     if sum(natural) <= available:
         return list(natural)
-    floors = [min(n, FLOOR) for n in natural]
+    floors = floors_of(natural, words)
     if sum(floors) >= available:
         widths = [max(available * f // sum(floors), 1) for f in floors]
     else:
@@ -107,12 +118,14 @@ class TableText(_Drawn):
         columns = len(self.headers)
         natural = [max([self.headers[c].cell_length] + [r[c].cell_length for r in self.rows])
                    for c in range(columns)]
+        words = [max(_longest_word(cell) for cell in (self.headers[c], *(r[c] for r in self.rows)))
+                 for c in range(columns)]
         available = width - GAP * (columns - 1)
         header = self.get_visual_style("table-text--header")
         rule = self.get_visual_style("table-text--rule")
-        if sum(min(n, FLOOR) for n in natural) > available:
+        if sum(floors_of(natural, words)) > available:
             return self._stacked(width, header, rule)
-        widths = column_widths(natural, available)
+        widths = column_widths(natural, available, words)
         bar = Content.styled(" │ ", rule)
         lines = list(self._row(self.headers, widths, bar, header))
         lines.append(Content.styled("─┼─".join("─" * w for w in widths), rule))
@@ -146,6 +159,10 @@ class TableText(_Drawn):
                 parts.append(part.pad_left(room) if right else part.pad_right(room))
             line = bar.join(parts)
             yield line.stylize_before(style) if style is not None else line  # type: ignore[arg-type]
+
+
+def _longest_word(cell: Content) -> int:
+    return max((len(word) for word in cell.plain.split()), default=0)
 
 
 class ListText(_Drawn):
