@@ -1174,3 +1174,40 @@ async def test_the_side_panel_keeps_its_progress_at_80x24_and_says_where_drugs_w
             assert "1. allopurinol" in plain or "see the drug editor" in plain
             # A drug's details asked only when opened are not counted as open.
             assert "Drugs in the 8 weeks before the onset" not in open_sections
+
+
+async def test_the_summary_has_its_parts_in_the_palette_and_on_alt_arrows_at_80x24(scar):
+    """Issue 21 §3: the summary took 57 PageDowns at 80x24. Its parts are palette entries
+    ("Summary: Next steps"), and alt+down / alt+up bring the next or previous part to the
+    top, whatever has the focus."""
+    from triage import transcript
+    from triage.dialog.engine import Engine
+    from triage.ui.commands import commands
+
+    script, _ = transcript.load(ROOT / "examples" / "seed-agep-ivig.transcript.yaml")
+    engine = Engine(scar, script.today)
+    for entry in script.answers:
+        assert engine.answer(entry.value, entry.unit, question=entry.q, repeat=entry.repeat)
+    app = make_app(engine=engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.5)
+        titles = [c.title for c in commands(app.screen) if c.title.startswith("Summary: ")]
+        assert "Summary: Next steps" in titles and "Summary: Not asked" in titles
+        assert len(titles) >= 8
+        chat = app.screen.chat
+
+        def top_part() -> str:
+            y = round(chat.scroll_offset.y)
+            return [t for t, at in app.screen._summary_headings() if at <= y][-1]
+
+        next(c for c in commands(app.screen) if c.title == "Summary: Not asked").run()
+        await pilot.pause()
+        assert top_part() == "Not asked"
+        assert app.focused is app.screen.bar.line  # the answer box keeps the focus
+        await pilot.press("alt+up")
+        await pilot.pause()
+        parts = [t for t, _ in app.screen._summary_headings()]
+        assert top_part() == parts[parts.index("Not asked") - 1]
+        await pilot.press("alt+down", "alt+down")
+        await pilot.pause()
+        assert top_part() == parts[parts.index("Not asked") + 1]

@@ -40,6 +40,9 @@ def commands(screen: Any) -> Iterator[Command]:
     yield Command("Show the whole conversation",
                   "Unfold the earlier messages (only the newest are laid out)",
                   screen.chat.unfold)
+    for title, index in screen.summary_sections():
+        yield Command(f"Summary: {escape(title)}", "Show this part of the summary",
+                      partial(screen.show_summary_section, index))
     yield Command("Help", "The keys and how to answer", screen.app.action_help)
     yield Command("Drugs", "The drug editor: change, add or remove a drug", screen.action_drugs)
     from triage.ui.conversation import said

@@ -24,6 +24,9 @@ KEYS = [
     ("ctrl+y", "ctrl+y", "copy the plain-text summary (works over SSH)"),
     ("ctrl+p", "ctrl+p", "command palette: jump to a section, answer a question not asked "
                          "(a drug's rarer details), new case, themes..."),
+    ("PageUp, PageDown", "PageUp, PageDown", "a page of the conversation and the summary"),
+    ("alt+down, alt+up", "alt+down, alt+up",
+     "the summary's next or previous part (the palette lists them: Summary: ...)"),
     ("F1", "F1", "this help; Escape closes it; PageUp and PageDown move through it"),
     ("ctrl+q", "F10", "quit"),
 ]

@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 
 from triage import collector
@@ -59,6 +60,9 @@ class InterviewScreen(Screen[None]):
         Binding("escape", "cancel_edit", "Keep answer", show=False),
         # The conversation and the summary page with the answer line focused too.
         Binding("pageup", "page(-1)", "Page up", show=False),
+        # The summary's parts, one at a time (alt+arrows: browsers keep ctrl+page keys).
+        Binding("alt+down", "summary_section(1)", "Next part", show=False),
+        Binding("alt+up", "summary_section(-1)", "Previous part", show=False),
         Binding("pagedown", "page(1)", "Page down", show=False),
     ]
 
@@ -446,6 +450,41 @@ class InterviewScreen(Screen[None]):
             "note",
         )
         self._refresh(after)
+
+    def _summary_headings(self) -> list[tuple[str, int]]:
+        """The summary's level-2 headings, each with its place in the conversation."""
+        from textual.widgets import Markdown
+
+        summaries = list(self.chat.query(".summary").results(Markdown))
+        if not summaries:
+            return []
+        summary = summaries[-1]
+        return [(title, summary.virtual_region.y
+                 + summary.query_one(f"#{block}", Widget).virtual_region.y)
+                for level, title, block in summary.table_of_contents
+                if level == 2 and block is not None]
+
+    def summary_sections(self) -> list[tuple[str, int]]:
+        """The summary's parts on screen (its level-2 headings), in order, when it is shown."""
+        return [(title, index) for index, (title, _) in enumerate(self._summary_headings())]
+
+    def show_summary_section(self, index: int) -> None:
+        """Bring the summary's part `index` to the top of the conversation."""
+        headings = self._summary_headings()
+        if 0 <= index < len(headings):
+            self.chat.scroll_to(y=headings[index][1], animate=False)
+
+    def action_summary_section(self, direction: int) -> None:
+        """The next (1) or previous (-1) part of the summary from the one at the top."""
+        at = [y for _, y in self._summary_headings()]
+        if not at:
+            return
+        top = round(self.chat.scroll_offset.y)
+        if direction > 0:
+            index = next((i for i, y in enumerate(at) if y > top), len(at) - 1)
+        else:
+            index = next((i for i in reversed(range(len(at))) if at[i] < top), 0)
+        self.show_summary_section(index)
 
     def action_page(self, direction: int) -> None:
         """A page of the conversation up (-1) or down (1)."""
