@@ -363,3 +363,20 @@ def test_a_drug_stopped_before_the_onset_is_not_asked_what_happened_after_it(eng
         until="rash_bsa")]
     assert "drug_stop #1" in asked and "drug_dechallenge #1" not in asked
     assert engine.findings.drugs[0].dechallenge == "stopped"
+
+
+def test_a_number_keeps_a_note_in_brackets_as_typed(engine):
+    """The body-surface helper's answer: the number, then how it was found (issue 21 §6).
+    The note is kept with the answer and read back after the unit."""
+    from triage.dialog.wording import answer_words
+
+    walk(engine, {"detachment_any": "yes"}, until="detachment_bsa")
+    raw = "27 (rule of nines: front of the trunk 18 % + left arm and hand 9 %)"
+    assert engine.answer(raw).accepted
+    assert engine.findings.eruption.detachment_bsa_percent == 27
+    given = engine.answers[-1]
+    assert given.raw == raw
+    assert answer_words(engine.slot("detachment_bsa").question, given) == (
+        "27 % BSA (rule of nines: front of the trunk 18 % + left arm and hand 9 %)")
+    # A bracket that is not a note after a number is still refused.
+    assert not engine.edit("detachment_bsa", "(27)").accepted

@@ -1211,3 +1211,41 @@ async def test_the_summary_has_its_parts_in_the_palette_and_on_alt_arrows_at_80x
         await pilot.press("alt+down", "alt+down")
         await pilot.pause()
         assert top_part() == parts[parts.index("Not asked") + 1]
+
+
+async def test_f9_adds_up_regions_and_palms_into_the_answer(scar):
+    """Issue 21 §6: on a % BSA question, F9 opens the helper; the regions ticked (rule of
+    nines for the patient's age) and the palms counted become the answer, with how it
+    was found, which the resident checks and enters."""
+    from textual.widgets import Input, SelectionList
+
+    from triage.ui.modals.bsa import BsaScreen
+
+    app = make_app(scar, TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_answer(pilot, "1")  # detached skin: yes; then how much
+        assert app.engine.current().question.id == "detachment_bsa"
+        assert "F9: add up regions" in bubbles(app, "question")[-1]
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, BsaScreen)
+        assert "an adult (age unknown)" in str(app.screen.query_one("#about").render())
+        regions = app.screen.query_one(SelectionList)
+        regions.select("trunk_front")
+        regions.select("arm_left")
+        app.screen.query_one("#palms", Input).value = "2"
+        await pilot.pause()
+        assert "Total: 29 %" in str(app.screen.query_one("#total").render())
+        await pilot.press("f9")
+        await pilot.pause()
+        line = app.screen.bar.line
+        assert line.value == ("29 (rule of nines: front of the trunk 18 % + left arm and "
+                              "hand 9 % + 2 palms 2 %)")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.engine.findings.eruption.detachment_bsa_percent == 29
+        assert "29 % BSA (rule of nines" in bubbles(app, "answer")[-1]
+        # Elsewhere F9 says what it is for, and changes nothing.
+        await pilot.press("f9")
+        await pilot.pause()
+        assert "is for a question asking a % of the body surface" in bubbles(app, "note")[-1]

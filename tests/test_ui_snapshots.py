@@ -107,3 +107,18 @@ def test_help_at_80x24(snap_compare, scar):
         await pilot.pause()
 
     assert snap_compare(make_app(scar, TODAY), terminal_size=(80, 24), run_before=open_help)
+
+
+def test_body_surface_helper_at_80x24(snap_compare, scar):
+    """F9 on the detachment question (issue 21 §6): the regions with their shares, the
+    palms, the running total."""
+    async def open_helper(pilot) -> None:
+        await _steady(pilot)
+        await pilot.press("1", "enter")  # detached skin: yes; then how much
+        await pilot.pause()
+        await pilot.press("f9")
+        await pilot.pause()
+        await pilot.press("down", "space")  # front of the trunk
+        await pilot.pause()
+
+    assert snap_compare(make_app(scar, TODAY), terminal_size=(80, 24), run_before=open_helper)

@@ -100,6 +100,17 @@ def multi(question: Question, raw: str) -> list[str]:
     return values
 
 
+#: A note in brackets after a number, kept with the answer: how it was found
+#: ("27 (rule of nines: front of the trunk 18 % + left arm and hand 9 %)").
+_NOTE = re.compile(r"^(.*?\S)\s*\(([^()]*)\)\s*$")
+
+
+def split_note(raw: str) -> tuple[str, str | None]:
+    """A number's answer and the note in brackets after it, if any."""
+    match = _NOTE.match(raw)
+    return (match.group(1), match.group(2).strip()) if match else (raw, None)
+
+
 _NUMBER = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*?)\s*$")
 
 
@@ -112,6 +123,7 @@ def number(
     question's first unit. The canonical value is checked against the question's range.
     """
     assert question.units is not None
+    raw, _ = split_note(raw)
     match = _NUMBER.match(_decimal_comma(raw))
     if not match:
         raise AnswerError(f"{raw!r} is not a number")

@@ -78,7 +78,9 @@ def answer_words(question: Question, answer: Answer, day: int | None = None,
         return raw
     if question.units:
         unit = unit_label(question, answer.unit)
-        return f"{raw} {unit}" if unit and raw.strip() else raw
+        number, note = values.split_note(raw)
+        said = f"{number} {unit}" if unit and number.strip() else number
+        return f"{said} ({note})" if note else said
     if question.type == "date":
         word = values.date_word(question, raw)
         if word is not None:

@@ -39,6 +39,10 @@ def question_text(
         example = next((u for u in q.units[1:] if u.example), None)
         text.append(f"\nin {units}"
                     + (f"; e.g. '{example.example} {typed_unit(example)}'" if example else ""))
+        from triage.bsa import applies
+
+        if applies([u.label for u in q.units]):
+            text.append("   F9: add up regions (rule of nines) or palms", "dim")
     elif q.type == "date":
         text.append("\nISO date, today, yesterday, '5 days ago', '1 year ago', or days from the "
                     "onset: -9")

@@ -16,6 +16,8 @@ KEYS = [
     ("ctrl+n", "F2", 'answer "unknown" (or type ?)'),
     ("ctrl+z", "ctrl+z", "take back the last answer, or the last edit"),
     ("ctrl+t", "F4", "the drug editor: change a cell, add a drug, remove one"),
+    ("F9", "F9", "on a % of the body surface: add up regions (rule of nines, by age) and "
+                 "palms into the answer"),
     ("ctrl+s", "ctrl+s", "save the transcript (replay it with `triage replay FILE`)"),
     ("ctrl+o", "ctrl+o", "save the summary (md, text, html, json) or the transcript, under a "
                          "name you can edit"),

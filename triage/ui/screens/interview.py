@@ -57,6 +57,8 @@ class InterviewScreen(Screen[None]):
         Binding("ctrl+o", "export", "Export"),
         Binding("ctrl+q,f10", "app.quit", "Quit", id="quit"),
         Binding("ctrl+y", "copy", "Copy summary", show=False),
+        # F9 in both: a browser keeps no F9, and it is shown with the question it serves.
+        Binding("f9", "bsa", "Body surface", show=False),
         Binding("escape", "cancel_edit", "Keep answer", show=False),
         # The conversation and the summary page with the answer line focused too.
         Binding("pageup", "page(-1)", "Page up", show=False),
@@ -504,6 +506,27 @@ class InterviewScreen(Screen[None]):
             self.chat.say("Kept the earlier answer.", "note")
 
     # --- the drug editor --------------------------------------------------------------
+
+    def action_bsa(self) -> None:
+        """The body-surface helper, on a question asking a % of the body surface: the
+        total it works out is put in the answer line, to be checked and entered."""
+        from triage import bsa
+        from triage.ui.modals.bsa import BsaScreen
+
+        slot = self.bar.slot
+        if slot is None or not bsa.applies([u.label for u in slot.question.units or ()]):
+            self.chat.say("The body-surface helper (F9) is for a question asking a % of "
+                          "the body surface.", "note")
+            return
+        age = self.engine.findings.patient.age_years
+
+        def typed(answer: str | None) -> None:
+            if answer is not None:
+                self.bar.line.value = answer
+                self.bar.line.cursor_position = len(answer)
+            self.bar.line.focus()
+
+        self.app.push_screen(BsaScreen(age), typed)
 
     def action_drugs(self) -> None:
         from triage.ui.modals.drugs import DrugScreen
