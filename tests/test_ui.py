@@ -1249,3 +1249,23 @@ async def test_f9_adds_up_regions_and_palms_into_the_answer(scar):
         await pilot.press("f9")
         await pilot.pause()
         assert "is for a question asking a % of the body surface" in bubbles(app, "note")[-1]
+
+
+async def test_a_jump_to_a_section_of_questions_left_out_names_them(scar):
+    """Issue 21 §1: a jump into a section whose open questions were all left out said
+    only "nothing is open"; it names them, and how to answer them anyway."""
+    from triage import transcript
+    from triage.dialog.engine import Engine
+
+    script, _ = transcript.load(ROOT / "examples" / "seed-agep-ivig.transcript.yaml")
+    engine = Engine(scar, script.today)
+    for entry in script.answers:
+        assert engine.answer(entry.value, entry.unit, question=entry.q, repeat=entry.repeat)
+    app = make_app(engine=engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.screen.action_jump("labs")
+        await pilot.pause()
+        said = bubbles(app, "note")[-1]
+        assert said.startswith("Nothing is open in that section. Not asked: ")
+        assert "leukocytes" in said and "neutrophils" in said and '"Answer:"' in said

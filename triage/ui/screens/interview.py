@@ -567,7 +567,14 @@ class InterviewScreen(Screen[None]):
             self._section = None
             self._ask()
         else:
-            self.chat.say("Nothing is open in that section.", "note")
+            from triage.dialog.wording import question_label
+
+            # Left out is not finished: say which, and how to answer them anyway.
+            left = [question_label(s.question, s.repeat) for s in self.engine.left_out()
+                    if s.section.id == section]
+            self.chat.say("Nothing is open in that section." + (
+                f" Not asked: {'; '.join(left)}. The palette's \"Answer:\" entries take "
+                "them." if left else ""), "note")
 
     def action_follow_up(self) -> None:
         self.start_follow_up(dt.date.today())
