@@ -210,6 +210,12 @@ def _not_above_leukocytes(value: float | None, info: ValidationInfo) -> float | 
     return value
 
 
+#: The laboratory values that may be reported "normal" (each has a reference interval).
+NormalLab = Literal["leukocytes_per_mm3", "neutrophils_per_mm3", "eosinophils_per_mm3",
+                    "urea_mmol_per_l", "glucose_mmol_per_l", "bicarbonate_mmol_per_l",
+                    "alt_times_uln", "bilirubin_times_uln", "inr"]
+
+
 class Labs(_Model):
     """Peak (or worst) values during the reaction, in canonical units."""
 
@@ -231,9 +237,26 @@ class Labs(_Model):
     inr: Annotated[float, Field(ge=0.5, le=20)] | None = None
     creatinine_times_baseline: Annotated[float, Field(ge=0.1, le=50)] | None = None
     dress_workup: DressWorkup | None = None
+    #: Values reported "within normal limits" without their number; each counts as lying
+    #: in its usual adult interval (triage/knowledge/reference_intervals.yaml).
+    reported_normal: list[NormalLab] | None = None
 
     _neutrophils = field_validator("neutrophils_per_mm3")(_not_above_leukocytes)
     _eosinophils = field_validator("eosinophils_per_mm3")(_not_above_leukocytes)
+
+    @field_validator("reported_normal")
+    @classmethod
+    def _normal_without_a_number(cls, value: list[str] | None, info: ValidationInfo
+                                 ) -> list[str] | None:
+        for name in value or ():
+            if value is not None and value.count(name) > 1:
+                raise PydanticCustomError("normal_twice", "{name} is listed twice",
+                                          {"name": name})
+            if info.data.get(name) is not None:
+                raise PydanticCustomError(
+                    "normal_and_number", "{name} has a number and is reported normal",
+                    {"name": name})
+        return value
 
 
 class Histology(_Model):

@@ -14,8 +14,9 @@ from typing import Any, NamedTuple
 
 from triage import labels
 from triage.derived import eosinophils_absolute
-from triage.findings import Findings
-from triage.numbers import answer_text
+from triage.findings import Findings, Labs
+from triage.numbers import Cutoff, answer_text
+from triage.reference_intervals import normal_meets
 
 LEVELS = ("routine", "urgent", "emergency")
 LEVEL_TEXT = {
@@ -175,10 +176,23 @@ def _circulation(f: Findings) -> Tri:
     return any3([pressure, f.systemic.vasopressors])
 
 
+def _lab(labs: Labs, name: str, op: str, limit: float) -> Tri:
+    """A laboratory value against a limit: its number, or "normal" where the usual
+    interval settles it (triage/reference_intervals.py)."""
+    return normal_meets(Cutoff(op, limit), labs, name)
+
+
 def _liver_severe(f: Findings) -> Tri:
     labs = f.labs
-    hy = all3([_gt(labs.alt_times_uln, 3), _gt(labs.bilirubin_times_uln, 2)])
-    return _unless_spared(f, "liver", any3([hy, _ge(labs.inr, 1.5)]))
+    hy = all3([_lab(labs, "alt_times_uln", ">", 3), _lab(labs, "bilirubin_times_uln", ">", 2)])
+    return _unless_spared(f, "liver", any3([hy, _lab(labs, "inr", ">=", 1.5)]))
+
+
+def _eosinophils_700(f: Findings) -> Tri:
+    value = eosinophils_absolute(f.labs)
+    if value is None:
+        return _lab(f.labs, "eosinophils_per_mm3", ">=", 700)
+    return value >= 700
 
 
 def _kidney_injury(f: Findings) -> Tri:
@@ -400,7 +414,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         "eosinophils_700",
         "urgent",
         "Eosinophils >= 700/mm³",
-        lambda f: _ge(eosinophils_absolute(f.labs), 700),
+        _eosinophils_700,
         ("labs.eosinophils_per_mm3",),
         SOURCE_7,
     ),

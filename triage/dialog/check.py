@@ -19,6 +19,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from triage import validation
+from triage.dialog import values
 from triage.dialog.conditions import (
     CONTEXT_NAMES,
     VISIT_FIELDS,
@@ -323,6 +324,8 @@ class _Checker:
         for u_index, unit in enumerate(q.units or []):
             if unit.field:
                 targets.append(((*loc, "units", u_index, "field"), unit.field))
+        if values.normal_lab(q) is not None:  # "normal" lists the value as reported normal
+            targets.append(((*loc, "field"), "labs.reported_normal"))
         for where, path in targets:
             # `drugs: []` (no drug taken) writes the whole list, from outside the group.
             if path in valid or (path == "drugs" and group is None):

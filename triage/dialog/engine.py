@@ -124,6 +124,10 @@ class _State(NamedTuple):
 
 
 
+#: What a laboratory value answered "within normal limits" converts to.
+NORMAL = "normal"
+
+
 def _copy(value: Any) -> Any:
     """A copy of plain data (dicts and lists) that shares nothing mutable with `value`."""
     if isinstance(value, dict):
@@ -709,6 +713,12 @@ class _Pass:
         if q.type in ("yes_no", "choice", "multi"):
             return self.value_of(q, answer.raw)
         if q.type in ("integer", "decimal"):
+            if values.is_normal_answer(q, answer.raw):
+                if values.normal_lab(q) is None:
+                    raise values.AnswerError(
+                        f"{question_label(q, slot.repeat)} has no usual interval to read "
+                        "'normal' by: give the number")
+                return NORMAL
             return values.number(q, answer.raw, answer.unit, self.findings)
         if q.type == "date":
             said_on = answer.on or self.engine.today
@@ -778,6 +788,12 @@ class _Pass:
     @staticmethod
     def write_answer(q: Question, value: Any, target: dict[str, Any]) -> None:
         """The fields a known, non-numeric answer (not the onset) sets."""
+        if value == NORMAL and q.type in ("integer", "decimal") and q.field:
+            # Within normal limits: no number; the value is listed as reported normal.
+            reported = values.lookup(target, "labs.reported_normal") or []
+            _set(target, "labs.reported_normal",
+                 [*reported, q.field.removeprefix("labs.")])
+            return
         if q.type == "yes_no":
             if q.field:
                 _set(target, q.field, value == "yes")

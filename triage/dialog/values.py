@@ -31,6 +31,25 @@ def is_unknown(raw: str) -> bool:
     return raw.strip().casefold() in UNKNOWN_WORDS
 
 
+def normal_lab(question: Question) -> str | None:
+    """The laboratory value a number question may take "normal" for (its `labs` field
+    with a usual interval: triage/reference_intervals.py), or None."""
+    field = question.field or ""
+    if not field.startswith("labs."):
+        return None
+    from triage.reference_intervals import intervals
+
+    name = field.removeprefix("labs.")
+    return name if name in intervals() else None
+
+
+def is_normal_answer(question: Question, raw: str) -> bool:
+    """Whether `raw` says "within normal limits" for a question that takes it."""
+    from triage.reference_intervals import is_normal
+
+    return is_normal(raw) and question.type in ("integer", "decimal")
+
+
 def as_typed(question: Question, text: str, chosen_unit: str | None = None
              ) -> tuple[str, str | None]:
     """What a clinician typed, as a transcript keeps it: the answer and its unit. A yes/no
@@ -40,6 +59,8 @@ def as_typed(question: Question, text: str, chosen_unit: str | None = None
     kept without one, as a transcript keeps it)."""
     if question.type == "yes_no" and text.strip() in ("1", "2"):
         return ("yes" if text.strip() == "1" else "no"), None
+    if is_normal_answer(question, text):
+        return text, None  # no number, no unit
     units = question.units or []
     if len(units) > 1:
         number, _, unit = text.strip().partition(" ")

@@ -31,6 +31,11 @@ def fields_written(dialog: LoadedDialog, question: Question) -> list[str]:
     for unit in question.units or []:
         if unit.field:
             paths.append(unit.field)
+    if question.field and question.units:
+        from triage.dialog.values import normal_lab
+
+        if normal_lab(question) is not None:
+            paths.append("labs.reported_normal")
     for derived, read in _derive_reads(dialog):
         if question.id in read:
             paths.append(derived)

@@ -76,6 +76,8 @@ def answer_words(question: Question, answer: Answer, day: int | None = None,
             return ", ".join(by_value.get(v, v) for v in chosen_list) or "none"
     except values.AnswerError:
         return raw
+    if question.units and values.is_normal_answer(question, raw):
+        return "within normal limits"
     if question.units:
         unit = unit_label(question, answer.unit)
         number, note = values.split_note(raw)

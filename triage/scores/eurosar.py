@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from triage.derived import meets, mucosal_involvement, resolution_meets, unresolved_known
 from triage.findings import Findings
+from triage.reference_intervals import normal_decision, normal_meets
 from triage.scores.base import Band, Item, ScoreResult, fmt_number, item, make_result
 from triage.scores.operators import Operators, decision_note
 
@@ -93,7 +94,8 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
     er, sy, labs, hi = findings.eruption, findings.systemic, findings.labs, findings.histology
 
     fever = meets(ops.eurosar_fever_c, sy.temperature_max_c)
-    pmn = meets(ops.eurosar_neutrophils_per_mm3, labs.neutrophils_per_mm3)
+    pmn = normal_meets(ops.eurosar_neutrophils_per_mm3, labs, "neutrophils_per_mm3")
+    pmn_normal = "neutrophils_per_mm3" in (labs.reported_normal or ())
     leukocytes = labs.leukocytes_per_mm3
     # The neutrophils are part of the leukocytes: below the cutoff, they cannot reach it.
     if pmn is None and leukocytes is not None and not ops.eurosar_neutrophils_per_mm3.test(
@@ -184,10 +186,12 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
             0,
             f"PMN {ops.eurosar_neutrophils_per_mm3}/mm³: yes +1, no 0",
             "B. Course",
-            answer=labs.neutrophils_per_mm3
+            answer="within normal limits" if pmn_normal
+            else labs.neutrophils_per_mm3
             if labs.neutrophils_per_mm3 is not None or pmn is None
             else f"unknown, but leukocytes {fmt_number(labs.leukocytes_per_mm3 or 0)}/mm³",
-            decision=decision_note(
+            decision=normal_decision("neutrophils_per_mm3", pmn) if pmn_normal
+            else decision_note(
                 "eurosar_neutrophils_per_mm3",
                 ops.eurosar_neutrophils_per_mm3,
                 labs.neutrophils_per_mm3,

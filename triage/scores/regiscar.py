@@ -16,6 +16,7 @@ from triage.derived import (
     unresolved_known,
 )
 from triage.findings import Findings, Labs
+from triage.reference_intervals import intervals, normal_decision
 from triage.scores.base import Band, Item, ScoreResult, fmt_number, item, make_result
 from triage.scores.operators import Operators
 
@@ -48,6 +49,20 @@ def _eos_category_percent(percent: float) -> int:
     return 2 if percent >= 20 else 1 if percent >= 10 else 0
 
 
+def _eosinophilia_normal(labs: Labs) -> tuple[int, tuple[int, ...], str, str | None]:
+    """A count reported normal: every count of the usual interval is possible. The item
+    rises with the count (the absolute and the percentage categories alike), so the
+    reachable points run from the interval's lowest count to its highest."""
+    span = intervals()["eosinophils_per_mm3"]
+    ends = [eosinophilia(labs.model_copy(update={"eosinophils_per_mm3": count,
+                                                 "reported_normal": None}))
+            for count in (span.low, span.high)]
+    reach = tuple(range(min(ends[0][1]), max(ends[1][1]) + 1))
+    settled = reach[0] if len(reach) == 1 else None
+    decision = normal_decision("eosinophils_per_mm3", None if settled is None else True)
+    return ends[0][0], reach, "within normal limits", decision
+
+
 def eosinophilia(labs: Labs) -> tuple[int, tuple[int, ...], str, str | None]:
     """Points, reachable points, the answer used and the decision for RegiSCAR item 3.
 
@@ -55,6 +70,9 @@ def eosinophilia(labs: Labs) -> tuple[int, tuple[int, ...], str, str | None]:
     category; otherwise the absolute count alone; a percentage without leukocytes is
     unknown. A count is derived from the percentage when both it and leukocytes are known.
     """
+    if (labs.eosinophils_per_mm3 is None and labs.eosinophils_percent is None
+            and "eosinophils_per_mm3" in (labs.reported_normal or ())):
+        return _eosinophilia_normal(labs)
     leuk, pct, count = labs.leukocytes_per_mm3, labs.eosinophils_percent, labs.eosinophils_per_mm3
     # With the leukocytes known, either eosinophil figure gives the other: the leukopenic
     # rule compares both categories even when only one line of the blood count was entered.

@@ -7,9 +7,11 @@ items: an unknown item scores 0, so the total is a lower bound until every item 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from triage.derived import meets
 from triage.findings import Findings
+from triage.reference_intervals import normal_decision, normal_meets
 from triage.scores.base import Band, Cutoff, Item, ScoreResult, item, make_result
 from triage.scores.operators import Operators, decision_note
 
@@ -54,14 +56,22 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
     def threshold(id: str, label: str, key: str, value: float | None, field: str) -> Item:
         cutoff: Cutoff = getattr(ops, key)
         hit = meets(cutoff, value)
+        answer: Any = value
+        decision = decision_note(key, cutoff, value)
+        name = field.removeprefix("labs.")
+        if value is None and name in (labs.reported_normal or ()):
+            # Reported normal: settled where the whole usual interval is on one side.
+            hit = normal_meets(cutoff, labs, name)
+            answer = "within normal limits"
+            decision = normal_decision(name, hit)
         return item(
             id,
             f"{label} {cutoff}",
-            value,
+            answer,
             [1] if hit else [0] if hit is False else [0, 1],
             f"{label} {cutoff}: 1 point",
             TABLE,
-            decision=decision_note(key, cutoff, value)
+            decision=decision
             or (None if hit is not None else "unknown: 0 in the total (lower bound)"),
             fields=(field,),
         )

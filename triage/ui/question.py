@@ -37,8 +37,11 @@ def question_text(
         units = ", ".join(u.label if typed_unit(u) == u.label else f"{u.label} ({typed_unit(u)})"
                           for u in q.units)
         example = next((u for u in q.units[1:] if u.example), None)
+        from triage.dialog.values import normal_lab
+
         text.append(f"\nin {units}"
-                    + (f"; e.g. '{example.example} {typed_unit(example)}'" if example else ""))
+                    + (f"; e.g. '{example.example} {typed_unit(example)}'" if example else "")
+                    + ("; or 'normal'" if normal_lab(q) else ""))
         from triage.bsa import applies
 
         if applies([u.label for u in q.units]):

@@ -130,6 +130,12 @@ class AnswerBar(Vertical):
         if values.is_unknown(event.value):
             self.hint("")
             return
+        if values.is_normal_answer(slot.question, event.value):
+            if values.normal_lab(slot.question) is None:
+                self.hint("no usual interval to read 'normal' by: give the number", bad=True)
+            else:
+                self.hint("= within normal limits")
+            return
         raw, unit = self.read(event.value)
         try:
             _, used, canonical = values.number(slot.question, raw, unit, self.findings())
