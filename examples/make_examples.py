@@ -240,14 +240,15 @@ def build(name: str, case: dict[str, Any]) -> str:
 
 def _follow_up(name: str, engine: Engine, visit: dict[str, Any]) -> None:
     """Reopen at follow-up; an item the visit does not mention keeps its presentation-day
-    answer (as the clinician confirms it), a new one is unknown."""
+    answer as Enter keeps it (a relative date as the day it meant), a new one is
+    unknown."""
     engine.follow_up(dt.date.fromisoformat(visit["date"]))
     answers, drugs = visit["answers"], visit.get("drugs", [])
     while (slot := engine.current()) is not None:
         given = answers if slot.repeat is None else drugs[slot.repeat]
         before = engine.presentation_answer(slot.question.id, slot.repeat)
-        raw = given.get(slot.question.id, before.raw if before else "unknown")
-        unit = given.get(f"{slot.question.id}_unit", before.unit if before else None)
+        raw = given.get(slot.question.id, "" if before else "unknown")
+        unit = given.get(f"{slot.question.id}_unit")
         outcome = engine.answer(raw, unit)
         if not outcome.accepted:
             sys.exit(f"{name}: follow-up {slot.label()} = {raw!r} refused: {outcome.message}")

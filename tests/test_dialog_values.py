@@ -181,10 +181,16 @@ def test_onset_in_the_future_is_refused():
     ("raw", "day"),
     [("-9", -9), ("+3", 3), ("0", 0), ("day -9", -9), ("9 days before onset", -9),
      ("3 days after the onset", 3), ("1 day before", -1), ("2026-11-11", -9),
-     ("today", 5), ("11 days ago", -6), ("7", 7)],
+     ("today", 5), ("11 days ago", -6), ("5", 5)],
 )
 def test_day_numbers_relative_to_the_onset(raw, day):
     assert values.day_number(raw, TODAY, "2026-11-20") == day
+
+
+@pytest.mark.parametrize("raw", ["6", "+7", "6 days after onset"])
+def test_a_day_number_after_today_is_refused(raw):
+    with pytest.raises(values.AnswerError, match=r"is after today \(day 5\)"):
+        values.day_number(raw, TODAY, "2026-11-20")
 
 
 def test_a_calendar_date_needs_the_onset():

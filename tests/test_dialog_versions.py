@@ -277,9 +277,10 @@ def test_a_follow_up_visit_is_carried_over_with_its_own_day(scar, old):
     assert engine.follow_up(dt.date(2026, 12, 2)).accepted
     assert engine.current().question.id == "temperature"  # the visit's first item
     assert engine.answer("37.2").accepted
-    assert engine.answer("88").accepted
+    assert not engine.answer("88").accepted  # the assessment on day 88: after today
+    assert engine.answer("today").accepted
     visited = engine.visited
-    assert [a.raw for a in visited] == ["37.2", "88"]
+    assert [a.raw for a in visited] == ["37.2", "today"]
     moved = carry_over(engine, load_dialog(ARCHIVE / "scar-1.4.yaml"))
     assert moved.engine.follow_up_visit is not None
     assert moved.engine.follow_up_visit.on == dt.date(2026, 12, 2)

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from tests.conftest import ROOT
 from triage.dialog.engine import Engine
 from triage.result import evaluate
 
@@ -340,7 +341,8 @@ def test_a_date_question_names_its_words_when_an_answer_is_neither(engine):
     walk(engine, {**CLEAR, "onset_date": "2026-11-20", "drugs_any": "yes"},
          [{"drug_name": "x", "drug_start": "-10"}], until="drug_stop")
     outcome = engine.answer("ongoing")
-    assert not outcome.accepted and outcome.message.endswith("; or 'still taking it'")
+    assert not outcome.accepted and outcome.message.endswith(
+        "; or 'still taking it'; or 'stopped before the eruption began, date unknown'")
     assert engine.answer("still taking it").accepted
 
 
@@ -380,3 +382,57 @@ def test_a_number_keeps_a_note_in_brackets_as_typed(engine):
         "27 % BSA (rule of nines: front of the trunk 18 % + left arm and hand 9 %)")
     # A bracket that is not a note after a number is still refused.
     assert not engine.edit("detachment_bsa", "(27)").accepted
+
+
+@pytest.mark.parametrize(("question", "raw", "expected"), [
+    ("eosinophils", "1.5 (x10⁹/L)", 1500),  # a unit in brackets is a unit, not a note
+    ("age", "6 (months)", None),            # refused, never 6 years
+    ("detachment_bsa", "12 (" + "x" * 301 + ")", None),  # a note is bounded
+])
+def test_only_a_body_surface_answer_takes_a_note(scar, question, raw, expected):
+    from triage.dialog import values
+
+    q = scar.questions[question]
+    if expected is None:
+        with pytest.raises(values.AnswerError):
+            values.number(q, raw, None, {})
+    else:
+        assert values.number(q, raw, None, {})[2] == expected
+
+
+def test_a_question_a_red_flag_reads_is_asked_even_if_marked_on_request(tmp_path):
+    """The review: on_request must not get round "what feeds the level is always asked"
+    (triage check refuses it too)."""
+    from triage.dialog.loader import loads_dialog
+
+    text = (ROOT / "dialogs" / "scar.yaml").read_text().replace(
+        "        prompt: Is the Nikolsky sign positive (lateral pressure shears off the "
+        "epidermis)?\n",
+        "        prompt: Is the Nikolsky sign positive (lateral pressure shears off the "
+        "epidermis)?\n        on_request: true\n")
+    assert "on_request: true\n        field: eruption.nikolsky" in text
+    engine = Engine(loads_dialog(text, "nikolsky-on-request"), TODAY)
+    assert engine.answer("no").accepted
+    assert engine.current().question.id == "nikolsky"
+
+
+def test_a_day_number_after_today_is_refused_as_a_future_date_is(engine):
+    """The review: "+30" with today on day 5 was taken as a last dose in the future."""
+    walk(engine, {**CLEAR, "onset_date": "2026-11-20", "drugs_any": "yes"},
+         [{"drug_name": "x", "drug_start": "-10"}], until="drug_stop")
+    for raw in ("+30", "30", "6 days after onset"):
+        outcome = engine.answer(raw)
+        assert not outcome.accepted and outcome.message == f"day {raw.strip('+').split()[0]} "\
+            "is after today (day 5)"
+    assert engine.answer("5").accepted  # today itself
+
+
+def test_a_drug_stopped_before_the_onset_on_an_unknown_day(engine):
+    """The review: 1.6 could not say "stopped before the onset, date unknown" (1.5 could):
+    ALDEN's criterion 4 reads it."""
+    walk(engine, {**CLEAR, "onset_date": "2026-11-20", "drugs_any": "yes"},
+         [{"drug_name": "x", "drug_start": "-10", "drug_stop": "stopped before onset"}],
+         until="rash_bsa")
+    drug = engine.findings.drugs[0]
+    assert (drug.ongoing_at_onset, drug.stop_day, drug.dechallenge) == (False, None, "stopped")
+    assert ("drug_dechallenge", 0) not in {a.key for a in engine.answers}

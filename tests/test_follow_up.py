@@ -5,6 +5,7 @@ visit survives as events and as a transcript that replays to the same summary.""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -367,3 +368,15 @@ def test_an_answer_dropped_and_brought_back_at_a_visit_replays_the_same(scar):
     script, doc = transcript.loads(transcript.dumps(transcript.from_engine(engine)))
     again = transcript.replay(script, scar, "t", doc)
     assert summarize_interview(again) == summarize_interview(engine)
+
+
+def test_the_follow_up_example_keeps_the_last_dose_on_its_day(scar):
+    """The review: the example's visit replayed the presentation day's "today" for the
+    last dose, which then meant the visit's day (16). Enter keeps it as the day it meant."""
+    from triage.summary import summarize_interview
+
+    script, doc = transcript.load(ROOT / "examples" / "agep-follow-up.transcript.yaml")
+    engine = transcript.replay(script, scar, "t", doc)
+    assert engine.value("drug_stop", 0) == 2
+    assert engine.findings.drugs[0].stop_day == 2
+    assert '"stop_day": 2' in json.dumps(summarize_interview(engine))

@@ -1203,6 +1203,13 @@ async def test_the_summary_has_its_parts_in_the_palette_and_on_alt_arrows_at_80x
         next(c for c in commands(app.screen) if c.title == "Summary: Not asked").run()
         await pilot.pause()
         assert top_part() == "Not asked"
+        # On screen, not only by the screen's own arithmetic: the heading is the first
+        # line of the conversation's view.
+        from textual.widgets import Markdown
+
+        summary = app.screen.chat.query(".summary").results(Markdown).__next__()
+        block = next(b for level, t, b in summary.table_of_contents if t == "Not asked")
+        assert summary.query_one(f"#{block}").region.y == chat.content_region.y
         assert app.focused is app.screen.bar.line  # the answer box keeps the focus
         await pilot.press("alt+up")
         await pilot.pause()
@@ -1215,8 +1222,9 @@ async def test_the_summary_has_its_parts_in_the_palette_and_on_alt_arrows_at_80x
 
 async def test_f9_adds_up_regions_and_palms_into_the_answer(scar):
     """Issue 21 §6: on a % BSA question, F9 opens the helper; the regions ticked (rule of
-    nines for the patient's age) and the palms counted become the answer, with how it
-    was found, which the resident checks and enters."""
+    nines for the age given there: the detachment is asked before the age) and the palms
+    counted become the answer, with how it was found, which the resident checks and
+    enters."""
     from textual.widgets import Input, SelectionList
 
     from triage.ui.modals.bsa import BsaScreen
@@ -1229,13 +1237,28 @@ async def test_f9_adds_up_regions_and_palms_into_the_answer(scar):
         await pilot.press("f9")
         await pilot.pause()
         assert isinstance(app.screen, BsaScreen)
-        assert "an adult (age unknown)" in str(app.screen.query_one("#about").render())
-        regions = app.screen.query_one(SelectionList)
+        helper = app.screen
+        assert helper.query_one("#age", Input).value == ""  # not asked yet: adult
+        await pilot.press("f9")  # nothing ticked: nothing to use
+        await pilot.pause()
+        assert app.screen is helper
+        assert "Tick the regions" in str(helper.query_one("#total").render())
+        regions = helper.query_one(SelectionList)
+        regions.select("head")
+        await pilot.pause()
+        assert "Total: 9 %" in str(helper.query_one("#total").render())
+        # A child of 2: the head is 16 % (above the 10 % of an emergency).
+        helper.query_one("#age", Input).value = "2"
+        await pilot.pause()
+        assert "Total: 16 %" in str(helper.query_one("#total").render())
+        assert "head and neck (16 %)" in str(regions.get_option_at_index(0).prompt)
+        helper.query_one("#age", Input).value = ""
+        regions.deselect("head")
         regions.select("trunk_front")
         regions.select("arm_left")
-        app.screen.query_one("#palms", Input).value = "2"
+        helper.query_one("#palms", Input).value = "2"
         await pilot.pause()
-        assert "Total: 29 %" in str(app.screen.query_one("#total").render())
+        assert "Total: 29 %" in str(helper.query_one("#total").render())
         await pilot.press("f9")
         await pilot.pause()
         line = app.screen.bar.line

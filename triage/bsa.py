@@ -4,8 +4,10 @@ palm rule for patches.
 Rule of nines (Wallace 1951): head and neck 9 %, each arm 9 %, front of the trunk 18 %,
 back of the trunk 18 %, each leg 18 %, genitals and perineum 1 %. A child's head is a
 larger part of the body and the legs a smaller one: under one year the head is 18 % and
-each leg 14 % (the infant rule of nines); from one year the head loses 1 % and each leg
-gains 0.5 % a year, to the adult proportions at ten (after Lund and Browder 1944). The
+each leg 14 % (the infant rule of nines); from one to nine years the head is 18 % less
+1 % a year and each leg 14 % plus 0.5 % a year (the modified rule taught for children);
+the adult table from ten. It is a linear simplification of Lund and Browder 1944, whose
+chart gives the head a little more at nine and ten (about 11 % at ten). The
 palm of the patient's hand with the fingers is taken as 1 % of the body surface, whatever
 the age (the palm rule; measured nearer 0.8 % in adults, Rossiter 1996). SJS/TEN
 detachment is estimated on these charts, as for a burn (Bastuji-Garin 1993). Sources:

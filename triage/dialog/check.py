@@ -144,7 +144,12 @@ class _Checker:
         self.dates_after_the_onset()
         reached: dict[str, list[str]] = {p: [] for p in findings_paths()}
         reached.update({f"drugs[].{p}": [] for p in drug_paths()})
+        from triage.dialog.relevance import must_ask
+
         for loc, q, group in _walk(self.loaded):
+            if q.on_request and must_ask(self.loaded, q):
+                self.error((*loc, "on_request"), "a red flag or a condition reads this "
+                           "answer: it is asked in turn, not only on request")
             if q.enable_when:
                 self.expression((*loc, "enable_when"), q.enable_when, q, group)
             self.values(loc, q, group)

@@ -234,7 +234,7 @@ class Engine:
         """Whether a question not yet answered could change the outcome (always true
         unless the dialog asks only what matters, and at a visit for its follow-up items,
         which are the visit's to record). A question asked on request never is."""
-        if slot.question.on_request:
+        if slot.question.on_request and not relevance.must_ask(self.dialog, slot.question):
             return False
         if (not relevance.may_leave_out(self.dialog, slot.question)
                 or (self.follow_up_visit is not None and self.is_follow_up_item(slot))):
@@ -726,13 +726,8 @@ class _Pass:
                 return values.onset_date(answer.raw, said_on)
             if (word := values.date_word(q, answer.raw)) is not None:
                 return word
-            try:
-                return values.day_number(answer.raw, said_on, self.onset)
-            except values.AnswerError as exc:
-                if not q.options:
-                    raise
-                words = " or ".join(repr(o.label) for o in q.options)
-                raise values.AnswerError(f"{exc}; or {words}") from None
+            return values.day_number(answer.raw, said_on, self.onset,
+                                     tuple(o.label for o in q.options or ()))
         if q.type == "text":
             return values.text(answer.raw)
         raise DialogError(f"{q.id}: a {q.type} question takes no answer")

@@ -89,6 +89,12 @@ def _feeds_the_level(dialog: LoadedDialog, question: Question) -> bool:
                for path in fields_written(dialog, question))
 
 
+def must_ask(dialog: LoadedDialog, question: Question) -> bool:
+    """Whether a question is asked in turn whatever the dialog says: a red flag reads its
+    answer, or a condition, a derived field or a unit's conversion does."""
+    return question.id in _never_left_out(dialog) or _feeds_the_level(dialog, question)
+
+
 def may_leave_out(dialog: LoadedDialog, question: Question) -> bool:
     """Whether the dialog lets this question be left out when it does not matter."""
     return (

@@ -121,15 +121,21 @@ def multi(question: Question, raw: str) -> list[str]:
     return values
 
 
-#: A note in brackets after a number, kept with the answer: how it was found
-#: ("27 (rule of nines: front of the trunk 18 % + left arm and hand 9 %)").
-_NOTE = re.compile(r"^(.*?\S)\s*\(([^()]*)\)\s*$")
+#: A note in brackets after a % of the body surface, kept with the answer: how it was
+#: found ("27 (rule of nines: front of the trunk 18 % + left arm and hand 9 %)"). Only
+#: there: elsewhere a bracket may hold a unit ("1.5 (x10^9/L)", "6 (months)"), which must
+#: never be set aside as a note.
+_NOTE = re.compile(r"^(.*?\S)\s*\(([^()]{1,300})\)\s*$")
 
 
-def split_note(raw: str) -> tuple[str, str | None]:
-    """A number's answer and the note in brackets after it, if any."""
+def split_note(question: Question, raw: str) -> tuple[str, str | None]:
+    """A % BSA answer and the note in brackets after it, if any; any other answer whole."""
+    from triage.bsa import applies
+
     match = _NOTE.match(raw)
-    return (match.group(1), match.group(2).strip()) if match else (raw, None)
+    if match is None or not applies([u.label for u in question.units or ()]):
+        return raw, None
+    return match.group(1), match.group(2).strip()
 
 
 _NUMBER = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*?)\s*$")
@@ -144,7 +150,7 @@ def number(
     question's first unit. The canonical value is checked against the question's range.
     """
     assert question.units is not None
-    raw, _ = split_note(raw)
+    raw, _ = split_note(question, raw)
     match = _NUMBER.match(_decimal_comma(raw))
     if not match:
         raise AnswerError(f"{raw!r} is not a number")
@@ -318,20 +324,28 @@ def onset_date(raw: str, today: dt.date) -> str:
     return date.isoformat()
 
 
-def day_number(raw: str, today: dt.date, onset: str | None) -> int:
-    """Days relative to the onset, from a date or from a day number ('-9', '3 days after')."""
+def day_number(raw: str, today: dt.date, onset: str | None, words: tuple[str, ...] = ()
+               ) -> int:
+    """Days relative to the onset, from a date or from a day number ('-9', '3 days after').
+    `words`: what the question takes in place of a date, said when `raw` is neither."""
     word = " ".join(raw.strip().casefold().split())
+    days: int | None = None
     if m := _RELATIVE.match(word):
-        return int(m.group(1))
-    if m := _BEFORE_AFTER.match(word):
         days = int(m.group(1))
-        return -days if m.group(2) == "before" else days
+    elif m := _BEFORE_AFTER.match(word):
+        days = -int(m.group(1)) if m.group(2) == "before" else int(m.group(1))
+    if days is not None:
+        # A day number after today is a future date, refused as a calendar one is.
+        if onset is not None and days > (today - dt.date.fromisoformat(onset)).days:
+            now = (today - dt.date.fromisoformat(onset)).days
+            raise AnswerError(f"day {days} is after today (day {now})")
+        return days
     date = calendar_date(raw, today)
     if date is None:
         raise AnswerError(
             f"{raw!r} is not a date; allowed: 2026-11-20, today, 5 days ago, 1 year ago, "
-            "or days "
-            "relative to the onset: -9, +3, 9 days before onset"
+            "or days relative to the onset: -9, +3, 9 days before onset"
+            + "".join(f"; or {word!r}" for word in words)
         )
     if date > today:
         raise AnswerError(f"{date.isoformat()} is after today ({today.isoformat()})")

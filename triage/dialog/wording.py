@@ -80,7 +80,7 @@ def answer_words(question: Question, answer: Answer, day: int | None = None,
         return "within normal limits"
     if question.units:
         unit = unit_label(question, answer.unit)
-        number, note = values.split_note(raw)
+        number, note = values.split_note(question, raw)
         said = f"{number} {unit}" if unit and number.strip() else number
         return f"{said} ({note})" if note else said
     if question.type == "date":

@@ -24,6 +24,7 @@ class BsaScreen(ModalScreen[str | None]):
                            background: $surface; border: thick $primary; padding: 0 1; }
     BsaScreen SelectionList { height: auto; max-height: 10; }
     BsaScreen #palms { width: 1fr; }
+    BsaScreen #age { width: 1fr; }
     BsaScreen #total { text-style: bold; padding: 0 0 1 0; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -33,42 +34,70 @@ class BsaScreen(ModalScreen[str | None]):
 
     def __init__(self, age_years: float | None) -> None:
         super().__init__()
+        #: The age the interview knows (the detachment is asked before it): a child's
+        #: head is a larger share, so the age typed here counts.
         self.age_years = age_years
-        self.shares = bsa.shares(age_years)
 
     def compose(self) -> ComposeResult:
-        whose = ("an adult (age unknown)" if self.age_years is None
-                 else f"age {fmt_number(self.age_years)}")
         with Vertical():
-            yield Static(f"Body surface area, rule of nines for {whose}. Space ticks a "
-                         "whole region; for patches, count the patient's palms with "
-                         "fingers (about 1 % each). Escape closes.", id="about")
+            yield Static("Body surface area by the rule of nines. Space ticks a whole "
+                         "region; for patches, count the patient's palms with fingers "
+                         "(about 1 % each). A child's head is a larger share: give the "
+                         "age. Escape closes.", id="about")
+            yield Input("" if self.age_years is None else fmt_number(self.age_years),
+                        placeholder="age in years (empty: an adult's proportions)",
+                        id="age")
             yield SelectionList[str](*(
-                (f"{label} ({fmt_number(self.shares[rid])} %)", rid)
-                for rid, label in bsa.REGIONS if self.shares[rid] > 0))
+                (label, rid) for rid, label in bsa.REGIONS))
             yield Input(placeholder="palms for patches, e.g. 3", id="palms")
             yield Static(id="total")
-            yield Button("Use this total (F9, or Enter in the palms)", id="use")
+            yield Button("Use this total (F9, or Enter in a box)", id="use")
 
     def on_mount(self) -> None:
         self._show()
         self.query_one(SelectionList).focus()
 
-    def _estimate(self) -> bsa.Estimate | None:
+    def _age(self) -> float | None:
+        """The age typed (None: an adult's proportions); raises ValueError if not one."""
+        text = self.query_one("#age", Input).value.strip().replace(",", ".")
+        if not text:
+            return None
+        age = float(text)
+        if not 0 <= age <= 130:
+            raise ValueError(text)
+        return age
+
+    def _estimate(self) -> bsa.Estimate | str:
+        """The estimate, or why there is none."""
+        try:
+            age = self._age()
+        except ValueError:
+            return "Age: years from 0 to 130, or empty for an adult"
         text = self.query_one("#palms", Input).value.strip().replace(",", ".")
         try:
             palms = float(text) if text else 0.0
         except ValueError:
-            return None
+            palms = -1.0
         if not 0 <= palms <= 100:
-            return None
+            return "Palms: a number from 0 to 100"
         ticked = {rid: 1.0 for rid in self.query_one(SelectionList).selected}
-        return bsa.estimate(ticked, palms, self.age_years)
+        if not ticked and not palms:
+            return "Tick the regions involved, or count the palms"
+        return bsa.estimate(ticked, palms, age)
 
     def _show(self) -> None:
+        try:
+            shares = bsa.shares(self._age())
+        except ValueError:
+            shares = None
+        if shares is not None:  # each region with its share at the age typed
+            regions = self.query_one(SelectionList)
+            for index, (rid, label) in enumerate(bsa.REGIONS):
+                share = f"{fmt_number(shares[rid])} %" if shares[rid] else "within the legs"
+                regions.replace_option_prompt_at_index(index, f"{label} ({share})")
         found = self._estimate()
         self.query_one("#total", Static).update(
-            "Palms: a number from 0 to 100" if found is None
+            found if isinstance(found, str)
             else f"Total: {fmt_number(found.percent)} % ({found.said})")
 
     def on_selection_list_selected_changed(self) -> None:
@@ -85,5 +114,5 @@ class BsaScreen(ModalScreen[str | None]):
 
     def action_use(self) -> None:
         found = self._estimate()
-        if found is not None:
+        if not isinstance(found, str):
             self.dismiss(bsa.as_answer(found))
