@@ -11,6 +11,19 @@ def meets(cutoff: Cutoff, value: float | None) -> bool | None:
     return None if value is None else cutoff.test(value)
 
 
+def bound_meets(cutoff: Cutoff, bound: str | None, low: float = 0, high: float = 100
+                ) -> bool | None:
+    """A threshold against a bound ("> 50": more than 50, up to `high`): the answer every
+    value the bound allows gives, or None where they differ."""
+    if bound is None:
+        return None
+    given = Cutoff.parse(bound)
+    # A strict bound leaves its own value out: just inside it stands for the open end.
+    ends = ((given.value + 1e-9, high) if given.op == ">" else (low, given.value - 1e-9))
+    first, last = (cutoff.test(x) for x in ends)
+    return first if first == last else None
+
+
 def mucosal_involvement(eruption: Eruption) -> bool | None:
     """EuroSCAR mucosal involvement: any mucosal site listed."""
     sites = eruption.mucosal_sites

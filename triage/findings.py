@@ -135,6 +135,9 @@ class Eruption(_Model):
     #: about the skin unless an answer does.
     last_active_day: Annotated[StrictInt, Field(ge=0, le=36500)] | None = None
     rash_bsa_percent: Percent | None = None
+    #: The extent given as a bound where only a threshold matters ("> 50": more than 50 %
+    #: of the body surface), when no number is given.
+    rash_bsa_bound: Annotated[str, Field(pattern=r"^[<>] (100|\d{1,2}(\.\d+)?)$")] | None = None
     detachment_bsa_percent: Percent | None = None
     pustules: Grade | None = None
     erythema: Grade | None = None
@@ -166,6 +169,14 @@ class Eruption(_Model):
     @classmethod
     def _sites_once(cls, value: list[str] | None) -> list[str] | None:
         return _unique(value, "site")
+
+    @field_validator("rash_bsa_bound")
+    @classmethod
+    def _bound_or_number(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and info.data.get("rash_bsa_percent") is not None:
+            raise PydanticCustomError("bound_and_number",
+                                      "a bound and a number for the same extent", {})
+        return value
 
 
 class Systemic(_Model):

@@ -329,6 +329,8 @@ class _Checker:
         for u_index, unit in enumerate(q.units or []):
             if unit.field:
                 targets.append(((*loc, "units", u_index, "field"), unit.field))
+        if q.bounds is not None:  # a bound ("> 50") goes to its own field
+            targets.append(((*loc, "bounds", "field"), q.bounds.field))
         if values.normal_lab(q) is not None:  # "normal" lists the value as reported normal
             targets.append(((*loc, "field"), "labs.reported_normal"))
         for where, path in targets:

@@ -126,6 +126,8 @@ class _State(NamedTuple):
 
 #: What a laboratory value answered "within normal limits" converts to.
 NORMAL = "normal"
+#: What a number answered by a bound ("more than 50") converts to: this, then "> 50".
+BOUND_PREFIX = "bound "
 
 
 def _copy(value: Any) -> Any:
@@ -713,6 +715,8 @@ class _Pass:
         if q.type in ("yes_no", "choice", "multi"):
             return self.value_of(q, answer.raw)
         if q.type in ("integer", "decimal"):
+            if (given := values.bound(q, answer.raw)) is not None:
+                return BOUND_PREFIX + given
             if values.is_normal_answer(q, answer.raw):
                 if values.normal_lab(q) is None:
                     raise values.AnswerError(
@@ -783,6 +787,9 @@ class _Pass:
     @staticmethod
     def write_answer(q: Question, value: Any, target: dict[str, Any]) -> None:
         """The fields a known, non-numeric answer (not the onset) sets."""
+        if q.bounds is not None and str(value).startswith(BOUND_PREFIX):
+            _set(target, q.bounds.field, value.removeprefix(BOUND_PREFIX))
+            return
         if value == NORMAL and q.type in ("integer", "decimal") and q.field:
             # Within normal limits: no number; the value is listed as reported normal.
             reported = values.lookup(target, "labs.reported_normal") or []

@@ -47,6 +47,16 @@ class Unit(_Model):
     example: str | None = None
 
 
+class Bounds(_Model):
+    """A number that may be answered by a bound where only a threshold matters (issue 21
+    §5): "> 50", "more than 50", "less than 10", or a word the dialog defines."""
+
+    #: The findings field the bound goes to ("> 50"), when no number is given.
+    field: str
+    #: Words taken as a bound: {generalized: "> 50"}.
+    words: dict[str, str] = Field(default_factory=dict)
+
+
 class More(_Model):
     """The "another one?" question asked after each entry of a group."""
 
@@ -76,6 +86,7 @@ class Question(_Model):
     options: list[Option] | None = None
     units: list[Unit] | None = None
     range: tuple[float, float] | None = None
+    bounds: Bounds | None = None
     on_yes: dict[str, Any] = Field(default_factory=dict)
     on_no: dict[str, Any] = Field(default_factory=dict)
     #: Further findings a date question sets when answered with a date (not a word).
@@ -104,8 +115,11 @@ class Question(_Model):
             raise ValueError("only a date question takes on_date")
         if self.type in ("integer", "decimal") and not self.units:
             raise ValueError(f"an {self.type} question needs units (one is enough)")
-        if self.type not in ("integer", "decimal") and (self.units or self.range):
-            raise ValueError(f"a {self.type} question takes no units or range")
+        if self.type not in ("integer", "decimal") and (self.units or self.range
+                                                         or self.bounds):
+            raise ValueError(f"a {self.type} question takes no units, range or bounds")
+        if self.bounds is not None and self.range is None:
+            raise ValueError("a number with bounds needs a range")
         if self.type == "group":
             if not self.questions or not self.more or not self.field:
                 raise ValueError("a group needs questions, more and field")

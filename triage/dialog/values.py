@@ -31,6 +31,30 @@ def is_unknown(raw: str) -> bool:
     return raw.strip().casefold() in UNKNOWN_WORDS
 
 
+_BOUND = re.compile(r"^(>|<|more than|over|above|greater than|less than|under|below)\s*"
+                    r"(\d+(?:[.,]\d+)?)\s*%?\s*(?:bsa)?$")
+
+
+def bound(question: Question, raw: str) -> str | None:
+    """A bound where the question takes one ("> 50", "more than 50 %", "generalized" as
+    the dialog defines it), as the findings keep it ("> 50"); None when `raw` is not one.
+    A bound outside the question's range is refused."""
+    if question.bounds is None or question.range is None:
+        return None
+    word = " ".join(raw.strip().casefold().split())
+    word = question.bounds.words.get(word, word)
+    match = _BOUND.match(word)
+    if match is None:
+        return None
+    op = ">" if match.group(1) in (">", "more than", "over", "above", "greater than") else "<"
+    value = float(match.group(2).replace(",", "."))
+    low, high = question.range
+    if not low < value < high:
+        raise AnswerError(f"{op} {fmt_number(value)} leaves nothing between "
+                          f"{fmt_number(low)} and {fmt_number(high)}")
+    return f"{op} {fmt_number(value)}"
+
+
 def normal_lab(question: Question) -> str | None:
     """The laboratory value a number question may take "normal" for (its `labs` field
     with a usual interval: triage/reference_intervals.py), or None."""

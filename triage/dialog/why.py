@@ -31,6 +31,8 @@ def fields_written(dialog: LoadedDialog, question: Question) -> list[str]:
     for unit in question.units or []:
         if unit.field:
             paths.append(unit.field)
+    if question.bounds is not None:
+        paths.append(question.bounds.field)
     if question.field and question.units:
         from triage.dialog.values import normal_lab
 

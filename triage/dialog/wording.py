@@ -78,6 +78,18 @@ def answer_words(question: Question, answer: Answer, day: int | None = None,
         return raw
     if question.units and values.is_normal_answer(question, raw):
         return "within normal limits"
+    if question.bounds is not None:
+        try:
+            given = values.bound(question, raw)
+        except values.AnswerError:
+            given = None
+        if given is not None:
+            op, limit = given.split(" ")
+            bound_said = f"{'more' if op == '>' else 'less'} than {limit} " + (
+                unit_label(question, answer.unit) or "")
+            typed = " ".join(raw.strip().casefold().split())
+            return (f"{raw.strip()} ({bound_said})" if typed in question.bounds.words
+                    else bound_said)
     if question.units:
         unit = unit_label(question, answer.unit)
         number, note = values.split_note(question, raw)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from triage import labels
 from triage.derived import (
     DRESS_FEATURES,
+    bound_meets,
     dress_rash_counts,
     meets,
     resolution_meets,
@@ -153,6 +154,8 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
     fever = meets(ops.regiscar_fever_c, sy.temperature_max_c)
     nodes = meets(ops.regiscar_lymph_node_sites, sy.enlarged_lymph_node_sites)
     extent = meets(ops.regiscar_rash_bsa_percent, er.rash_bsa_percent)
+    if extent is None:  # "> 50" settles "> 50"; "> 30" does not
+        extent = bound_meets(ops.regiscar_rash_bsa_percent, er.rash_bsa_bound)
     yes, unknown = dress_rash_counts(er)
     named = ", ".join(labels.of(f"eruption.{f}").label for f in DRESS_FEATURES)
     features_answer = f"{yes} of 4 yes, {unknown} unknown ({named})"
@@ -235,11 +238,13 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
         item(
             "rash_extent",
             f"Skin rash extent ({ops.regiscar_rash_bsa_percent} % BSA)",
-            er.rash_bsa_percent,
+            er.rash_bsa_percent if er.rash_bsa_bound is None
+            else ("more than " if er.rash_bsa_bound[0] == ">" else "less than ")
+            + f"{er.rash_bsa_bound[2:]} % BSA",
             [1] if extent else [0] if extent is False else [0, 1],
             "yes +1; no or unknown 0",
             f"{TABLE}, item 5a",
-            fields=("eruption.rash_bsa_percent",),
+            fields=("eruption.rash_bsa_percent", "eruption.rash_bsa_bound"),
         ),
         features,
         item(

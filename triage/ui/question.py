@@ -41,7 +41,9 @@ def question_text(
 
         text.append(f"\nin {units}"
                     + (f"; e.g. '{example.example} {typed_unit(example)}'" if example else "")
-                    + ("; or 'normal'" if normal_lab(q) else ""))
+                    + ("; or 'normal'" if normal_lab(q) else "")
+                    + ("; or a bound: '> 50'" + "".join(f", '{w}'" for w in q.bounds.words)
+                       if q.bounds else ""))
         from triage.bsa import applies
 
         if applies([u.label for u in q.units]):

@@ -130,6 +130,14 @@ class AnswerBar(Vertical):
         if values.is_unknown(event.value):
             self.hint("")
             return
+        try:
+            given = values.bound(slot.question, event.value)
+        except values.AnswerError as exc:
+            self.hint(str(exc), bad=True)
+            return
+        if given is not None:
+            self.hint(f"= {given} {slot.question.units[0].label}")
+            return
         if values.is_normal_answer(slot.question, event.value):
             if values.normal_lab(slot.question) is None:
                 self.hint("no usual interval to read 'normal' by: give the number", bad=True)
