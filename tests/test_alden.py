@@ -314,3 +314,27 @@ def test_allopurinol_presence_on_both_sides_of_five_half_lives_of_oxypurinol():
     assert presence(-4) == (0, (0,))
     assert presence(-5) == (0, (-3, 0))
     assert presence(-6) == (-3, (-3,))
+
+
+def test_a_drug_worked_out_before_is_read_back_only_for_the_same_inputs():
+    """The interview tries answers against every drug's ALDEN; a drug's criteria are
+    kept by what they read (the drug, its place, the patient-level answer), so a trial
+    that changes one drug or that answer never reads another's."""
+    from triage.findings import Findings
+    from triage.scores import alden
+
+    def findings(dysfunction, stop):
+        return Findings.model_validate({
+            "schema": "triage.findings/1",
+            "patient": {"organ_dysfunction_or_interaction": dysfunction},
+            "drugs": [{"name": "allopurinol", "start_day": -20, "stop_day": stop},
+                      {"name": "paracetamol", "start_day": -20, "stop_day": -1}],
+        })
+
+    alden._WORKED_OUT.clear()
+    for dysfunction in (None, True, False):
+        for stop in (-3, 0):
+            warm = [r.total if r else None for r in alden.score_all(findings(dysfunction, stop))]
+            alden._WORKED_OUT.clear()
+            cold = [r.total if r else None for r in alden.score_all(findings(dysfunction, stop))]
+            assert warm == cold

@@ -256,22 +256,45 @@ class Engine:
         condition reads its answer (relevance.may_leave_out); else a whole pass."""
         q = slot.question
         current = self._state.findings
-        if slot.group is None and not relevance.conditions_read_findings(self.dialog) and all(
-            values.lookup(current, f) is None for f in fields_written(self.dialog, q)
-        ):
+        target = self._trial_target(slot, current)
+        if target is not None:
             findings = _copy(current)
+            # The same place in the copy: the findings, or this repeat's entry (a drug).
+            into = findings if slot.group is None else (
+                findings[slot.group.field or ""][slot.repeat or 0])
             if q.type in ("integer", "decimal"):
                 _, unit, canonical = values.number(q, raw, None, findings)
                 field = unit.field or q.field
                 if field:
-                    _set(findings, field, canonical)
+                    _set(into, field, canonical)
             else:
-                _Pass.write_answer(q, _Pass.value_of(q, raw), findings)
+                _Pass.write_answer(q, _Pass.value_of(q, raw), into)
             return findings
         trial = dict(self._answers)
         trial[slot.key] = Answer(q.id, slot.repeat, raw)
         state = self._compute(trial)
         return state.findings if slot.key in state.kept else None
+
+    def _trial_target(self, slot: Slot, current: dict[str, Any]) -> dict[str, Any] | None:
+        """Where a trial answer can be written straight in (the findings, or a drug's
+        entry), when nothing it writes is set yet and no condition reads the findings;
+        None when the trial takes a whole pass."""
+        if relevance.conditions_read_findings(self.dialog):
+            return None
+        written = fields_written(self.dialog, slot.question)
+        if slot.group is None:
+            return current if all(values.lookup(current, f) is None for f in written) else None
+        entries = values.lookup(current, slot.group.field or "")
+        first = (slot.group.questions or [slot.question])[0].id
+        named = sum(1 for s in self._state.slots
+                    if s.group is slot.group and s.question.id == first)
+        # Each repeat made an entry (each was named): this repeat's is at its index.
+        if not isinstance(entries, list) or len(entries) != named or slot.repeat is None \
+                or slot.repeat >= len(entries):
+            return None
+        entry = entries[slot.repeat]
+        relative = [f.removeprefix("drugs[].") for f in written]
+        return entry if all(values.lookup(entry, f) is None for f in relative) else None
 
     def _matters_current(self) -> bool:
         key = self._matters[0]
@@ -303,7 +326,9 @@ class Engine:
                     return True
                 except (_Invalid, values.AnswerError):
                     continue  # an answer the findings refuse is no answer to try
-                if relevance.outcome(model, self.follow_up_visit is not None) != outcomes[0]:
+                # Part by part: a trial that differs early skips the worded next steps.
+                parts = relevance.outcome_parts(model, self.follow_up_visit is not None)
+                if any(part != base for part, base in zip(parts, outcomes[0], strict=True)):
                     return True
             return False
         finally:

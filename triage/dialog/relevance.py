@@ -25,7 +25,7 @@ one-sided, and their ranges account for unknowns taken together.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -138,9 +138,15 @@ def _score(score: ScoreResult | None) -> Hashable:
     return score.id, score.min, score.max
 
 
-def outcome(findings: Findings, at_visit: bool = False) -> Hashable:
+def outcome(findings: Findings, at_visit: bool = False) -> tuple[Hashable, ...]:
     """What the clinician acts on, as one comparable value. At a follow-up visit the level
     is the visit's, decided by the signs at the visit (summary.visit_triage)."""
+    return tuple(outcome_parts(findings, at_visit))
+
+
+def outcome_parts(findings: Findings, at_visit: bool = False) -> Iterator[Hashable]:
+    """The outcome's parts one at a time, the next steps (the costliest: each is worded)
+    last, so that a trial that already differs stops early."""
     from triage.assessment import assess
     from triage.next_steps import steps
     from triage.result import evaluate
@@ -148,19 +154,18 @@ def outcome(findings: Findings, at_visit: bool = False) -> Hashable:
 
     result = evaluate(findings)
     assessment = assess(findings, result)
+    triage: dict[str, Any] = (visit_triage(findings) if at_visit
+                              else result.triage.as_json())
+    considered = tuple(assessment.considered)
+    yield (triage["level"],
+           tuple(f["id"] for f in triage["red_flags"]),
+           tuple(f["id"] for f in triage["unknown_red_flags"]))
+    yield tuple(_score(s) for s in result.scores
+                if s.id != "scorten" or "sjs_ten" in considered)
+    yield tuple((_score(d.alden), _score(d.naranjo)) for d in result.drugs)
+    yield considered, tuple(d.id for d in assessment.differentials if d.considered)
     data = result.as_json()
     if at_visit:
-        data["triage"] = visit_triage(findings)
-    triage: dict[str, Any] = data["triage"]
-    considered = tuple(assessment.considered)
+        data["triage"] = triage
     _, recommended = steps(findings, result, assessment, data)
-    return (
-        triage["level"],
-        tuple(f["id"] for f in triage["red_flags"]),
-        tuple(f["id"] for f in triage["unknown_red_flags"]),
-        tuple(_score(s) for s in result.scores if s.id != "scorten" or "sjs_ten" in considered),
-        tuple((_score(d.alden), _score(d.naranjo)) for d in result.drugs),
-        considered,
-        tuple(d.id for d in assessment.differentials if d.considered),
-        tuple((s.id, s.text) for s in recommended),
-    )
+    yield tuple((s.id, s.text) for s in recommended)

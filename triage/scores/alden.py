@@ -9,7 +9,7 @@ the reachable totals are enumerated over consistent pairs of answers.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from triage.findings import Drug, Findings
 from triage.knowledge import lookup
@@ -191,8 +191,31 @@ def _presence(
     )
 
 
+#: Criteria 1-5 of a drug as last worked out, by what they read: the drug, its place in
+#: the list and the patient-level answer. The interview tries each open question's
+#: answers against every drug's ALDEN (dialog/relevance.py); a trial changes one drug, and
+#: the others come from here. Bounded: emptied when full.
+_WORKED_OUT: dict[tuple[Any, ...], Any] = {}
+_WORKED_OUT_MAX = 2048
+
+
+def _remembered(kind: str, drug: Drug, index: int, findings: Findings,
+                work: Callable[[], Any]) -> Any:
+    key = (kind, drug, index, findings.patient.organ_dysfunction_or_interaction)
+    if key not in _WORKED_OUT:
+        if len(_WORKED_OUT) >= _WORKED_OUT_MAX:
+            _WORKED_OUT.clear()
+        _WORKED_OUT[key] = work()
+    return _WORKED_OUT[key]
+
+
 def intermediate(drug: Drug, index: int, findings: Findings) -> Intermediate | None:
     """Criteria 1-5 for one drug; None when the delay cannot be computed (no start_day)."""
+    return _remembered("intermediate", drug, index, findings,
+                       lambda: _intermediate(drug, index, findings))
+
+
+def _intermediate(drug: Drug, index: int, findings: Findings) -> Intermediate | None:
     if drug.start_day is None:
         return None
     info = lookup(drug.name)
@@ -309,6 +332,11 @@ def _potential(drug: Drug, index: int, findings: Findings) -> Intermediate:
     """What a drug without a first-intake day could score once it is known: its reachable
     intermediate totals over every delay window. Not a score of its own; it bounds the
     other drugs' "other cause" point."""
+    return _remembered("potential", drug, index, findings,
+                       lambda: _worked_potential(drug, index, findings))
+
+
+def _worked_potential(drug: Drug, index: int, findings: Findings) -> Intermediate:
     # A first intake is on or before the last dose: the other probes are no answer.
     stop = drug.stop_day
     days = [d for d in DELAY_PROBES if stop is None or d <= stop] or [stop or 0]
