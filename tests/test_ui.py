@@ -1106,14 +1106,9 @@ async def test_enter_on_the_unit_selector_picks_a_unit_and_never_sends_the_answe
 async def test_a_question_left_out_can_be_answered_from_the_palette(scar, tmp_path):
     """Issue 21 §1 (the review): a question the interview left out, whose answer the
     clinician has, is offered in the palette and recorded as its answer."""
-    from triage import transcript
-    from triage.dialog.engine import Engine
     from triage.ui.commands import commands
 
-    script, _ = transcript.load(ROOT / "examples" / "seed-agep-ivig.transcript.yaml")
-    engine = Engine(scar, script.today)
-    for entry in script.answers:
-        assert engine.answer(entry.value, entry.unit, question=entry.q, repeat=entry.repeat)
+    engine = _seed_engine(scar, 999)  # the whole seed case
     assert engine.finished
     app = make_app(engine=engine)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -1180,14 +1175,9 @@ async def test_the_summary_has_its_parts_in_the_palette_and_on_alt_arrows_at_80x
     """Issue 21 §3: the summary took 57 PageDowns at 80x24. Its parts are palette entries
     ("Summary: Next steps"), and alt+down / alt+up bring the next or previous part to the
     top, whatever has the focus."""
-    from triage import transcript
-    from triage.dialog.engine import Engine
     from triage.ui.commands import commands
 
-    script, _ = transcript.load(ROOT / "examples" / "seed-agep-ivig.transcript.yaml")
-    engine = Engine(scar, script.today)
-    for entry in script.answers:
-        assert engine.answer(entry.value, entry.unit, question=entry.q, repeat=entry.repeat)
+    engine = _seed_engine(scar, 999)  # the whole seed case
     app = make_app(engine=engine)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause(0.5)
@@ -1277,13 +1267,7 @@ async def test_f9_adds_up_regions_and_palms_into_the_answer(scar):
 async def test_a_jump_to_a_section_of_questions_left_out_names_them(scar):
     """Issue 21 §1: a jump into a section whose open questions were all left out said
     only "nothing is open"; it names them, and how to answer them anyway."""
-    from triage import transcript
-    from triage.dialog.engine import Engine
-
-    script, _ = transcript.load(ROOT / "examples" / "seed-agep-ivig.transcript.yaml")
-    engine = Engine(scar, script.today)
-    for entry in script.answers:
-        assert engine.answer(entry.value, entry.unit, question=entry.q, repeat=entry.repeat)
+    engine = _seed_engine(scar, 999)  # the whole seed case
     app = make_app(engine=engine)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
