@@ -436,3 +436,16 @@ def test_a_drug_stopped_before_the_onset_on_an_unknown_day(engine):
     drug = engine.findings.drugs[0]
     assert (drug.ongoing_at_onset, drug.stop_day, drug.dechallenge) == (False, None, "stopped")
     assert ("drug_dechallenge", 0) not in {a.key for a in engine.answers}
+
+
+@pytest.mark.parametrize(("raw", "unit", "said"), [
+    ("1.5 x10⁹/L", None, "1.5 x10⁹/L"),   # typed with its unit: said once (the review)
+    ("1.5", "g_per_l", "1.5 x10⁹/L"),     # the selector's unit
+    ("700", None, "700 /mm³ (= /µL)"),    # the first unit
+])
+def test_a_number_is_read_back_with_one_unit(scar, raw, unit, said):
+    from triage.dialog.engine import Answer
+    from triage.dialog.wording import answer_words
+
+    assert answer_words(scar.questions["eosinophils"],
+                        Answer("eosinophils", None, raw, unit)) == said

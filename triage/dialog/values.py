@@ -165,6 +165,15 @@ def split_note(question: Question, raw: str) -> tuple[str, str | None]:
 _NUMBER = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*?)\s*$")
 
 
+def unit_typed(raw: str) -> bool:
+    """Whether a number's answer carries its unit as typed ("101.3 F", "1.5 x10^9/L")."""
+    try:
+        match = _NUMBER.match(_decimal_comma(raw))
+    except AnswerError:
+        return False
+    return bool(match and match.group(2).strip())
+
+
 def number(
     question: Question, raw: str, unit_id: str | None, findings: dict[str, Any]
 ) -> tuple[float | int, Unit, Any]:

@@ -93,7 +93,9 @@ def answer_words(question: Question, answer: Answer, day: int | None = None,
     if question.units:
         unit = unit_label(question, answer.unit)
         number, note = values.split_note(question, raw)
-        said = f"{number} {unit}" if unit and number.strip() else number
+        # "1.5 x10^9/L" typed with its unit is said as typed, not with a second one.
+        typed_unit = values.unit_typed(number)
+        said = f"{number} {unit}" if unit and number.strip() and not typed_unit else number
         return f"{said} ({note})" if note else said
     if question.type == "date":
         word = values.date_word(question, raw)
