@@ -377,7 +377,8 @@ def test_sessions_export_and_delete_from_the_command_line(tmp_path, scar):
     listed = _cli("sessions", store=path)
     assert listed.returncode == 0 and sid in listed.stdout
     as_json = json.loads(_cli("sessions", "--json", store=path).stdout)
-    assert as_json["id"] == sid and "patient_ref" not in as_json
+    assert as_json["id"] == sid and as_json["patient"] == "AB"  # issue 22 §2
+    assert " AB " in listed.stdout.splitlines()[1]
 
     exported = _cli("export", sid[:6], "--format", "transcript", store=path)
     assert exported.returncode == 0 and exported.stdout == SEED.read_text()
@@ -593,3 +594,34 @@ def test_a_resumed_sessions_fallback_holds_the_whole_session_with_its_own_times(
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"completed session {sid} with the 1 events it lacked")
     assert [e.at_utc for e in store.events(sid)][:5] == [e.at_utc for e in stored]
+
+
+def test_sessions_are_found_by_patient_status_and_day(tmp_path):
+    """Issue 22 §2: with ten calls a shift a session is found by its patient label (any
+    case, any part), its status or the day it last changed."""
+    store = Store(tmp_path / "s.db")
+    rows = [("a" * 10, "2026-12-01T08:00:00Z", "2026-12-01T09:00:00Z", "2026-12-01",
+             "scar", "1.6", "h", "AB12", "finished", "urgent", "AGEP", 40),
+            ("b" * 10, "2026-12-02T08:00:00Z", "2026-12-02T09:00:00Z", "2026-12-02",
+             "scar", "1.6", "h", "cd_34%", "open", None, None, 3),
+            ("c" * 10, "2026-12-03T08:00:00Z", "2026-12-03T23:59:00Z", "2026-12-03",
+             "scar", "1.6", "h", None, "followed up", "routine", None, 52)]
+    with store._write() as db:
+        db.executemany("INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+
+    def ids(**filters) -> list[str]:
+        return [s.id[0] for s in store.sessions(**filters)]
+
+    assert ids() == ["c", "b", "a"]
+    assert ids(patient="ab1") == ["a"]          # any case, a part
+    assert ids(patient="_34%") == ["b"]         # LIKE's wildcards are text
+    assert ids(patient="%") == ["b"] and ids(patient="x") == []
+    assert ids(status="followed up") == ["c"]
+    assert ids(since=dt.date(2026, 12, 2)) == ["c", "b"]
+    assert ids(until=dt.date(2026, 12, 3)) == ["c", "b", "a"]  # the whole last day
+    assert ids(since=dt.date(2026, 12, 2), until=dt.date(2026, 12, 2)) == ["b"]
+    listed = _cli("sessions", "--patient", "AB", "--status", "finished", store=store.path)
+    assert listed.returncode == 0 and "a" * 10 in listed.stdout and "b" * 10 not in listed.stdout
+    assert "no session matches" in _cli("sessions", "--patient", "zz", store=store.path).stdout
+    bad = _cli("sessions", "--since", "yesterday", store=store.path)
+    assert bad.returncode == 2 and "is not a day (YYYY-MM-DD)" in bad.stderr

@@ -9,10 +9,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from triage import __version__, collector, formats
 from triage.plugins_off import plugins_off
+
+if TYPE_CHECKING:
+    from datetime import date
 
 EXIT_OK = 0
 EXIT_INPUT = 2
@@ -86,6 +89,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     sessions.add_argument("--json", action="store_true", help="one JSON object per line")
     sessions.add_argument("--limit", type=int, metavar="N", help="only the newest N")
+    sessions.add_argument("--patient", metavar="LABEL",
+                          help="only sessions whose patient label holds LABEL (any case)")
+    sessions.add_argument("--status", choices=("open", "finished", "follow-up", "followed up"),
+                          help="only sessions with this status")
+    sessions.add_argument("--since", type=_day, metavar="YYYY-MM-DD",
+                          help="only sessions last changed on or after this day (UTC)")
+    sessions.add_argument("--until", type=_day, metavar="YYYY-MM-DD",
+                          help="only sessions last changed on or before this day (UTC)")
 
     resume = commands.add_parser(
         "resume", help="open a saved session at its next question",
@@ -421,13 +432,25 @@ def _open_store(args: argparse.Namespace, read_only: bool = False) -> object:
     return open_store(_store_path(args), create=False, read_only=read_only)
 
 
+def _day(text: str) -> date:
+    """A day given on the command line, as YYYY-MM-DD (argparse says the error)."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day (YYYY-MM-DD)") from None
+
+
 def _sessions(args: argparse.Namespace) -> int:
     import json
 
     from triage.store import MissingStore, StoreError
 
     try:
-        found = _open_store(args, read_only=True).sessions(args.limit)  # type: ignore[attr-defined]
+        found = _open_store(args, read_only=True).sessions(  # type: ignore[attr-defined]
+            args.limit, patient=args.patient, status=args.status, since=args.since,
+            until=args.until)
     except MissingStore:
         print(f"no sessions yet (no store at {_store_path(args)})")
         return EXIT_OK
@@ -436,15 +459,22 @@ def _sessions(args: argparse.Namespace) -> int:
     if args.json:
         for s in found:
             row = {k: v for k, v in vars(s).items() if k != "patient_ref"}
-            print(json.dumps({**row, "today": s.today.isoformat()}, ensure_ascii=False))
+            print(json.dumps({**row, "patient": s.patient_ref, "today": s.today.isoformat()},
+                             ensure_ascii=False))
         return EXIT_OK
     if not found:
-        print("no sessions yet")
+        filtered = any(v is not None for v in (args.patient, args.status, args.since,
+                                               args.until))
+        print("no session matches" if filtered else "no sessions yet")
         return EXIT_OK
-    print(f"{'id':10}  {'started (UTC)':16}  {'last change':16}  {'status':11}  "
-          f"{'level':9}  {'answers':>7}  leading consideration")
+    from triage.plain_text import clean
+
+    print(f"{'id':10}  {'patient':12}  {'started (UTC)':16}  {'last change':16}  "
+          f"{'status':11}  {'level':9}  {'answers':>7}  leading consideration")
     for s in found:
-        print(f"{s.id:10}  {s.started_utc[:16].replace('T', ' ')}  "
+        # A label is the clinician's text: shown as text, never a terminal escape.
+        patient = clean(s.patient_ref or "-")
+        print(f"{s.id:10}  {patient:12}  {s.started_utc[:16].replace('T', ' ')}  "
               f"{s.updated_utc[:16].replace('T', ' ')}  {s.status:11}  {s.level or '-':9}  "
               f"{s.answers:7}  {s.leading or '-'}")
     return EXIT_OK

@@ -202,7 +202,9 @@ class SessionStore(Protocol):
     def release(self, sid: str, holder: str) -> None: ...
     def append(self, sid: str, event: Event) -> Event: ...
     def set_listing(self, sid: str, fields: dict[str, Any]) -> None: ...
-    def sessions(self, limit: int | None = None) -> list[Session]: ...
+    def sessions(self, limit: int | None = None, *, patient: str | None = None,
+                 status: str | None = None, since: dt.date | None = None,
+                 until: dt.date | None = None) -> list[Session]: ...
     def find(self, prefix: str) -> Session: ...
     def events(self, sid: str) -> list[Event]: ...
     def match(self, today: dt.date, dialog: tuple[str, str, str],
@@ -471,12 +473,33 @@ class Store:
                 (*fields.values(), sid),
             )
 
-    def sessions(self, limit: int | None = None) -> list[Session]:
-        """Every session, the most recently changed first."""
+    def sessions(self, limit: int | None = None, *, patient: str | None = None,
+                 status: str | None = None, since: dt.date | None = None,
+                 until: dt.date | None = None) -> list[Session]:
+        """The sessions, the most recently changed first: every one, or those whose
+        patient label holds `patient` (any case), with `status`, or last changed between
+        `since` and `until` (UTC days, both included)."""
+        where: list[str] = []
+        params: list[Any] = []
+        if patient is not None:
+            escaped = patient.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            where.append("patient_ref LIKE ? ESCAPE '\\'")  # LIKE ignores ASCII case
+            params.append(f"%{escaped}%")
+        if status is not None:
+            where.append("status = ?")
+            params.append(status)
+        if since is not None:
+            where.append("updated_utc >= ?")
+            params.append(since.isoformat())
+        if until is not None:
+            where.append("updated_utc < ?")
+            params.append((until + dt.timedelta(days=1)).isoformat())
+        condition = f"WHERE {' AND '.join(where)} " if where else ""
         try:
             rows = self._db.execute(
-                f"SELECT {_SESSION_COLUMNS} FROM sessions ORDER BY updated_utc DESC, id LIMIT ?",
-                (-1 if limit is None else limit,),
+                f"SELECT {_SESSION_COLUMNS} FROM sessions {condition}"
+                "ORDER BY updated_utc DESC, id LIMIT ?",
+                (*params, -1 if limit is None else limit),
             ).fetchall()
         except sqlite3.Error as exc:
             raise _explain(self.path, exc) from None
