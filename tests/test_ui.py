@@ -1153,8 +1153,14 @@ async def test_the_side_panel_keeps_its_progress_at_80x24_and_says_where_drugs_w
     for size, folded in (((80, 24), True), ((120, 60), False)):
         app = make_app(engine=engine)
         async with app.run_test(size=size) as pilot:
-            await pilot.pause(0.3)
             panel = app.query_one("#panel", SidePanel)
+            # The panel is drawn a frame after the question, and again once it has its
+            # size (on a loaded machine, some frames later).
+            for _ in range(50):
+                await pilot.pause(0.05)
+                if panel._last is not None and panel.content_size.height:
+                    break
+            await pilot.pause(0.1)
             plain = panel.render().plain
             assert len(plain.split("\n")) <= panel.content_size.height
             assert "EuroSCAR" in plain and "SCORTEN" in plain and "Progress" in plain

@@ -11,6 +11,13 @@ def meets(cutoff: Cutoff, value: float | None) -> bool | None:
     return None if value is None else cutoff.test(value)
 
 
+def interval_meets(cutoff: Cutoff, low: float, high: float) -> bool | None:
+    """A one-sided threshold against a value known only to lie between `low` and `high`:
+    the answer both ends give, or None where they differ."""
+    first, last = cutoff.test(low), cutoff.test(high)
+    return first if first == last else None
+
+
 def bound_meets(cutoff: Cutoff, bound: str | None, low: float = 0, high: float = 100
                 ) -> bool | None:
     """A threshold against a bound ("> 50": more than 50, up to `high`): the answer every
@@ -19,9 +26,14 @@ def bound_meets(cutoff: Cutoff, bound: str | None, low: float = 0, high: float =
         return None
     given = Cutoff.parse(bound)
     # A strict bound leaves its own value out: just inside it stands for the open end.
-    ends = ((given.value + 1e-9, high) if given.op == ">" else (low, given.value - 1e-9))
-    first, last = (cutoff.test(x) for x in ends)
-    return first if first == last else None
+    if given.op == ">":
+        return interval_meets(cutoff, given.value + 1e-9, high)
+    return interval_meets(cutoff, low, given.value - 1e-9)
+
+
+def bound_words(bound: str) -> str:
+    """A bound as a clinician says it: "> 50" is "more than 50"."""
+    return f"{'more' if bound.startswith('>') else 'less'} than {bound[2:]}"
 
 
 def mucosal_involvement(eruption: Eruption) -> bool | None:

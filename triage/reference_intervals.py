@@ -14,6 +14,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from triage.numbers import fmt_number
+
 if TYPE_CHECKING:
     from triage.findings import Labs
     from triage.numbers import Cutoff
@@ -69,23 +71,19 @@ def normal_meets(cutoff: Cutoff, labs: Labs, name: str) -> bool | None:
         return cutoff.test(value)
     if name not in (labs.reported_normal or ()):
         return None
+    from triage.derived import interval_meets
+
     span = intervals()[name]
-    low, high = cutoff.test(span.low), cutoff.test(span.high)
-    return low if low == high else None
+    return interval_meets(cutoff, span.low, span.high)
 
 
 def normal_decision(name: str, settled: bool | None) -> str:
     """What a "normal" answer was taken to mean, for the item's decisions."""
     span = intervals()[name]
-    shown = f"{_fmt(span.low)} to {_fmt(span.high)}"
+    shown = f"{fmt_number(span.low)} to {fmt_number(span.high)}"
     if settled is None:
         return (f"reported normal: the usual interval ({shown}) lies on both sides of the "
                 "threshold, so it stays unknown")
     return (f"reported normal: read as the usual adult interval {shown} "
             "(docs/clinical-rules.md, \"Normal laboratory values\")")
 
-
-def _fmt(value: float) -> str:
-    from triage.numbers import fmt_number
-
-    return fmt_number(value)

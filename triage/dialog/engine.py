@@ -815,11 +815,10 @@ class _Pass:
         if q.bounds is not None and str(value).startswith(BOUND_PREFIX):
             _set(target, q.bounds.field, value.removeprefix(BOUND_PREFIX))
             return
-        if value == NORMAL and q.type in ("integer", "decimal") and q.field:
+        if value == NORMAL and (lab := values.normal_lab(q)) is not None:
             # Within normal limits: no number; the value is listed as reported normal.
             reported = values.lookup(target, "labs.reported_normal") or []
-            _set(target, "labs.reported_normal",
-                 [*reported, q.field.removeprefix("labs.")])
+            _set(target, "labs.reported_normal", [*reported, lab])
             return
         if q.type == "yes_no":
             if q.field:

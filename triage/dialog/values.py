@@ -369,8 +369,8 @@ def day_number(raw: str, today: dt.date, onset: str | None, words: tuple[str, ..
         days = -int(m.group(1)) if m.group(2) == "before" else int(m.group(1))
     if days is not None:
         # A day number after today is a future date, refused as a calendar one is.
-        if onset is not None and days > (today - dt.date.fromisoformat(onset)).days:
-            now = (today - dt.date.fromisoformat(onset)).days
+        now = None if onset is None else (today - dt.date.fromisoformat(onset)).days
+        if now is not None and days > now:
             raise AnswerError(f"day {days} is after today (day {now})")
         return days
     date = calendar_date(raw, today)

@@ -84,9 +84,9 @@ def answer_words(question: Question, answer: Answer, day: int | None = None,
         except values.AnswerError:
             given = None
         if given is not None:
-            op, limit = given.split(" ")
-            bound_said = f"{'more' if op == '>' else 'less'} than {limit} " + (
-                unit_label(question, answer.unit) or "")
+            from triage.derived import bound_words
+
+            bound_said = f"{bound_words(given)} " + (unit_label(question, answer.unit) or "")
             typed = " ".join(raw.strip().casefold().split())
             return (f"{raw.strip()} ({bound_said})" if typed in question.bounds.words
                     else bound_said)

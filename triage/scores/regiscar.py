@@ -11,6 +11,7 @@ from triage import labels
 from triage.derived import (
     DRESS_FEATURES,
     bound_meets,
+    bound_words,
     dress_rash_counts,
     meets,
     resolution_meets,
@@ -239,8 +240,7 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
             "rash_extent",
             f"Skin rash extent ({ops.regiscar_rash_bsa_percent} % BSA)",
             er.rash_bsa_percent if er.rash_bsa_bound is None
-            else ("more than " if er.rash_bsa_bound[0] == ">" else "less than ")
-            + f"{er.rash_bsa_bound[2:]} % BSA",
+            else f"{bound_words(er.rash_bsa_bound)} % BSA",
             [1] if extent else [0] if extent is False else [0, 1],
             "yes +1; no or unknown 0",
             f"{TABLE}, item 5a",
