@@ -20,6 +20,8 @@ from triage.session import Recorder, engine_from_events, header_of
 from triage.store import Event, Store, StoreError
 
 SEED = ROOT / "examples" / "seed-agep-ivig.transcript.yaml"
+#: The seed case's answers (one event each), as the current dialog asks them.
+N = len(transcript.load(SEED)[0].answers)
 
 
 def _cli(*args: str, store) -> subprocess.CompletedProcess[str]:
@@ -56,7 +58,7 @@ def test_a_fallback_file_becomes_a_session_with_its_own_times(tmp_path, scar, fa
     assert done.returncode == 0, done.stderr
     store = Store(path)
     (session,) = store.sessions()
-    assert done.stdout.strip() == (f"imported session {session.id}: 40 events, 40 answers "
+    assert done.stdout.strip() == (f"imported session {session.id}: {N} events, {N} answers "
                                    f"(finished); {fallback} is left as it is")
     assert fallback.read_bytes() == before  # never removed or changed
     written = [json.loads(line) for line in fallback.read_text().splitlines()[1:]]
@@ -76,11 +78,11 @@ def test_a_last_line_cut_short_by_a_crash_is_left_out_and_said(tmp_path, scar, f
     path = tmp_path / "s.db"
     done = _cli("import", str(cut), store=path)
     assert done.returncode == 0, done.stderr
-    assert done.stderr.strip() == (f"{cut}: line 42: cut short while it was written (the "
+    assert done.stderr.strip() == (f"{cut}: line {N + 2}: cut short while it was written (the "
                                    "process stopped); left out")
-    assert "40 events, 40 answers" in done.stdout
+    assert f"{N} events, {N} answers" in done.stdout
     (session,) = Store(path).sessions()
-    assert len(Store(path).events(session.id)) == 40
+    assert len(Store(path).events(session.id)) == N
 
 
 def test_an_export_moves_a_session_to_another_store(tmp_path, scar, fallback):
@@ -129,8 +131,8 @@ def _broken(tmp_path, fallback, line: int | None, old: str = "", new: str = ""):
          "'migrate' (given 'shout')"),
         (3, "", None, ": line 4: event 4 follows event 2: events are missing or out of order"),
         (2, '"value": "no"', '"value": "perhaps"', ": event 2 (answer nikolsky): "),
-        (0, '"version": "1.6"', '"version": "0.9"',
-         ": line 2: event 1 was recorded with dialog version 1.6; the file's header says 0.9"),
+        (0, '"version": "1.7"', '"version": "0.9"',
+         ": line 2: event 1 was recorded with dialog version 1.7; the file's header says 0.9"),
         (None, "", "", ": is empty; an events file starts with a"),
         # Import validates (issue 19 §5): real times, in order, not ahead of the clock,
         # integer sequence numbers.
@@ -180,7 +182,7 @@ def test_an_events_file_over_the_size_limit_is_refused_and_one_at_it_is_read(
 ):
     size = fallback.stat().st_size
     monkeypatch.setattr(events_file, "MAX_BYTES", size)
-    assert len(events_file.read(fallback).events) == 40  # exactly at the limit: read
+    assert len(events_file.read(fallback).events) == N  # exactly at the limit: read
     monkeypatch.setattr(events_file, "MAX_BYTES", size - 1)
     with pytest.raises(InputError) as caught:
         events_file.read(fallback, "f")
@@ -282,8 +284,8 @@ def test_a_fallback_completes_the_session_the_store_holds_in_part(tmp_path, scar
                             found.events[:20])
     done = _cli("import", str(fallback), store=path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith(f"completed session {sid} with the 20 events it lacked: "
-                                  "40 events, 40 answers (finished)")
+    assert done.stdout.startswith(f"completed session {sid} with the {N - 20} events it lacked: "
+                                  f"{N} events, {N} answers (finished)")
     (session,) = Store(path).sessions()
     assert [e.at_utc for e in Store(path).events(sid)] == [e.at_utc for e in found.events]
     assert session.updated_utc == found.events[-1].at_utc

@@ -107,3 +107,119 @@ def test_a_drug_last_taken_before_the_onset_was_given_before_it():
     item = next(i for i in naranjo.score(drug, 0).items if i.id == "after_drug")
     assert (item.answer, item.points, item.known) == ("yes", 2, True)
     assert item.decision == "answered from drug 1 stop day -2 (no explicit answer)"
+
+
+# Question 1 from the drug knowledge (issue 21): about this reaction, so only a listing for
+# a pattern that is considered counts; a drug on no list stays unknown, never "no".
+
+
+def q1(drug: Drug, considered):
+    from triage.knowledge import lookup
+
+    s = naranjo.score(drug, 0, lookup(drug.name), dict.fromkeys(considered, True))
+    return next(i for i in s.items if i.id == "previous_reports"), s
+
+
+@pytest.mark.parametrize(("name", "considered", "words"), [
+    ("carbamazepine", ["dress"], "a frequent cause of DRESS"),
+    ("allopurinol", ["sjs_ten"], "strongly associated with SJS/TEN"),
+    ("pristinamycin", ["agep"], "strongly associated with AGEP"),
+    ("carbamazepine", ["agep"], "associated with AGEP"),
+    ("sertraline", ["sjs_ten"], "associated with SJS/TEN"),
+])
+def test_q1_is_yes_for_a_drug_listed_for_a_pattern_considered(name, considered, words):
+    item, _ = q1(Drug(name=name), considered)
+    assert (item.answer, item.points, item.min, item.max) == ("yes", 1, 1, 1)
+    assert f"drug knowledge: {words}, which is considered" in item.decision
+    assert "drugs[0].name" in item.fields
+
+
+@pytest.mark.parametrize(("name", "considered"), [
+    ("allopurinol", ["agep"]),  # on the SJS/TEN and DRESS lists, not the AGEP one
+    ("pristinamycin", ["sjs_ten", "dress"]),  # on the AGEP list only
+    ("carbamazepine", []),  # no pattern considered (a benign exanthem)
+    ("paracetamol", ["sjs_ten", "agep", "dress"]),  # on no list: unknown, never "no"
+    ("not a listed drug", ["agep"]),
+])
+def test_q1_stays_unknown_without_a_listing_for_a_pattern_considered(name, considered):
+    item, _ = q1(Drug(name=name), considered)
+    assert (item.answer, item.points, item.decision) == ("unknown", 0, None)
+    assert (item.min, item.max) == (0, 1)
+
+
+def test_q1_an_explicit_answer_wins_over_the_knowledge():
+    item, _ = q1(Drug(name="allopurinol", naranjo={"previous_reports": "no"}), ["sjs_ten"])
+    assert (item.answer, item.points, item.decision) == ("no", 0, None)
+    assert not naranjo.reports_listed(
+        Drug(name="allopurinol", naranjo={"previous_reports": "no"}), None)
+
+
+@pytest.mark.parametrize(("notoriety", "answer"), [
+    ("strongly_associated", "yes"), ("associated", "yes"),
+    ("suspected", "unknown"),  # several reports, ambiguous epidemiology: not conclusive
+    ("unknown", "unknown"), ("not_suspected", "unknown"),
+])
+def test_q1_reads_the_notoriety_set_in_the_findings_file(notoriety, answer):
+    item, _ = q1(Drug(name="paracetamol", notoriety=notoriety), ["sjs_ten"])
+    assert item.answer == answer
+    if answer == "yes":
+        assert "set in the findings file" in item.decision
+
+
+def test_q1_yes_while_its_pattern_could_still_be_ruled_out_keeps_0_reachable():
+    from triage.knowledge import lookup
+
+    drug = Drug(name="pristinamycin")
+    s = naranjo.score(drug, 0, lookup(drug.name), {"agep": False})
+    item = next(i for i in s.items if i.id == "previous_reports")
+    assert (item.answer, item.points, item.min, item.max) == ("yes", 1, 0, 1)
+    assert item.decision.endswith("unknown (0) if the open answers rule the pattern out")
+    # Listed for a second pattern that stays considered: settled.
+    s = naranjo.score(Drug(name="carbamazepine"), 0, lookup("carbamazepine"),
+                      {"agep": False, "sjs_ten": True})
+    item = next(i for i in s.items if i.id == "previous_reports")
+    assert (item.min, item.max) == (1, 1) and "SJS/TEN" in item.decision
+
+
+def test_q1_follows_the_patterns_the_findings_make_considered():
+    """Through `evaluate`: the same allopurinol is yes once detachment makes SJS/TEN
+    considered, and unknown while nothing does."""
+    from tests.conftest import findings
+    from triage.result import evaluate
+
+    drug = {"name": "allopurinol", "start_day": -20}
+    quiet = evaluate(findings(drugs=[drug]))
+    sjs = evaluate(findings(drugs=[drug], eruption={"detachment_bsa_percent": 12}))
+
+    def answer(result):
+        return next(i.answer for i in result.drugs[0].naranjo.items
+                    if i.id == "previous_reports")
+
+    assert (answer(quiet), answer(sjs)) == ("unknown", "yes")
+    assert sjs.drugs[0].naranjo.total == quiet.drugs[0].naranjo.total + 1
+
+
+def test_q1_yes_from_an_agep_that_rests_on_the_score_alone_can_still_fall_to_0():
+    """Pustules not yet graded: AGEP is considered on EuroSCAR alone, so pristinamycin's
+    yes keeps 0 reachable; pustules graded insufficient rule AGEP out (unknown, 0), graded
+    typical settle it."""
+    from tests.conftest import findings
+    from triage.result import evaluate
+
+    def q1_with(pustules):
+        eruption = {"erythema": "typical", "distribution": "typical",
+                    "postpustular_desquamation": True, "detachment_bsa_percent": 0,
+                    "blisters": False, "nikolsky": False, "atypical_targets": False,
+                    "mucosal_sites": []}
+        if pustules:
+            eruption["pustules"] = pustules
+        r = evaluate(findings(
+            eruption=eruption, systemic={"temperature_max_c": 38.5},
+            labs={"neutrophils_per_mm3": 8000}, histology={"agep_pattern": "spongiform_pustules"},
+            drugs=[{"name": "pristinamycin", "start_day": -2}]))
+        q1 = next(i for i in r.drugs[0].naranjo.items if i.id == "previous_reports")
+        return q1.answer, q1.points, q1.min, q1.max
+
+    assert q1_with(None) == ("yes", 1, 0, 1)
+    assert q1_with("insufficient") == ("unknown", 0, 0, 1)
+    assert q1_with("typical") == ("yes", 1, 1, 1)

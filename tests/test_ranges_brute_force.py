@@ -78,9 +78,13 @@ for i in (0, 1):
     # day and the previous exposure: an explicit answer contradicting them is not a
     # consistent one, so they are reached through those two slots.
     SLOTS |= {f"drugs.{i}.naranjo.{q}": ("yes", "no") for q in (
-        "previous_reports", "improved_on_stop", "reappeared_on_readministration",
+        "improved_on_stop", "reappeared_on_readministration",
         "alternative_causes", "placebo_reaction", "toxic_concentration", "dose_response",
         "objective_evidence")}
+# Naranjo's "earlier reports?" is answered from the drug knowledge for carbamazepine (on
+# every list) through the patterns considered, so it is reached through their slots; for
+# paracetamol (on no list) only the clinician answers it.
+SLOTS["drugs.1.naranjo.previous_reports"] = ("yes", "no")
 NAMES = ("carbamazepine", "paracetamol")  # strongly associated / on no list, half-life 2 h
 
 
@@ -116,6 +120,11 @@ def _ranges(f: Findings) -> dict[str, tuple[int, int] | None]:
         out[f"alden {i}"] = None if d.alden is None else (d.alden.min, d.alden.max)
         out[f"naranjo {i}"] = (d.naranjo.min, d.naranjo.max)
     return out
+
+
+def _q1_open(f: Findings) -> bool:
+    q1 = next(i for i in evaluate(f).drugs[0].naranjo.items if i.id == "previous_reports")
+    return q1.answer == "unknown"
 
 
 #: Answers that must agree: (field, field it depends on, test of a consistent pair).
@@ -176,7 +185,12 @@ def test_min_and_max_are_the_extremes_of_the_consistent_answers(case) -> None:
         if reach is None or sid not in seen:
             continue  # not scored (ALDEN without a start day)
         expected = (min(seen[sid]), max(seen[sid]))
-        if sid.startswith("alden") and unscored:
+        if sid == "naranjo 0" and _q1_open(base):
+            # Carbamazepine's "earlier reports?" with no pattern considered for sure: the
+            # clinician may still answer yes when opening the drug's details, a +1 the
+            # slots above do not model.
+            assert reach[0] == expected[0] and reach[1] - expected[1] in (0, 1), (sid, unknown)
+        elif sid.startswith("alden") and unscored:
             # Another drug's unknown first intake can take this drug's other-cause point:
             # counted in the lowest total, not in the highest (see alden.score_all).
             assert reach[0] == expected[0] and reach[1] >= expected[1], (sid, unknown)

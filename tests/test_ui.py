@@ -599,12 +599,13 @@ async def test_an_engine_with_answers_shows_the_conversation_so_far(scar):
         await pilot.pause()
         chat = app.query_one(ChatLog)
         answers = [b for b in app.query(Bubble) if b.kind == "answer"]
-        # The opening note; 35 answers, their 35 questions, 6 section titles, the drugs'
-        # intro and the "so far" note (78); the question asked now: 80 messages, of which
-        # SHOWN of the conversation so far are laid out, with the opening note and the
-        # question.
-        assert len(app.query(Bubble)) == ChatLog.SHOWN + 2
-        assert chat.folded == 80 - ChatLog.SHOWN - 2
+        # The opening note; then the conversation so far: 35 answers, their 35 questions,
+        # 6 section titles, the drugs' intro and the "so far" note (78), of which the
+        # newest SHOWN are laid out; then the question asked now, which opens a section.
+        kinds = [b.kind for b in app.query(Bubble)]
+        assert kinds[0] == "note" and kinds[ChatLog.SHOWN] == "note"
+        assert kinds[ChatLog.SHOWN + 1:] == ["section", "question"]
+        assert chat.folded == 78 - ChatLog.SHOWN
         assert answers[-1].key == app.engine.answers[-1].key
         assert "35 answers so far" in bubbles(app, "note")[-1]
         assert app.engine.current().question.prompt in bubbles(app, "question")[-1]
@@ -1148,7 +1149,7 @@ async def test_the_side_panel_keeps_its_progress_at_80x24_and_says_where_drugs_w
 
     engine = Engine(scar, TODAY)
     script, _ = transcript.load(ROOT / "examples" / "multi-drug-alden.transcript.yaml")
-    for entry in script.answers[:60]:
+    for entry in script.answers[:55]:
         assert engine.answer(entry.value, entry.unit, question=entry.q, repeat=entry.repeat)
     for size, folded in (((80, 24), True), ((120, 60), False)):
         app = make_app(engine=engine)

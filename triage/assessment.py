@@ -245,6 +245,20 @@ def phenotypes(findings: Findings, result: Result) -> list[Consideration]:
     return [agep, dress, sjs, benign]
 
 
+def considered_patterns(findings: Findings, result: Result) -> dict[str, bool]:
+    """The reaction patterns considered (see `phenotypes`), each with whether it stays
+    considered whatever the open answers turn out to be: SJS/TEN rests on signs that are
+    present, AGEP on pustules graded typical or compatible, DRESS on a RegiSCAR total that
+    cannot fall below 2 ("possible")."""
+    settled = {
+        "sjs_ten": True,
+        "agep": findings.eruption.pustules in ("typical", "compatible"),
+        "dress": result.score("regiscar_dress").min >= 2,
+    }
+    return {p.id: settled.get(p.id, False)
+            for p in phenotypes(findings, result) if p.considered}
+
+
 def agep_differentials(findings: Findings, considered: dict[str, bool]) -> list[Consideration]:
     """The AGEP differential of docs/clinical-rules.md, generalized pustular psoriasis first."""
     p, er, sy, hi = findings.patient, findings.eruption, findings.systemic, findings.histology

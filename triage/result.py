@@ -123,9 +123,23 @@ def evaluate(findings: Findings, operators: Operators = DEFAULT) -> Result:
     """Score `findings`: the three episode scores, ALDEN and Naranjo per drug, triage."""
     scores = tuple(s.score(findings, operators) for s in EPISODE_SCORES)
     drugs = findings.drugs or []
+    infos = [lookup(d.name) for d in drugs]
     alden_results = alden.score_all(findings)
     drug_results = tuple(
-        DrugResult(d, i, lookup(d.name), alden_results[i], naranjo.score(d, i))
+        DrugResult(d, i, infos[i], alden_results[i], naranjo.score(d, i))
         for i, d in enumerate(drugs)
     )
-    return Result(findings, scores, drug_results, assess(findings), operators)
+    result = Result(findings, scores, drug_results, assess(findings), operators)
+    if not any(naranjo.reports_listed(d, info) for d, info in zip(drugs, infos, strict=True)):
+        return result
+    # Naranjo's question 1 is about this reaction: the knowledge answers it for the
+    # patterns considered, which read the episode scores, the level and the latencies,
+    # never Naranjo, so one pass settles it. The import is here because the patterns
+    # read a Result.
+    from triage.assessment import considered_patterns
+
+    considered = considered_patterns(findings, result)
+    return result._replace(drugs=tuple(
+        r._replace(naranjo=naranjo.score(r.drug, r.index, r.info, considered))
+        for r in drug_results
+    ))

@@ -5,10 +5,12 @@ become yes or no.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 from triage import labels
 from triage.findings import Drug
+from triage.knowledge import DrugInfo
 from triage.scores.base import Band, Item, ScoreResult, item, make_result, signed
 
 ID = "naranjo"
@@ -79,6 +81,59 @@ DERIVABLE = {
 }
 
 
+#: What counts as "previous conclusive reports on this reaction" in the drug knowledge, by
+#: reaction pattern: an association the list's case-control study established (EuroSCAR
+#: for SJS/TEN and AGEP, RegiSCAR for DRESS). "Suspected" (several reports, ambiguous
+#: epidemiology) is not conclusive, and a drug on no list is unknown, never "no".
+_REPORTED = {
+    "sjs_ten": ("SJS/TEN", {"strongly_associated": "strongly associated with",
+                            "associated": "associated with"}),
+    "agep": ("AGEP", {"strong": "strongly associated with", "moderate": "associated with"}),
+    "dress": ("DRESS", {"high": "a frequent cause of"}),
+}
+
+
+def _listed(drug: Drug, info: DrugInfo | None, pattern: str) -> tuple[str, str] | None:
+    """The drug's listed association with one pattern, as (value, source), if any."""
+    if pattern == "sjs_ten" and drug.notoriety is not None:
+        return drug.notoriety, "the notoriety set in the findings file"
+    fact = None if info is None else {
+        "sjs_ten": info.notoriety, "agep": info.agep_risk, "dress": info.dress_risk,
+    }[pattern]
+    return None if fact is None else (str(fact.value), f"{fact.source} [{fact.evidence}]")
+
+
+def reports_listed(drug: Drug, info: DrugInfo | None) -> bool:
+    """Whether question 1 is unanswered and the knowledge could answer it for some
+    reaction pattern."""
+    if drug.naranjo is not None and drug.naranjo.previous_reports is not None:
+        return False
+    return any((hit := _listed(drug, info, p)) is not None and hit[0] in words
+               for p, (_, words) in _REPORTED.items())
+
+
+def reports_from_knowledge(
+    drug: Drug, info: DrugInfo | None, considered: Mapping[str, bool]
+) -> tuple[str, bool] | None:
+    """Question 1 ("previous conclusive reports on this reaction") from the drug knowledge,
+    when the drug is listed for a reaction pattern that is considered: why it is yes, and
+    whether it stays yes (the pattern stays considered whatever the open answers are).
+    The question is about this reaction, so a listing for another pattern does not count."""
+    found: list[tuple[str, bool]] = []
+    for pattern, (name, words) in _REPORTED.items():
+        hit = _listed(drug, info, pattern) if pattern in considered else None
+        if hit is not None and hit[0] in words:
+            found.append((f"{words[hit[0]]} {name}, which is considered ({hit[1]})",
+                          considered[pattern]))
+    if not found:
+        return None
+    settled = [why for why, sure in found if sure]
+    if settled:
+        return f"answered from the drug knowledge: {settled[0]}; no explicit answer", True
+    return (f"answered from the drug knowledge: {found[0][0]}; no explicit answer; "
+            "unknown (0) if the open answers rule the pattern out"), False
+
+
 def derived_answer(drug: Drug, question: str) -> tuple[Answer | None, str | None]:
     """An answer the findings already give when the file has none, and its origin."""
     if question == "after_drug" and drug.start_day is not None:
@@ -112,8 +167,15 @@ _ITEMS = tuple(
 )
 
 
-def score(drug: Drug, index: int) -> ScoreResult:
-    """Score Naranjo for one drug from its explicit or derived answers."""
+def score(
+    drug: Drug,
+    index: int,
+    info: DrugInfo | None = None,
+    considered: Mapping[str, bool] | None = None,
+) -> ScoreResult:
+    """Score Naranjo for one drug from its explicit or derived answers; question 1 from
+    the drug knowledge `info` for the reaction patterns `considered` (each with whether
+    it stays considered), when not answered."""
     explicit = drug.naranjo
     items: list[Item] = []
     for qid, yes, no, dont_know, label, rule, source in _ITEMS:
@@ -122,6 +184,12 @@ def score(drug: Drug, index: int) -> ScoreResult:
         derived = None
         if qid in DERIVABLE:
             fields += [f"drugs[{index}].{f}" for f in DERIVABLE[qid]]
+        open_yes = False  # yes from the knowledge while its pattern could still go
+        if answer is None and qid == "previous_reports" and considered:
+            listed = reports_from_knowledge(drug, info, considered)
+            if listed is not None:
+                answer, derived, open_yes = "yes", listed[0], not listed[1]
+                fields.append(f"drugs[{index}].name")
         if answer is None:
             answer, field = derived_answer(drug, qid)
             if field:
@@ -135,7 +203,7 @@ def score(drug: Drug, index: int) -> ScoreResult:
                 qid,
                 label,
                 answer or "unknown",
-                (points,) if known else (yes, no, dont_know),
+                (points, dont_know) if open_yes else (points,) if known else (yes, no, dont_know),
                 rule,
                 source,
                 points=points,
