@@ -17,6 +17,8 @@ from triage.plugins_off import plugins_off
 if TYPE_CHECKING:
     from datetime import date
 
+    from triage.store import Location
+
 EXIT_OK = 0
 EXIT_INPUT = 2
 
@@ -174,8 +176,9 @@ def _parser() -> argparse.ArgumentParser:
                             "dialog, without asking")
     for command in (run, sessions, resume, followup, export, import_, delete, serve):
         command.add_argument(
-            "--store", metavar="PATH",
-            help="the session database (default: TRIAGE_STORE, else the user's data folder)",
+            "--store", metavar="PATH|URL",
+            help="the session database: a file, or postgresql://... for a store several "
+                 "hosts share (default: TRIAGE_STORE, else the user's data folder)",
         )
 
     check = commands.add_parser(
@@ -323,10 +326,10 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if warnings and args.strict else EXIT_OK
 
 
-def _store_path(args: argparse.Namespace) -> Path:
-    from triage.store import default_path
+def _store_path(args: argparse.Namespace) -> Location:
+    from triage.store import default_path, location
 
-    return Path(args.store) if getattr(args, "store", None) else default_path()
+    return location(args.store) if getattr(args, "store", None) else default_path()
 
 
 def _run(args: argparse.Namespace | None) -> int:
@@ -445,14 +448,14 @@ def _day(text: str) -> date:
 def _sessions(args: argparse.Namespace) -> int:
     import json
 
-    from triage.store import MissingStore, StoreError
+    from triage.store import MissingStore, StoreError, shown
 
     try:
         found = _open_store(args, read_only=True).sessions(  # type: ignore[attr-defined]
             args.limit, patient=args.patient, status=args.status, since=args.since,
             until=args.until)
     except MissingStore:
-        print(f"no sessions yet (no store at {_store_path(args)})")
+        print(f"no sessions yet (no store at {shown(_store_path(args))})")
         return EXIT_OK
     except StoreError as exc:
         return _refuse([exc])
@@ -687,14 +690,14 @@ def _import(args: argparse.Namespace) -> int:
     from triage.dialog.library import Library
     from triage.errors import InputError
     from triage.session import Recording, engine_from_events, listing
-    from triage.store import StoreError, open_store
+    from triage.store import StoreError, exists, open_store
     from triage.summary import summarize_interview
 
     path = _store_path(args)
     try:
         found = events_file.read(Path(args.file), args.file)
         # The store's dialogs are read too (it is not created before the file is checked).
-        kept = open_store(path, create=False) if path.exists() else None
+        kept = open_store(path, create=False) if exists(path) else None
         library = Library(_load_dialog(args.dialog), kept)  # type: ignore[arg-type]
         head = found.header
         ref = (head.dialog.id, head.dialog.version, head.dialog.hash)

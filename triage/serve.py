@@ -11,7 +11,10 @@ import re
 import shlex
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from triage.store import Location
 
 #: Loopback only unless the operator says otherwise.
 DEFAULT_HOST = "127.0.0.1"
@@ -30,11 +33,15 @@ VISIT_MEMORY_BYTES = 1536 * 1024 * 1024
 VISIT_CPU_SECONDS = 900
 
 
-def app_command(store: Path, dialog: str | None = None) -> str:
+def app_command(store: Location, dialog: str | None = None) -> str:
     """The shell command textual-serve starts for each browser visit: this Python, this
-    triage, the same store (an absolute path: the server's folder is not the visit's).
-    `exec`: the visit is the server's own child, so it ends with the server."""
-    argv = [sys.executable, "-m", "triage", "run", "--served", "--store", str(store.resolve())]
+    triage, the same store (an absolute path: the server's folder is not the visit's; a
+    database URL goes by TRIAGE_STORE, see `serve`, as a password on a command line is
+    readable by every user of the host). `exec`: the visit is the server's own child, so
+    it ends with the server."""
+    argv = [sys.executable, "-m", "triage", "run", "--served"]
+    if isinstance(store, Path):
+        argv += ["--store", str(store.resolve())]
     if dialog is not None:
         argv.insert(4, str(Path(dialog).resolve()))
     return "exec " + shlex.join(argv)
@@ -161,7 +168,7 @@ def _page_templates(folder: Path) -> Path:
 
 
 def serve(
-    store: Path,
+    store: Location,
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
     public_url: str | None = None,
@@ -169,7 +176,11 @@ def serve(
     max_visits: int = DEFAULT_MAX_VISITS,
 ) -> None:
     """Serve the assistant until interrupted (Ctrl+C or SIGTERM)."""
+    import os
     import tempfile
+
+    if isinstance(store, str):
+        os.environ["TRIAGE_STORE"] = store  # each visit's process inherits it
 
     with tempfile.TemporaryDirectory(prefix="triage-serve-") as folder:
         url = public_url_of(host, port, public_url)

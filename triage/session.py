@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from triage.dialog.engine import Engine, Outcome
 from triage.dialog.loader import LoadedDialog, canonical_text
 from triage.errors import InputError, Problem
-from triage.store import Event, SessionStore, StoreError, open_store
+from triage.store import Event, Location, SessionStore, StoreError, open_store
 
 if TYPE_CHECKING:
     from triage.carry_over import CarryOver
@@ -183,7 +183,7 @@ class Recorder:
 
     @classmethod
     def start(
-        cls, store_path: Path, engine: Engine, patient_ref: str | None = None,
+        cls, store_path: Location, engine: Engine, patient_ref: str | None = None,
         fallback_dir: Path | None = None,
     ) -> Recorder:
         """A new session in the store at `store_path`; if the store cannot be used, a
@@ -228,9 +228,9 @@ class Recorder:
         if self.fallback is not None:
             return str(self.fallback.path)
         if self.store is not None and self.session_id is not None:
-            return f"session {self.session_id} in {self.store.path}"
+            return f"session {self.session_id} in {self.store.where}"
         if self.store is not None:
-            return f"{self.store.path} (a session is made at the first answer)"
+            return f"{self.store.where} (a session is made at the first answer)"
         return "nowhere (no store)"
 
     def record(self, event: Event) -> None:

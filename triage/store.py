@@ -9,6 +9,8 @@ consideration), so that listing 10,000 sessions reads one small table.
 
 Where: `--store PATH`, else `TRIAGE_STORE`, else the user's data directory. The database
 and its folder are created private (0600 / 0700). No clinical content is logged anywhere.
+A `postgresql://` URL in their place selects the same store in PostgreSQL, for several
+hosts that share their patients (`triage.store_postgres`, docs/deploying.md).
 """
 
 from __future__ import annotations
@@ -139,16 +141,80 @@ def _session(row: tuple[Any, ...]) -> Session:
     return Session(row[0], row[1], row[2], dt.date.fromisoformat(row[3]), *row[4:])
 
 
+def escape_like(text: str) -> str:
+    """`text` for a LIKE pattern with `ESCAPE '\\'`: its wildcards are taken as text."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def listing_filters(mark: str, *, patient: str | None, status: str | None,
+                    since: dt.date | None, until: dt.date | None,
+                    like: str = "LIKE") -> tuple[str, list[Any]]:
+    """The WHERE clause of `sessions()` and its parameters, for either store (`mark`: the
+    driver's placeholder; `like`: the case-insensitive LIKE of its SQL)."""
+    where: list[str] = []
+    params: list[Any] = []
+    if patient is not None:
+        where.append(f"patient_ref {like} {mark} ESCAPE '\\'")
+        params.append(f"%{escape_like(patient)}%")
+    if status is not None:
+        where.append(f"status = {mark}")
+        params.append(status)
+    if since is not None:
+        where.append(f"updated_utc >= {mark}")
+        params.append(since.isoformat())
+    if until is not None:
+        where.append(f"updated_utc < {mark}")
+        params.append((until + dt.timedelta(days=1)).isoformat())
+    return (f"WHERE {' AND '.join(where)} " if where else ""), params
+
+
+def held_part(stored: list[Event], events: list[Event]) -> bool:
+    """Whether a session's stored events are the first of `events` (the same session,
+    recorded in part or whole)."""
+    def key(e: Event) -> tuple[Any, ...]:
+        return (e.seq, e.at_utc, e.kind, e.question, e.repeat, e.value, e.unit, e.previous)
+
+    return bool(stored) and [key(e) for e in stored] == [key(e) for e in events[:len(stored)]]
+
+
 def now_utc() -> str:
     """The time of an event, in UTC to the second, ISO 8601 with a Z."""
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def default_path() -> Path:
+#: Where a store is: a SQLite file, or a PostgreSQL URL (`postgresql://...`).
+Location = Path | str
+
+
+def location(text: str) -> Location:
+    """A store location as given (`--store`, TRIAGE_STORE): a URL stays one, anything
+    else is a file."""
+    return text if text.startswith(("postgresql://", "postgres://")) else Path(text)
+
+
+def shown(where: Location) -> str:
+    """A store location as it may be printed: a URL's password never is."""
+    if isinstance(where, Path):
+        return str(where)
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(where)
+    if parts.password is None:
+        return where
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
+
+
+def exists(where: Location) -> bool:
+    """Whether a store may be there to read (a database server is asked when opened)."""
+    return isinstance(where, str) or where.exists()
+
+
+def default_path() -> Location:
     """TRIAGE_STORE, or sessions.sqlite3 in the user's data directory (not created here)."""
     override = os.environ.get("TRIAGE_STORE")
     if override:
-        return Path(override)
+        return location(override)
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("triage", appauthor=False)) / "sessions.sqlite3"
@@ -184,10 +250,14 @@ def _explain(path: Path, exc: sqlite3.Error) -> StoreError:
 
 
 class SessionStore(Protocol):
-    """What the rest of triage asks of a session store. `Store` (SQLite, one file) is
-    the one there is; `open_store` is the one place that makes one."""
+    """What the rest of triage asks of a session store: `Store` (SQLite, one file, the
+    default) or `PostgresStore` (a database several hosts share). `open_store` is the one
+    place that makes one; a contract suite (tests/test_store_contract.py) runs on both."""
 
-    path: Path
+    #: Where it is, to open it again (a URL may hold a password: never printed).
+    path: Location
+    #: Where it is, as the user may read it.
+    where: str
 
     def close(self) -> None: ...
     def create(self, today: dt.date, dialog: tuple[str, str, str],
@@ -213,9 +283,14 @@ class SessionStore(Protocol):
     def delete(self, sid: str) -> int: ...
 
 
-def open_store(path: Path, create: bool = True, read_only: bool = False) -> SessionStore:
-    """The session store at `path`: made if missing (`create`), or opened for reading
-    only (`read_only`: nothing is created, converted or written)."""
+def open_store(path: Location, create: bool = True, read_only: bool = False) -> SessionStore:
+    """The session store at `path` (a file, or a PostgreSQL URL): made if missing
+    (`create`), or opened for reading only (`read_only`: nothing is created, converted or
+    written)."""
+    if isinstance(path, str):
+        from triage.store_postgres import PostgresStore  # psycopg only when asked for
+
+        return PostgresStore(path, create=create, read_only=read_only)
     return Store(path, create=create, read_only=read_only)
 
 
@@ -223,7 +298,9 @@ class Store:
     """The session store in SQLite; one connection per instance (and so per process)."""
 
     def __init__(self, path: Path, create: bool = True, read_only: bool = False) -> None:
-        self.path = path
+        self._file = path
+        self.path: Location = path
+        self.where = str(path)
         if (not create or read_only) and not path.exists():
             # A read command with a mistyped --store must not leave an empty store behind.
             raise MissingStore(f"no session store at {path}")
@@ -330,7 +407,7 @@ class Store:
                 raise
             self._db.execute("COMMIT")
         except sqlite3.Error as exc:
-            raise _explain(self.path, exc) from None
+            raise _explain(self._file, exc) from None
 
     # --- sessions ------------------------------------------------------------------------
 
@@ -399,9 +476,9 @@ class Store:
         except sqlite3.OperationalError as exc:
             if "no such table" in str(exc):
                 return None
-            raise _explain(self.path, exc) from None
+            raise _explain(self._file, exc) from None
         except sqlite3.Error as exc:
-            raise _explain(self.path, exc) from None
+            raise _explain(self._file, exc) from None
         return None if row is None else str(row[0])
 
     # --- leases ----------------------------------------------------------------------------
@@ -479,22 +556,8 @@ class Store:
         """The sessions, the most recently changed first: every one, or those whose
         patient label holds `patient` (any case), with `status`, or last changed between
         `since` and `until` (UTC days, both included)."""
-        where: list[str] = []
-        params: list[Any] = []
-        if patient is not None:
-            escaped = patient.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            where.append("patient_ref LIKE ? ESCAPE '\\'")  # LIKE ignores ASCII case
-            params.append(f"%{escaped}%")
-        if status is not None:
-            where.append("status = ?")
-            params.append(status)
-        if since is not None:
-            where.append("updated_utc >= ?")
-            params.append(since.isoformat())
-        if until is not None:
-            where.append("updated_utc < ?")
-            params.append((until + dt.timedelta(days=1)).isoformat())
-        condition = f"WHERE {' AND '.join(where)} " if where else ""
+        condition, params = listing_filters("?", patient=patient, status=status,
+                                            since=since, until=until)
         try:
             rows = self._db.execute(
                 f"SELECT {_SESSION_COLUMNS} FROM sessions {condition}"
@@ -502,20 +565,19 @@ class Store:
                 (*params, -1 if limit is None else limit),
             ).fetchall()
         except sqlite3.Error as exc:
-            raise _explain(self.path, exc) from None
+            raise _explain(self._file, exc) from None
         return [_session(r) for r in rows]
 
     def find(self, prefix: str) -> Session:
         """The session whose id is or starts with `prefix` (as git takes a short hash)."""
-        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         try:
             rows = self._db.execute(
                 f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id LIKE ? ESCAPE '\\' "
                 "ORDER BY id LIMIT 6",
-                (escaped + "%",),
+                (escape_like(prefix) + "%",),
             ).fetchall()
         except sqlite3.Error as exc:
-            raise _explain(self.path, exc) from None
+            raise _explain(self._file, exc) from None
         if not rows or not prefix:
             raise StoreError(f"no session {prefix!r} in {self.path} (see `triage sessions`)")
         if len(rows) > 1:
@@ -532,7 +594,7 @@ class Store:
                 (sid,),
             ).fetchall()
         except sqlite3.Error as exc:
-            raise _explain(self.path, exc) from None
+            raise _explain(self._file, exc) from None
         return [Event(*r) for r in rows]
 
     def match(self, today: dt.date, dialog: tuple[str, str, str],
@@ -547,14 +609,11 @@ class Store:
                 "SELECT id FROM sessions WHERE started_utc = ? AND today = ? AND "
                 "dialog_hash = ?", (events[0].at_utc, today.isoformat(), dialog[2])).fetchall()
         except sqlite3.Error as exc:
-            raise _explain(self.path, exc) from None
-
-        def key(e: Event) -> tuple[Any, ...]:
-            return (e.seq, e.at_utc, e.kind, e.question, e.repeat, e.value, e.unit, e.previous)
+            raise _explain(self._file, exc) from None
 
         for (sid,) in candidates:
-            stored = [key(e) for e in self.events(sid)]
-            if stored and stored == [key(e) for e in events[:len(stored)]]:
+            stored = self.events(sid)
+            if held_part(stored, events):
                 return sid, len(stored)
         return None
 
