@@ -800,6 +800,36 @@ async def test_answers_typed_before_the_interview_is_built_are_answered(scar, tm
         assert app.screen.bar.line.value == "1"
 
 
+async def test_keys_on_their_way_when_the_interview_takes_over_are_not_lost(scar):
+    """Found by bench/serve_load.py: in a browser under load, building the interview takes
+    seconds, and an answer typed at once ("no", Enter) sat half-way: the letters in the
+    start-up screen's line, its Enter still queued there. The Enter then met the
+    interview screen's bindings, found none, and the answer never came (the visit waited
+    for the next question forever). Now it is entered, and later letters follow it."""
+    from textual import events
+
+    from triage.ui.widgets.answer_bar import AnswerBar
+
+    def mid_enter(app) -> None:
+        startup = app.screen
+        startup.query_one(AnswerBar).line.value = "no"
+        startup.post_message(events.Key("enter", "\r"))  # reaches it after the hand-over
+
+    def mid_letter(app) -> None:
+        line = app.screen.query_one(AnswerBar).line
+        line.value = "n"
+        line.post_message(events.Key("o", "o"))  # reaches the line after the hand-over
+
+    for while_built, answers, typing in ((mid_enter, [("detachment_any", "no")], ""),
+                                         (mid_letter, [], "no")):
+        app = _progressive(scar, while_built=while_built)
+        async with app.run_test(size=(100, 30)) as pilot:
+            for _ in range(5):
+                await pilot.pause()
+            assert [(a.question, a.raw) for a in app.engine.answers] == answers
+            assert app.screen.bar.line.value == typing
+
+
 def test_triage_run_on_the_built_in_dialog_starts_progressively(scar):
     from argparse import Namespace
 

@@ -9,11 +9,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.widgets import Input, Select, Static
 
 from triage.numbers import fmt_number
@@ -30,6 +31,19 @@ class AnswerInput(Input):
     order it was typed, rather than vanish."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+j", "submit", show=False)]
+
+    #: Where keys go once this line's screen has handed over to another (the start-up
+    #: screen to the interview): keys already on their way here when the interview took
+    #: over are typed there, not into a line nobody reads.
+    handed_to: MessagePump | None = None
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Textual calls each class's own handler, this one first; preventing the default
+        # keeps Input's from typing the key here too.
+        if self.handed_to is not None:
+            event.stop()
+            event.prevent_default()
+            self.handed_to.post_message(events.Key(event.key, event.character))
 
 
 class AnswerBar(Vertical):
