@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -137,3 +138,42 @@ def subset(expected: Any, actual: Any, path: str) -> list[str]:
             out += subset(e, a, f"{path}[{i}]")
         return out
     return [] if expected == actual else [f"{path}: expected {expected!r}, got {actual!r}"]
+
+
+# --- a real PostgreSQL server (issue 22) --------------------------------------------------
+
+POSTGRES_SKIP = ("no PostgreSQL server for the store's contract suite: TRIAGE_TEST_POSTGRES "
+                 "is not set (.ci/run starts one with .ci/postgres and sets it)")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """The server's URL, checked once per test process; skipped, with why, without one."""
+    url = os.environ.get("TRIAGE_TEST_POSTGRES")
+    if not url:
+        pytest.skip(POSTGRES_SKIP)
+    import psycopg
+
+    from triage.store import shown
+
+    try:
+        psycopg.connect(url, connect_timeout=5).close()
+    except psycopg.Error as exc:
+        pytest.skip(f"the PostgreSQL server at {shown(url)} cannot be reached: {exc}")
+    return url
+
+
+@pytest.fixture
+def postgres_database(postgres_url: str) -> Iterator[str]:
+    """The URL of a new, empty database on the server, dropped after the test."""
+    import secrets
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    name = "triage_test_" + secrets.token_hex(6)
+    with psycopg.connect(postgres_url, autocommit=True) as db:
+        db.execute(f'CREATE DATABASE "{name}"')
+    yield urlunsplit(urlsplit(postgres_url)._replace(path=f"/{name}"))
+    with psycopg.connect(postgres_url, autocommit=True) as db:
+        db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import secrets
 import subprocess
 import sys
 import threading
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -40,45 +38,16 @@ from triage.summary import summarize_interview
 
 TODAY = dt.date(2026, 11, 25)
 SEED = ROOT / "examples" / "seed-agep-ivig.transcript.yaml"
-SKIP_WHY = ("no PostgreSQL server for the store's contract suite: TRIAGE_TEST_POSTGRES is "
-            "not set (.ci/run starts one with .ci/postgres and sets it)")
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> str:
-    """The server's URL, checked once per test process; skipped, with why, without one."""
-    url = os.environ.get("TRIAGE_TEST_POSTGRES")
-    if not url:
-        pytest.skip(SKIP_WHY)
-    import psycopg
-
-    try:
-        psycopg.connect(url, connect_timeout=5).close()
-    except psycopg.Error as exc:
-        pytest.skip(f"the PostgreSQL server at {shown(url)} cannot be reached: {exc}")
-    return url
-
-
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def where(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
-    """Where a fresh, empty store goes: a file, or a database of its own on the server."""
+    """Where a fresh, empty store goes: a file, or a database of its own on the server
+    (tests/conftest.py)."""
     if request.param == "sqlite":
         yield tmp_path / "s.db"
         return
-    import psycopg
-
-    url = request.getfixturevalue("postgres_url")
-    name = "triage_test_" + secrets.token_hex(6)
-    with psycopg.connect(url, autocommit=True) as db:
-        db.execute(f'CREATE DATABASE "{name}"')
-    yield _with_database(url, name)
-    with psycopg.connect(url, autocommit=True) as db:
-        db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    yield request.getfixturevalue("postgres_database")
 
 
 @pytest.fixture
@@ -337,3 +306,65 @@ def test_an_unreachable_database_is_one_line_without_its_password(tmp_path):
     assert done.stderr.startswith(f"session store postgresql://nurse:***@127.0.0.1:{port}"
                                   "/triage: cannot use the database: ")
     assert "Connection refused" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_sessions_move_from_sqlite_to_postgresql_by_export_and_import(tmp_path, scar,
+                                                                     postgres_database):
+    """docs/deploying.md: each session exported with its events and imported into the new
+    store keeps its events' times and numbers (and gets a new id)."""
+    old = tmp_path / "old.sqlite3"
+    store = open_store(old)
+    sid = _record_seed(store, scar, 7)
+    store.close()
+
+    def cli(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "triage", *argv], capture_output=True,
+                              text=True, timeout=60)
+
+    events = cli("export", sid, "--store", str(old), "--format", "events")
+    (tmp_path / "s.events.jsonl").write_text(events.stdout)
+    done = cli("import", str(tmp_path / "s.events.jsonl"), "--store", postgres_database)
+    assert done.returncode == 0, done.stderr
+    assert "7 events, 7 answers" in done.stdout
+    moved = open_store(postgres_database, create=False)
+    (session,) = moved.sessions()
+    assert session.patient_ref == "AB" and session.id != sid
+    source = open_store(old)
+    kept = [(e.seq, e.at_utc, e.question, e.value) for e in source.events(sid)]
+    assert [(e.seq, e.at_utc, e.question, e.value) for e in moved.events(session.id)] == kept
+    source.close()
+    moved.close()
+
+
+def test_a_database_that_goes_away_is_one_store_error_and_nothing_on_the_screen(
+    postgres_url, postgres_database
+):
+    """Mid-interview the database refuses connections (a failover, a stopped server): the
+    next answer fails as one StoreError (the recorder then writes the fallback file), and
+    the pool's reconnection warnings never reach stderr, which is the assistant's screen."""
+    name = postgres_database.rsplit("/", 1)[1]
+    code = f"""
+import datetime as dt, psycopg
+from triage.store import Event, StoreError, open_store
+store = open_store({postgres_database!r})
+sid = store.create(dt.date(2026, 12, 5), ("scar", "1.7", "h"))
+store.append(sid, Event("answer", "q", None, "1"))
+with psycopg.connect({postgres_url!r}, autocommit=True) as admin:
+    admin.execute('ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+    admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                  "WHERE datname = %s", ({name!r},))
+try:
+    store.append(sid, Event("answer", "q", None, "2"))
+except StoreError as exc:
+    print(exc)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    import psycopg
+
+    with psycopg.connect(postgres_url, autocommit=True) as admin:  # to be dropped
+        admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+    assert done.stderr == ""
+    assert done.stdout.startswith(f"session store {postgres_database}: cannot use the "
+                                  "database: ")
+    assert len(done.stdout.strip().splitlines()) == 1

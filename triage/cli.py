@@ -690,14 +690,17 @@ def _import(args: argparse.Namespace) -> int:
     from triage.dialog.library import Library
     from triage.errors import InputError
     from triage.session import Recording, engine_from_events, listing
-    from triage.store import StoreError, exists, open_store
+    from triage.store import MissingStore, StoreError, exists, open_store
     from triage.summary import summarize_interview
 
     path = _store_path(args)
     try:
         found = events_file.read(Path(args.file), args.file)
         # The store's dialogs are read too (it is not created before the file is checked).
-        kept = open_store(path, create=False) if exists(path) else None
+        try:
+            kept = open_store(path, create=False) if exists(path) else None
+        except MissingStore:  # a database without triage's tables yet
+            kept = None
         library = Library(_load_dialog(args.dialog), kept)  # type: ignore[arg-type]
         head = found.header
         ref = (head.dialog.id, head.dialog.version, head.dialog.hash)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import os
 import secrets
 import socket
@@ -45,6 +46,12 @@ try:  # an optional dependency: `pip install 'triage[postgresql]'`
     from psycopg_pool import ConnectionPool
 except ImportError:  # pragma: no cover - said to the user by `PostgresStore`
     psycopg = None  # type: ignore[assignment]
+
+# The pool logs each failed reconnection as a warning; with no handler of ours, Python
+# would print them on stderr, which is the assistant's screen. A failure reaches the
+# clinician once, in words, as a StoreError (and the answers go to the fallback file).
+logging.getLogger("psycopg.pool").addHandler(logging.NullHandler())
+logging.getLogger("psycopg.pool").propagate = False
 
 #: `leading` is a keyword in PostgreSQL, hence quoted; the times stay ISO 8601 text, as in
 #: SQLite, so both stores sort and compare them the same way.
@@ -121,7 +128,7 @@ class PostgresStore:
             with psycopg.connect(url, connect_timeout=10, autocommit=True) as db:
                 self._prepare(db, create=create and not read_only)
             self._pool = ConnectionPool(
-                url, min_size=1, max_size=2, open=True, timeout=30,
+                url, min_size=1, max_size=2, open=True, timeout=10,
                 kwargs={"autocommit": True, "connect_timeout": 10},
                 check=ConnectionPool.check_connection, name="triage-store",
             )
