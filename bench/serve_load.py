@@ -64,10 +64,12 @@ def script(count: int) -> list[tuple[str, str]]:
 
 
 async def visit(port: int, steps: list[tuple[str, str]], timeout: float,
-                hold: asyncio.Barrier | None = None) -> float:
+                hold: asyncio.Barrier | None = None, user: tuple[str, str] | None = None
+                ) -> float:
     """One visit: wait for each question, type its answer; returns the seconds taken.
     With `hold`, the visit stays open until every visit has answered (and the memory of
-    all of them has been read)."""
+    all of them has been read). `user`: (header, name), as an authenticating proxy would
+    name the visit's user."""
     import aiohttp
 
     screen = ""
@@ -75,7 +77,7 @@ async def visit(port: int, steps: list[tuple[str, str]], timeout: float,
     own = f"127.0.0.1:{port}"
     async with aiohttp.ClientSession() as session, session.ws_connect(
             f"http://{own}/ws?width={WIDTH}&height={HEIGHT}",
-            headers={"Origin": f"http://{own}"}) as ws:
+            headers={"Origin": f"http://{own}", **dict([user] if user else [])}) as ws:
 
         async def until(words: str) -> None:
             nonlocal screen
@@ -153,8 +155,8 @@ def store_rate(where: Location, seconds: float, writers: int = 4) -> float:
     return sum(counts) / seconds
 
 
-def run(where: Location, hosts: int, visits: int, answers: int, timeout: float
-        ) -> dict[str, Any]:
+def run(where: Location, hosts: int, visits: int, answers: int, timeout: float,
+        user_header: str | None = None) -> dict[str, Any]:
     """Start the hosts, run the visits, read the store back."""
     steps = script(answers)
     ports = [free_port() for _ in range(hosts)]
@@ -166,7 +168,8 @@ def run(where: Location, hosts: int, visits: int, answers: int, timeout: float
     with tempfile.TemporaryDirectory() as tmp:
         servers = [subprocess.Popen(
             [sys.executable, "-m", "triage", "serve", "--port", str(port), "--max-visits",
-             str(visits), "--store", str(where)],
+             str(visits), "--store", str(where),
+             *(["--user-header", user_header] if user_header else [])],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp, env=env)
             for port in ports]
         try:
@@ -182,8 +185,10 @@ def run(where: Location, hosts: int, visits: int, answers: int, timeout: float
 
             async def load() -> tuple[list[float], list[int]]:
                 hold = asyncio.Barrier(hosts * visits + 1)
-                tasks = [asyncio.create_task(visit(port, steps, timeout, hold))
-                         for port in ports for _ in range(visits)]
+                tasks = [asyncio.create_task(visit(
+                    port, steps, timeout, hold,
+                    (user_header, f"nurse {h + 1}.{v + 1}") if user_header else None))
+                    for h, port in enumerate(ports) for v in range(visits)]
                 await asyncio.wait_for(hold.wait(), timeout * (len(steps) + 1))
                 rss = _visit_rss_kb([s.pid for s in servers])  # all open, all answered
                 await hold.wait()
@@ -211,6 +216,9 @@ def run(where: Location, hosts: int, visits: int, answers: int, timeout: float
         lost += sum(1 for pair in typed if pair not in got)
         duplicated += len(got) - len(set(got)) + (numbers != list(range(1, len(events) + 1)))
     events_kept = sum(len(store.events(s.id)) for s in made)
+    # Each session's author, as its events record it (one per session: one user a visit).
+    authors = sorted({"; ".join(sorted({str(e.author) for e in store.events(s.id)}))
+                      for s in made})
     store.close()
     return {
         "hosts": hosts,
@@ -224,6 +232,7 @@ def run(where: Location, hosts: int, visits: int, answers: int, timeout: float
         "seconds": round(elapsed, 1),
         "visit_seconds_median": round(statistics.median(seconds), 1),
         "visit_rss_mb": [round(kb / 1024, 1) for kb in sorted(rss)],
+        "authors": authors,
     }
 
 
@@ -234,11 +243,14 @@ def main() -> int:
     parser.add_argument("--visits", type=int, default=3, help="concurrent visits per host")
     parser.add_argument("--answers", type=int, default=8, help="answers typed per visit")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per question")
+    parser.add_argument("--user-header", metavar="NAME",
+                        help="name each visit's user in this header, as a proxy would")
     parser.add_argument("--store-seconds", type=float, default=0.0,
                         help="also measure the store's answers per second for this long")
     args = parser.parse_args()
     where = location(args.store)
-    figures = run(where, args.hosts, args.visits, args.answers, args.timeout)
+    figures = run(where, args.hosts, args.visits, args.answers, args.timeout,
+                  args.user_header)
     if args.store_seconds > 0:
         figures["store_answers_per_second"] = round(store_rate(where, args.store_seconds))
     print(json.dumps(figures))

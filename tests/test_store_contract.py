@@ -87,10 +87,11 @@ def test_events_are_numbered_timed_and_read_back_in_order(store, scar):
     sid = store.create(TODAY, _ref(scar))
     store.append(sid, Event("answer", "detachment_any", None, "no"))
     store.append(sid, Event("edit", "detachment_any", None, "yes", previous="no"))
-    store.append(sid, Event("back", "detachment_any", None, previous="yes"))
+    store.append(sid, Event("back", "detachment_any", None, previous="yes", author="nurse A"))
     events = store.events(sid)
-    assert [(e.seq, e.kind, e.value, e.previous) for e in events] == [
-        (1, "answer", "no", None), (2, "edit", "yes", "no"), (3, "back", None, "yes")]
+    assert [(e.seq, e.kind, e.value, e.previous, e.author) for e in events] == [
+        (1, "answer", "no", None, None), (2, "edit", "yes", "no", None),
+        (3, "back", None, "yes", "nurse A")]
     assert all(e.at_utc.endswith("Z") and e.dialog_version == scar.version for e in events)
     with pytest.raises(StoreError, match="no session nosuchid00"):
         store.append("nosuchid00", Event("answer", "q", None, "x"))
@@ -189,7 +190,7 @@ def test_a_session_is_held_by_one_window_and_a_crashed_holders_lease_runs_out(
 def test_a_session_recorded_elsewhere_is_added_whole_or_not_at_all(store, scar):
     script, _ = transcript.load(SEED)
     events = [Event("answer", e.q, e.repeat, e.value, e.unit, at_utc=f"2026-11-25T10:00:{i:02}Z",
-                    seq=i + 1, dialog_version=scar.version)
+                    seq=i + 1, dialog_version=scar.version, author=f"nurse {i % 2}")
               for i, e in enumerate(script.answers[:6])]
     with pytest.raises(StoreError):  # the same number twice: all of it refused
         store.add_session(TODAY, _ref(scar), "GH", [*events, events[0]])
@@ -368,3 +369,26 @@ except StoreError as exc:
     assert done.stdout.startswith(f"session store {postgres_database}: cannot use the "
                                   "database: ")
     assert len(done.stdout.strip().splitlines()) == 1
+
+
+def test_a_store_of_schema_2_is_read_as_it_is_and_migrated_when_written(where, store):
+    """Schema 3 added each event's author. A store of schema 2 read by a read command
+    stays as it is (its events have no author); opened for writing, it gains the column
+    under the tool's own migration and keeps its old events as they were."""
+    sid = store.create(TODAY, ("scar", "1.7", "h"))
+    store.append(sid, Event("answer", "q", None, "no"))
+    store.close()
+    _sql(where, "ALTER TABLE events DROP COLUMN author")
+    _sql(where, "UPDATE meta SET value = '2' WHERE key = 'schema'")
+    reading = open_store(where, create=False, read_only=True)
+    assert [(e.value, e.author) for e in reading.events(sid)] == [("no", None)]
+    reading.close()
+    writing = open_store(where)
+    writing.append(sid, Event("answer", "q2", None, "yes", author="nurse C"))
+    assert [(e.value, e.author) for e in writing.events(sid)] == [("no", None),
+                                                                  ("yes", "nurse C")]
+    writing.close()
+    _sql(where, "UPDATE meta SET value = value WHERE key = 'schema'")  # still readable
+    again = open_store(where, create=False, read_only=True)
+    assert again.events(sid)[-1].author == "nurse C"
+    again.close()

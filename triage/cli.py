@@ -163,6 +163,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--dialog", metavar="DIALOG", help="dialog file (default: built-in)")
     serve.add_argument("--max-visits", type=int, default=8, metavar="N",
                        help="visits served at once, each a process (default 8)")
+    serve.add_argument("--user-header", metavar="NAME",
+                       help="the header in which the authenticating proxy names the user "
+                       "(e.g. X-Forwarded-User), trusted only from this machine: each "
+                       "visit's changes are recorded as that user's")
 
     for command in (resume, followup, export, import_):
         command.add_argument("--dialog", metavar="DIALOG", help="dialog file (default: built-in)")
@@ -417,7 +421,7 @@ def _serve(args: argparse.Namespace) -> int:
               "(see the README).", file=sys.stderr)
     try:
         serve(_store_path(args), args.host, args.port, args.public_url, args.dialog,
-              args.max_visits)
+              args.max_visits, args.user_header)
     except OSError as exc:
         import errno
 

@@ -68,8 +68,9 @@ class EventLine(_Model):
     at_utc: str = Field(pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
     seq: StrictInt = Field(ge=1)
     dialog_version: str = ""
+    author: str | None = None
 
-    @field_validator("value", "unit", "previous")
+    @field_validator("value", "unit", "previous", "author")
     @classmethod
     def _text(cls, value: str | None) -> str | None:
         # Free text stays text: an imported answer loses control characters and bidi

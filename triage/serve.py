@@ -7,6 +7,7 @@ belongs behind a reverse proxy that authenticates (README, "In a browser").
 
 from __future__ import annotations
 
+import contextvars
 import re
 import shlex
 import sys
@@ -174,8 +175,10 @@ def serve(
     public_url: str | None = None,
     dialog: str | None = None,
     max_visits: int = DEFAULT_MAX_VISITS,
+    user_header: str | None = None,
 ) -> None:
-    """Serve the assistant until interrupted (Ctrl+C or SIGTERM)."""
+    """Serve the assistant until interrupted (Ctrl+C or SIGTERM). `user_header`: where
+    the authenticating proxy names the user (see `visit_author`)."""
     import os
     import tempfile
 
@@ -194,16 +197,54 @@ def serve(
             hosts=allowed_hosts(host, port, url),
             origins=allowed_origins(host, port, url),
             max_visits=max_visits,
+            user_header=user_header,
         )
         server.serve()
 
 
+def visit_author(remote: str | None, named: str | None) -> str:
+    """Who a browser visit's changes are recorded as: the user the proxy `named` in the
+    configured header, when the request came from the loopback (where the proxy runs);
+    otherwise nobody is named, whatever a header says (a browser can send any header)."""
+    from triage import authors
+
+    if named is None or remote is None or not is_loopback(remote):
+        return authors.UNNAMED
+    return authors.clean(named) or authors.UNNAMED
+
+
+#: The author of the visit being started: set for the websocket's task, read when its
+#: process's environment is built (the same task).
+_VISIT_AUTHOR: contextvars.ContextVar[str] = contextvars.ContextVar("visit_author")
+
+
+def _visits_learn_their_author() -> None:
+    """textual-serve builds each visit's environment from the server's own; the visit's
+    author goes in it too (TRIAGE_AUTHOR, read by triage.authors)."""
+    import textual_serve.server
+    from textual_serve.app_service import AppService
+
+    from triage import authors
+
+    class NamedAppService(AppService):
+        def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
+            environment = super()._build_environment(width=width, height=height)
+            environment[authors.ENV] = _VISIT_AUTHOR.get(authors.UNNAMED)
+            return environment
+
+    # textual-serve makes its AppService by this module-level name; this process is the
+    # server alone, so the replacement reaches nothing else.
+    textual_serve.server.AppService = NamedAppService  # type: ignore[misc]
+
+
 def guarded_server(command: str, *, hosts: frozenset[str], origins: frozenset[str],
-                   max_visits: int, **options: Any) -> Any:
-    """textual-serve's server that answers only for its own address and pages, and runs
-    at most `max_visits` visits at once (issue 19 §10)."""
+                   max_visits: int, user_header: str | None = None, **options: Any) -> Any:
+    """textual-serve's server that answers only for its own address and pages, runs at
+    most `max_visits` visits at once (issue 19 §10), and tells each visit its author."""
     from aiohttp import web
     from textual_serve.server import Server
+
+    _visits_learn_their_author()
 
     class GuardedServer(Server):
         visits = 0
@@ -222,6 +263,8 @@ def guarded_server(command: str, *, hosts: frozenset[str], origins: frozenset[st
             if self.visits >= max_visits:
                 raise web.HTTPServiceUnavailable(text=FULL.format(limit=max_visits))
             self.visits += 1
+            named = request.headers.get(user_header) if user_header else None
+            _VISIT_AUTHOR.set(visit_author(request.remote, named))
             try:
                 return await super().handle_websocket(request)
             finally:

@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
+from triage import authors
 from triage.dialog.engine import Engine, Outcome
 from triage.dialog.loader import LoadedDialog, canonical_text
 from triage.errors import InputError, Problem
@@ -176,6 +177,8 @@ class Recorder:
         self._new: tuple[Any, ...] | None = None
         #: This window's name on the session's lease (one writer per session).
         self.holder = secrets.token_hex(8)
+        #: Who makes this window's changes (recorded on each event).
+        self.author = authors.current()
         #: How many of the events the fallback file holds, and whether an event could be
         #: saved nowhere (then nothing later is saved before it).
         self._written = 0
@@ -237,7 +240,8 @@ class Recorder:
         """Save one event (store first, the fallback file if the store fails)."""
         if event.kind == "migrate":  # later events are recorded with the new dialog
             self.dialog_version = event.dialog_version
-        event = replace(event, dialog_version=self.dialog_version)
+        event = replace(event, dialog_version=self.dialog_version,
+                        author=event.author or self.author)
         self._events.append(event)
         if self.fallback is None and self.store is not None and self._new is not None:
             try:

@@ -27,8 +27,8 @@ from typing import Any, Protocol
 
 #: Bumped when the tables change; a database of a newer schema is refused, an older one
 #: is brought up to date when it is first opened for writing (see `_MIGRATIONS`).
-#: 2: the `dialogs` table.
-SCHEMA_VERSION = 2
+#: 2: the `dialogs` table. 3: each event's author.
+SCHEMA_VERSION = 3
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -58,6 +58,7 @@ CREATE TABLE IF NOT EXISTS events (
     unit TEXT,
     previous TEXT,
     dialog_version TEXT NOT NULL,
+    author TEXT,
     PRIMARY KEY (session_id, seq)
 );
 CREATE TABLE IF NOT EXISTS leases (
@@ -76,9 +77,13 @@ CREATE TABLE IF NOT EXISTS dialogs (
     added_utc TEXT NOT NULL
 );
 """
-#: What brings a store of schema N - 1 to schema N (N the key). Every change so far adds a
-#: table, which the DDL above creates; the step only records the new version.
-_MIGRATIONS: dict[int, str] = {2: ""}
+#: What brings a store of schema N - 1 to schema N (N the key). A new table is the DDL's
+#: above (the step only records the version); a new column is added here. Events saved
+#: before their authors were recorded keep none (shown as not recorded).
+_MIGRATIONS: dict[int, str] = {2: "", 3: "ALTER TABLE events ADD COLUMN author TEXT"}
+#: The columns of an event as saved, in the order the INSERTs give them.
+EVENT_COLUMNS = ("session_id, seq, at_utc, kind, question, repeat, value, unit, previous, "
+                 "dialog_version, author")
 #: A window that holds a session renews its lease every LEASE_RENEW seconds; a lease not
 #: renewed for LEASE_SECONDS is a crashed holder's, and is taken over.
 LEASE_SECONDS = 90
@@ -107,6 +112,9 @@ class Event:
     at_utc: str = ""
     seq: int = 0
     dialog_version: str = ""
+    #: Who did it: the OS user at a terminal, the user an authenticating proxy named for a
+    #: browser visit (triage.authors); None for events saved before authors were kept.
+    author: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The event as exported (`triage export ID --format events`)."""
@@ -304,9 +312,15 @@ class Store:
         if (not create or read_only) and not path.exists():
             # A read command with a mistyped --store must not leave an empty store behind.
             raise MissingStore(f"no session store at {path}")
+        #: The events' author column, or NULL in a store older than it (read-only: a
+        #: read command converts nothing).
+        self._author = "author"
         try:
             if read_only:
                 self._db = self._open_read_only(path)
+                columns = {r[1] for r in self._db.execute("PRAGMA table_info(events)")}
+                if "author" not in columns:
+                    self._author = "NULL"
             else:
                 if not create:
                     # An existing file that is not a store is refused before anything
@@ -448,9 +462,9 @@ class Store:
                 (sid, started, updated, today.isoformat(), *dialog, patient_ref),
             )
             db.executemany(
-                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO events ({EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(sid, e.seq, e.at_utc, e.kind, e.question, e.repeat, e.value, e.unit,
-                  e.previous, e.dialog_version or dialog[1]) for e in events],
+                  e.previous, e.dialog_version or dialog[1], e.author) for e in events],
             )
         return sid
 
@@ -526,9 +540,9 @@ class Store:
             saved = replace(event, at_utc=now_utc(), seq=row[1] + 1,
                             dialog_version=event.dialog_version or row[0])
             db.execute(
-                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO events ({EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (sid, saved.seq, saved.at_utc, saved.kind, saved.question, saved.repeat,
-                 saved.value, saved.unit, saved.previous, saved.dialog_version),
+                 saved.value, saved.unit, saved.previous, saved.dialog_version, saved.author),
             )
             db.execute("UPDATE sessions SET updated_utc = ? WHERE id = ?", (saved.at_utc, sid))
         return saved
@@ -590,7 +604,7 @@ class Store:
         try:
             rows = self._db.execute(
                 "SELECT kind, question, repeat, value, unit, previous, at_utc, seq, "
-                "dialog_version FROM events WHERE session_id = ? ORDER BY seq",
+                f"dialog_version, {self._author} FROM events WHERE session_id = ? ORDER BY seq",
                 (sid,),
             ).fetchall()
         except sqlite3.Error as exc:
@@ -624,9 +638,9 @@ class Store:
             return
         with self._write() as db:
             db.executemany(
-                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO events ({EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(sid, e.seq, e.at_utc, e.kind, e.question, e.repeat, e.value, e.unit,
-                  e.previous, e.dialog_version) for e in events],
+                  e.previous, e.dialog_version, e.author) for e in events],
             )
             db.execute("UPDATE sessions SET updated_utc = ? WHERE id = ?",
                        (events[-1].at_utc, sid))

@@ -26,6 +26,7 @@ from dataclasses import replace
 from typing import Any
 
 from triage.store import (
+    EVENT_COLUMNS,
     LEASE_SECONDS,
     SCHEMA_VERSION,
     Event,
@@ -83,6 +84,7 @@ CREATE TABLE IF NOT EXISTS events (
     unit TEXT,
     previous TEXT,
     dialog_version TEXT NOT NULL,
+    author TEXT,
     PRIMARY KEY (session_id, seq)
 );
 CREATE TABLE IF NOT EXISTS leases (
@@ -101,15 +103,16 @@ CREATE TABLE IF NOT EXISTS dialogs (
     added_utc TEXT NOT NULL
 );
 """
-#: What brings a PostgreSQL store of schema N - 1 to N. The first PostgreSQL store was of
-#: schema 2, so there is nothing yet; a later schema adds its step here and in SQLite's.
-_MIGRATIONS: dict[int, str] = {}
+#: What brings a PostgreSQL store of schema N - 1 to N; each step is also SQLite's.
+#: The first PostgreSQL store was of schema 2.
+_MIGRATIONS: dict[int, str] = {3: "ALTER TABLE events ADD COLUMN IF NOT EXISTS author TEXT"}
 #: Held while the schema is created or migrated (any constant; "triage" in ASCII).
 _SCHEMA_LOCK = 0x747269616765
 
 _COLUMNS = ('id, started_utc, updated_utc, today, dialog_id, dialog_version, dialog_hash, '
             'patient_ref, status, level, "leading", answers')
-_EVENT_INSERT = "INSERT INTO events VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+_EVENT_INSERT = (f"INSERT INTO events ({EVENT_COLUMNS}) "
+                 "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
 
 
 class PostgresStore:
@@ -157,6 +160,11 @@ class PostgresStore:
                 raise MissingStore(f"no session store in {self.where} (no triage tables)")
             row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
             found = str(row[0]) if row else ""
+            # A store older than the events' authors, read without converting it.
+            authors = db.execute("SELECT 1 FROM information_schema.columns WHERE "
+                                 "table_schema = current_schema() AND table_name = 'events' "
+                                 "AND column_name = 'author'").fetchone()
+            self._author = "author" if authors is not None or create else "NULL"
             if not found.isdigit():
                 raise StoreError(f"session store {self.where}: has a schema value "
                                  f"{found!r} that is not a version; left untouched")
@@ -220,7 +228,7 @@ class PostgresStore:
             with db.cursor() as cur:
                 cur.executemany(_EVENT_INSERT, [
                     (sid, e.seq, e.at_utc, e.kind, e.question, e.repeat, e.value, e.unit,
-                     e.previous, e.dialog_version or dialog[1]) for e in events])
+                     e.previous, e.dialog_version or dialog[1], e.author) for e in events])
         return sid
 
     # --- dialogs ---------------------------------------------------------------------------
@@ -291,7 +299,7 @@ class PostgresStore:
                             dialog_version=event.dialog_version or row[0])
             db.execute(_EVENT_INSERT, (sid, saved.seq, saved.at_utc, saved.kind,
                                        saved.question, saved.repeat, saved.value, saved.unit,
-                                       saved.previous, saved.dialog_version))
+                                       saved.previous, saved.dialog_version, saved.author))
             db.execute("UPDATE sessions SET updated_utc = %s WHERE id = %s",
                        (saved.at_utc, sid))
         return saved
@@ -340,7 +348,8 @@ class PostgresStore:
         with self._read() as db:
             rows = db.execute(
                 "SELECT kind, question, repeat, value, unit, previous, at_utc, seq, "
-                "dialog_version FROM events WHERE session_id = %s ORDER BY seq", (sid,),
+                f"dialog_version, {self._author} FROM events WHERE session_id = %s "
+                "ORDER BY seq", (sid,),
             ).fetchall()
         return [Event(*r) for r in rows]
 
@@ -370,7 +379,7 @@ class PostgresStore:
             with db.cursor() as cur:
                 cur.executemany(_EVENT_INSERT, [
                     (sid, e.seq, e.at_utc, e.kind, e.question, e.repeat, e.value, e.unit,
-                     e.previous, e.dialog_version) for e in events])
+                     e.previous, e.dialog_version, e.author) for e in events])
             db.execute("UPDATE sessions SET updated_utc = %s WHERE id = %s",
                        (events[-1].at_utc, sid))
 
