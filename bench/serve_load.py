@@ -42,6 +42,7 @@ from triage.store import Event, Location, location, open_store  # noqa: E402
 
 ANSI = re.compile(r"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-B]|[=>78])")
 SEED = ROOT / "examples" / "seed-agep-ivig.transcript.yaml"
+START = "A new interview: Enter"
 WIDTH, HEIGHT = 200, 50  # wide enough that no question's opening words wrap
 
 
@@ -54,13 +55,14 @@ def free_port() -> int:
 
 def script(count: int) -> list[tuple[str, str]]:
     """The seed case's first `count` answers as steps: (what is typed, the opening words
-    of the question to wait for next). The first step types nothing: it waits for the
-    first question."""
+    to wait for next). The first steps type nothing but Enter: they wait for the start
+    screen, then for the first question."""
     dialog = load_dialog(default_dialog_path())
     answers = transcript.load(SEED)[0].answers[: count + 1]
     prompts = [dialog.questions[a.q].prompt[:30] for a in answers]
-    return [("", prompts[0])] + [(str(a.value), prompts[i + 1])
-                                 for i, a in enumerate(answers[:count])]
+    # A visit starts on the start screen: Enter alone is a new interview.
+    return [("", START), ("", prompts[0])] + [(str(a.value), prompts[i + 1])
+                                              for i, a in enumerate(answers[:count])]
 
 
 async def visit(port: int, steps: list[tuple[str, str]], timeout: float,
@@ -101,9 +103,9 @@ async def visit(port: int, steps: list[tuple[str, str]], timeout: float,
 
         await ws.send_json(["focus"])  # as the page does on load
         try:
-            for typed, then in steps:
-                if typed:
-                    screen = ""  # only what follows the answer counts
+            for i, (typed, then) in enumerate(steps):
+                if i > 0:
+                    screen = ""  # only what follows the keys counts
                     await ws.send_json(["stdin", typed + "\r"])
                 await until(then)
         except BaseException:
@@ -133,6 +135,23 @@ def _visit_rss_kb(servers: list[int]) -> list[int]:
     return found
 
 
+async def _resume_elsewhere(where: Location, before: set[str], ports: list[int],
+                            answers: int, timeout: float, user_header: str | None) -> None:
+    """Each new session resumed, all at once, on a host other than its own (named in its
+    author, "nurse H.V"; else the next host in turn)."""
+    store = open_store(where)
+    made = [s for s in store.sessions() if s.id not in before]
+    origins = [store.events(s.id)[0].author or "" for s in made]
+    store.close()
+    tasks = []
+    for i, (session, author) in enumerate(zip(made, origins, strict=True)):
+        host = int(author.split()[1].split(".")[0]) - 1 if author.startswith("nurse ") else i
+        other = (host + 1) % len(ports)
+        user = (user_header, f"nurse {other + 1}.resumed") if user_header else None
+        tasks.append(visit(ports[other], resume_steps(session.id, answers), timeout, None, user))
+    await asyncio.gather(*tasks)
+
+
 def store_rate(where: Location, seconds: float, writers: int = 4) -> float:
     """Answers per second the store takes from `writers` connections at once."""
     counts = [0] * writers
@@ -155,9 +174,20 @@ def store_rate(where: Location, seconds: float, writers: int = 4) -> float:
     return sum(counts) / seconds
 
 
+def resume_steps(sid: str, count: int) -> list[tuple[str, str]]:
+    """A visit that finds session `sid` on the start screen by its id, goes on with it,
+    and gives the seed case's next answer (the session holds the first `count`)."""
+    dialog = load_dialog(default_dialog_path())
+    following = transcript.load(SEED)[0].answers[count: count + 2]
+    prompts = [dialog.questions[a.q].prompt[:30] for a in following]
+    return [("", START), (sid, "1 found."), ("", prompts[0]),
+            (str(following[0].value), prompts[1])]
+
+
 def run(where: Location, hosts: int, visits: int, answers: int, timeout: float,
-        user_header: str | None = None) -> dict[str, Any]:
-    """Start the hosts, run the visits, read the store back."""
+        user_header: str | None = None, resume: bool = False) -> dict[str, Any]:
+    """Start the hosts, run the visits, read the store back. With `resume`, each session
+    is then found and resumed in a visit to another host, which gives one more answer."""
     steps = script(answers)
     ports = [free_port() for _ in range(hosts)]
     env = {**os.environ, "NO_COLOR": "1"}
@@ -167,8 +197,9 @@ def run(where: Location, hosts: int, visits: int, answers: int, timeout: float,
     first.close()
     with tempfile.TemporaryDirectory() as tmp:
         servers = [subprocess.Popen(
+            # Room for the resuming visits while the first ones are still closing.
             [sys.executable, "-m", "triage", "serve", "--port", str(port), "--max-visits",
-             str(visits), "--store", str(where),
+             str(2 * visits), "--store", str(where),
              *(["--user-header", user_header] if user_header else [])],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp, env=env)
             for port in ports]
@@ -197,6 +228,9 @@ def run(where: Location, hosts: int, visits: int, answers: int, timeout: float,
             started = time.monotonic()
             seconds, rss = asyncio.run(load())
             elapsed = time.monotonic() - started
+            if resume:
+                asyncio.run(_resume_elsewhere(where, before, ports, answers, timeout,
+                                              user_header))
         finally:
             for server in servers:
                 server.terminate()
@@ -207,7 +241,8 @@ def run(where: Location, hosts: int, visits: int, answers: int, timeout: float,
                     server.kill()
     store = open_store(where)
     made = [s for s in store.sessions() if s.id not in before]
-    typed = [(a.q, str(a.value)) for a in transcript.load(SEED)[0].answers[:answers]]
+    typed = [(a.q, str(a.value))
+             for a in transcript.load(SEED)[0].answers[:answers + (1 if resume else 0)]]
     lost = duplicated = 0
     for s in made:
         events = store.events(s.id)
@@ -223,7 +258,7 @@ def run(where: Location, hosts: int, visits: int, answers: int, timeout: float,
     return {
         "hosts": hosts,
         "visits_per_host": visits,
-        "answers_per_visit": len(typed),
+        "answers_per_session": len(typed),
         "sessions": len(made),
         "sessions_expected": hosts * visits,
         "events": events_kept,
@@ -243,6 +278,8 @@ def main() -> int:
     parser.add_argument("--visits", type=int, default=3, help="concurrent visits per host")
     parser.add_argument("--answers", type=int, default=8, help="answers typed per visit")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per question")
+    parser.add_argument("--resume", action="store_true",
+                        help="then resume each session on another host, one more answer")
     parser.add_argument("--user-header", metavar="NAME",
                         help="name each visit's user in this header, as a proxy would")
     parser.add_argument("--store-seconds", type=float, default=0.0,
@@ -250,7 +287,7 @@ def main() -> int:
     args = parser.parse_args()
     where = location(args.store)
     figures = run(where, args.hosts, args.visits, args.answers, args.timeout,
-                  args.user_header)
+                  args.user_header, args.resume)
     if args.store_seconds > 0:
         figures["store_answers_per_second"] = round(store_rate(where, args.store_seconds))
     print(json.dumps(figures))

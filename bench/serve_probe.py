@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
+START = "A new interview: Enter"
 FIRST_QUESTION = "Is any epidermis detached"
 # The page draws on a canvas: the probe reads the frames the server sends instead.
 CAPTURE = """
@@ -108,6 +109,9 @@ def main() -> int:
                     page = browser.new_page(viewport={"width": 1200, "height": 800})
                     page.add_init_script(CAPTURE)
                     page.goto(f"http://127.0.0.1:{port}/")
+                    _wait(lambda: START in ANSI.sub(
+                        "", page.evaluate("window.__screen")), 60, "the start screen")
+                    page.keyboard.press("Enter")  # a new interview
                     _wait(lambda: FIRST_QUESTION in ANSI.sub(
                         "", page.evaluate("window.__screen")), 60, "the first question")
                     time.sleep(1.0)  # the panel follows the question by a frame

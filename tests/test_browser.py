@@ -93,11 +93,15 @@ def test_a_browser_visit_is_a_session_and_its_answer_is_saved(served, tmp_path):
             def screen() -> str:
                 return ANSI.sub("", page.evaluate("window.__screen"))
 
-            _wait_for(lambda: "Is any epidermis detached" in screen(), 30,
-                      "the first question in the browser")
+            # A visit starts on the start screen (issue 22 §3): Enter alone, a new interview.
+            _wait_for(lambda: "A new interview: Enter" in screen(), 30,
+                      "the start screen in the browser")
             # The terminal has the keyboard without a click (issue 21 §4).
             assert page.evaluate(
                 "document.activeElement.classList.contains('xterm-helper-textarea')")
+            page.keyboard.press("Enter")
+            _wait_for(lambda: "Is any epidermis detached" in screen(), 30,
+                      "the first question in the browser")
             page.keyboard.type("2")
             page.keyboard.press("Enter")
 

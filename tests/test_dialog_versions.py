@@ -364,7 +364,9 @@ def test_resume_carries_over_when_the_clinician_says_so(tmp_path, monkeypatch, c
 
     store, session, library, engine = _reopened_old(tmp_path, scar, old)
     sid = session.id
-    recorder = cli._recorder(store, session, engine, store.events(sid))
+    from triage.reopen import Saved
+
+    recorder = Saved(store, session, engine, library, store.events(sid)).writer()
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
     monkeypatch.setattr("builtins.input", lambda prompt: reply)
     args = argparse.Namespace(carry_over=flag)

@@ -122,3 +122,34 @@ def test_body_surface_helper_at_80x24(snap_compare, scar):
         await pilot.pause()
 
     assert snap_compare(make_app(scar, TODAY), terminal_size=(80, 24), run_before=open_helper)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_start_screen_with_sessions_found(snap_compare, scar, size, tmp_path):
+    """A browser visit's start screen (issue 22 §3), sessions found by patient label."""
+    import sqlite3
+
+    from triage.reopen import Desk
+    from triage.store import open_store
+
+    path = tmp_path / "s.db"
+    open_store(path).close()
+    with sqlite3.connect(path) as db:  # fixed ids and times: the picture must not change
+        db.executemany(
+            "INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [("3f9a0c21de", "2026-12-01T08:00:00Z", "2026-12-01T09:12:00Z", "2026-12-01",
+              "scar", "1.7", "h", "AB12 (bed 4)", "finished", "urgent", "AGEP", 39),
+             ("77b1e0aa42", "2026-12-03T14:00:00Z", "2026-12-03T14:20:00Z", "2026-12-03",
+              "scar", "1.7", "h", "ab12", "open", "emergency", "SJS/TEN", 12)])
+
+    def build():
+        raise AssertionError("no new interview in this picture")
+
+    async def found(pilot) -> None:
+        await pilot.pause()
+        pilot.app.screen.query_one("#find").value = "ab12"
+        await pilot.press("enter")
+        await pilot.pause()
+
+    app = make_app(build=build, desk=Desk(path, lambda: scar))
+    assert snap_compare(app, terminal_size=size, run_before=found)

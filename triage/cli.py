@@ -365,12 +365,19 @@ def assistant(args: argparse.Namespace, today: Any = None) -> Any:
                     else Recorder.start(_store_path(args), engine, args.patient))
         return engine, recorder
 
+    desk = None
+    if getattr(args, "served", False) and not args.no_store:
+        # A browser visit starts on the start screen: a new interview, or a saved session
+        # to go on with, follow up or export (the terminal has commands for those).
+        from triage.reopen import Desk
+
+        desk = Desk(_store_path(args), lambda: _load_dialog(args.dialog))  # type: ignore[arg-type, return-value]
     if args.dialog is None:
         # The built-in dialog is checked by the tests: the app shows its opening at once
         # and builds the interview behind it (see triage.ui.screens.startup).
         from triage.paths import default_dialog_path
 
-        return make_app(build=build, opening_key=key_of(default_dialog_path()))
+        return make_app(build=build, opening_key=key_of(default_dialog_path()), desk=desk)
     from triage.errors import InputError
 
     try:
@@ -487,37 +494,21 @@ def _sessions(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _saved_engine(args: argparse.Namespace, read_only: bool = False
-                  ) -> tuple[Any, Any, Any, Any] | int:
-    """(store, session, engine, events) of a saved session, its interview derived from its
-    events with its own dialog; or the exit status after saying why it cannot be had."""
-    from triage.dialog.library import Library
+def _saved_engine(args: argparse.Namespace, read_only: bool = False) -> Any:
+    """The saved session (`triage.reopen.Saved`), its interview derived from its events
+    with its own dialog; or the exit status after saying why it cannot be had."""
     from triage.errors import InputError
-    from triage.session import engine_from_events
+    from triage.reopen import open_saved
     from triage.store import StoreError
 
     try:
         store = _open_store(args, read_only)
-        session = store.find(args.session)  # type: ignore[attr-defined]
-        # A session is read with the dialog it was recorded with, wherever that is kept.
-        library = Library(_load_dialog(args.dialog), store)  # type: ignore[arg-type]
-        events = store.events(session.id)  # type: ignore[attr-defined]
-        engine = engine_from_events(library, session, events, f"session {session.id}")
-        if not read_only:
-            library.keep_used()
+        return open_saved(store, args.session, _load_dialog(args.dialog),  # type: ignore[arg-type]
+                          read_only)
     except StoreError as exc:
         return _refuse([exc])
     except InputError as exc:
         return _refuse(exc.problems)
-    return store, session, (engine, library), events
-
-
-def _recorder(store: Any, session: Any, engine: Any, events: list[Any]) -> Any:
-    """The recorder that goes on saving a saved session's changes."""
-    from triage.session import Recorder, header_of
-
-    return Recorder(store, session.id, engine.dialog.version,
-                    header_of(engine, session.patient_ref, session), history=events)
 
 
 def _carry_over(args: argparse.Namespace, session: Any, engine: Any,
@@ -570,11 +561,12 @@ def _carry_over(args: argparse.Namespace, session: Any, engine: Any,
 
 def _held(command: str, session: Any, recorder: Any) -> int | None:
     """Refuse a session another window is writing (one writer per session)."""
-    holder = recorder.claim()
-    if holder is None:
+    from triage.reopen import held_elsewhere
+
+    refused = held_elsewhere(session, recorder)
+    if refused is None:
         return None
-    return _refuse([f"triage {command}: session {session.id} is open in another window "
-                    f"({holder}); close it there first. Meanwhile `triage export "
+    return _refuse([f"triage {command}: {refused}. Meanwhile `triage export "
                     f"{session.id}` reads it without changing it."])
 
 
@@ -585,13 +577,12 @@ def _reopened(command: str, args: argparse.Namespace) -> tuple[Any, Any, Any] | 
     saved = _saved_engine(args)
     if isinstance(saved, int):
         return saved
-    store, session, (engine, library), events = saved
-    recorder = _recorder(store, session, engine, events)
-    refused = _held(command, session, recorder)
+    recorder = saved.writer()
+    refused = _held(command, saved.session, recorder)
     if refused is not None:
         return refused
-    engine = _carry_over(args, session, engine, library, recorder)
-    return engine if isinstance(engine, int) else (session, engine, recorder)
+    engine = _carry_over(args, saved.session, saved.engine, saved.library, recorder)
+    return engine if isinstance(engine, int) else (saved.session, engine, recorder)
 
 
 def _resume(args: argparse.Namespace) -> int:
@@ -660,7 +651,7 @@ def _export(args: argparse.Namespace) -> int:
     saved = _saved_engine(args, read_only=True)
     if isinstance(saved, int):
         return saved
-    store, session, (engine, _), _ = saved
+    session, engine = saved.session, saved.engine
     sid = session.id
     if args.format == "transcript":
         text = transcript.dumps(transcript.from_engine(engine))

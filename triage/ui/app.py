@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from triage.dialog.engine import Engine
     from triage.dialog.loader import LoadedDialog
     from triage.interview import Interview
+    from triage.reopen import Desk
     from triage.session import Recorder
 
 #: For low vision and bright rooms: black on white, strong borders.
@@ -71,9 +72,12 @@ class TriageApp(SteadySize, App[None]):
         *,
         build: Build | None = None,
         opening_key: str | None = None,
+        desk: Desk | None = None,
     ) -> None:
         """`interview`, or (a progressive start) None and `build`, which makes the engine
-        and recorder once the opening kept under `opening_key` is on screen."""
+        and recorder once the opening kept under `opening_key` is on screen. With `desk`
+        (a browser visit), the start screen comes first: a new interview (`build`) or a
+        saved session."""
         super().__init__()
         if interview is None and build is None:
             raise ValueError("an interview, or how to build one")
@@ -81,6 +85,7 @@ class TriageApp(SteadySize, App[None]):
         self.interview = interview
         self._build = build
         self._opening_key = opening_key
+        self._desk = desk
         if out_dir is None:
             from triage import export_folder
 
@@ -115,7 +120,12 @@ class TriageApp(SteadySize, App[None]):
             self.set_keymap(BROWSER_KEYS)
 
     def get_default_screen(self) -> Screen[None]:
-        """The interview, or the start-up screen that builds it."""
+        """The start screen of a browser visit, the interview, or the start-up screen that
+        builds it."""
+        if self._desk is not None and self.interview is None:
+            from triage.ui.screens.start import StartScreen
+
+            return StartScreen(self._desk, self._start_new, self.out_dir)
         if self.interview is None:
             from triage.ui.screens.startup import StartupScreen
 
@@ -124,6 +134,13 @@ class TriageApp(SteadySize, App[None]):
         from triage.ui.screens.interview import InterviewScreen
 
         return InterviewScreen(self.out_dir, opening_key=self._opening_key)
+
+    def _start_new(self) -> None:
+        """From the start screen: a new interview, built behind its opening."""
+        from triage.ui.screens.startup import StartupScreen
+
+        assert self._build is not None
+        self.push_screen(StartupScreen(self._build, self._opening_key, self.out_dir))
 
     def first_painted(self) -> None:
         """A first question is on screen (the benchmark's start-up figure)."""
@@ -152,12 +169,13 @@ def make_app(
     recorder: Recorder | None = None,
     build: Build | None = None,
     opening_key: str | None = None,
+    desk: Desk | None = None,
 ) -> TriageApp:
     """The assistant: over a new interview of `dialog` (`today` fixes relative dates; tests
     pass one), over `engine` (a reopened session, with its `recorder`), or, a progressive
     start, over what `build` makes once the opening kept under `opening_key` is shown."""
     if build is not None:
-        return TriageApp(None, out_dir, build=build, opening_key=opening_key)
+        return TriageApp(None, out_dir, build=build, opening_key=opening_key, desk=desk)
     from triage.interview import Interview
 
     if engine is None:
