@@ -380,3 +380,41 @@ def test_the_follow_up_example_keeps_the_last_dose_on_its_day(scar):
     assert engine.value("drug_stop", 0) == 2
     assert engine.findings.drugs[0].stop_day == 2
     assert '"stop_day": 2' in json.dumps(summarize_interview(engine))
+
+
+def test_a_case_entered_after_the_fact_is_dated_by_its_answers(scar):
+    """Issue 22 §1: a case typed in on 2026-12-02 for a patient who presented on
+    2026-10-04 (day 14) showed "presentation: day 14, 2026-12-02". The date is the
+    patient's: the onset plus the assessment day the answers give."""
+    script, _ = transcript.load(FOLLOW_UP)
+    entered = dt.date(2026, 12, 2)
+    answers = {"onset_date": "2026-09-20", "assessment_date": "2026-10-04"}
+    engine = Engine(scar, entered)
+    for a in script.answers:
+        engine.answer(answers.get(a.q, a.value), a.unit, question=a.q, repeat=a.repeat)
+    assert engine.finished, engine.current()
+    assert engine.follow_up(dt.date(2026, 12, 9)).accepted
+    _answer_all(engine, {})
+    block = summarize_interview(engine)["follow_up"]
+    assert block["presentation"]["assessment_day"] == 14
+    assert (block["presentation_date"], block["date"]) == ("2026-10-04", "2026-12-09")
+    assert "| Assessment | day 14, 2026-10-04 |" in render(
+        [("t", summarize_interview(engine))], "md")
+
+
+def test_triage_run_takes_the_day_the_patient_presented(tmp_path):
+    """`triage run --date`: 'today' in the answers is that day; a day after today is
+    refused before anything opens."""
+    future = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    done = subprocess.run([sys.executable, "-m", "triage", "run", "--date", future,
+                           "--store", str(tmp_path / "s.db")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert f"--date {future} is after today; give the day the patient presented" in done.stderr
+    from argparse import Namespace
+
+    from triage.cli import assistant
+
+    app = assistant(Namespace(dialog=None, patient=None, no_store=True, store=None,
+                              date=dt.date(2026, 10, 4)))
+    assert app._build()[0].today == dt.date(2026, 10, 4)

@@ -83,6 +83,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="initials or a record number (optional; can be left out of exports)")
     run.add_argument("--no-store", action="store_true",
                      help="save nothing unless exported (a demonstration, a training case)")
+    run.add_argument("--date", metavar="YYYY-MM-DD", type=_day,
+                     help="the day the patient presented, for a case entered after the fact "
+                     "('today' in the answers means it; default: today)")
     # Set by `triage serve` for each browser visit: bounded, and ended with its server.
     run.add_argument("--served", action="store_true", help=argparse.SUPPRESS)
 
@@ -341,6 +344,12 @@ def _run(args: argparse.Namespace | None) -> int:
         from triage.serve import bound_this_visit
 
         bound_this_visit()
+    if args is not None and args.date is not None:
+        import datetime as dt
+
+        if args.date > dt.date.today():
+            return _refuse([f"triage run: --date {args.date.isoformat()} is after today; "
+                            "give the day the patient presented"])
     app = assistant(args or argparse.Namespace(dialog=None, patient=None, no_store=False,
                                                store=None))
     return app if isinstance(app, int) else _run_app(app)
@@ -354,7 +363,7 @@ def assistant(args: argparse.Namespace, today: Any = None) -> Any:
     from triage.ui.app import make_app
     from triage.ui.first_screen import key_of
 
-    today = today or dt.date.today()
+    today = today or getattr(args, "date", None) or dt.date.today()
 
     def build() -> tuple[Any, Any]:
         from triage.dialog.engine import Engine

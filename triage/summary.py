@@ -227,9 +227,15 @@ def follow_up_block(engine: Any, data: dict[str, Any], operators: Operators) -> 
         entry["follow_up"] = as_entered(answer, engine.dialog, engine.value,
                                         engine.findings.eruption.onset_date)
         changed.append(entry)
+    # The presentation's date is the day its answers give (onset + assessment day), not
+    # the day the session was entered: a case entered after the fact read "day 14" beside
+    # the date it was typed in.
+    onset, day = visit.findings.eruption.onset_date, visit.findings.eruption.assessment_day
+    presented = engine.today if onset is None or day is None else (
+        onset + dt.timedelta(days=day))
     return {
         "date": visit.on.isoformat(),
-        "presentation_date": engine.today.isoformat(),
+        "presentation_date": presented.isoformat(),
         "presentation": presentation,
         "follow_up": _figures(data),
         "answers_changed": changed,
