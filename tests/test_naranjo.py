@@ -223,3 +223,26 @@ def test_q1_yes_from_an_agep_that_rests_on_the_score_alone_can_still_fall_to_0()
     assert q1_with(None) == ("yes", 1, 0, 1)
     assert q1_with("insufficient") == ("unknown", 0, 0, 1)
     assert q1_with("typical") == ("yes", 1, 1, 1)
+
+
+def test_q1_a_clinicians_do_not_know_in_the_interview_wins_over_the_knowledge(scar):
+    """The review: "do not know" to earlier reports (opened from the palette) was dropped
+    as every unknown is, so the knowledge answered yes beside an answer shown as unknown.
+    Naranjo's answers hold "unknown" as a value: it is written, and it wins."""
+    from tests.conftest import ROOT
+    from triage import transcript
+    from triage.result import evaluate
+
+    script, doc = transcript.load(ROOT / "examples" / "multi-drug-alden.transcript.yaml")
+    engine = transcript.replay(script, scar, "t", doc)
+
+    def q1() -> tuple[str, int]:
+        item = next(i for i in evaluate(engine.findings).drugs[0].naranjo.items
+                    if i.id == "previous_reports")
+        return item.answer, item.points
+
+    assert q1() == ("yes", 1)  # allopurinol, SJS/TEN considered: from the knowledge
+    assert engine.answer("unknown", question="drug_reports", repeat=0).accepted
+    assert q1() == ("unknown", 0)
+    assert engine.edit("drug_reports", "no", repeat=0).accepted
+    assert q1() == ("no", 0)

@@ -383,7 +383,8 @@ def test_a_store_of_schema_2_is_read_as_it_is_and_migrated_when_written(where, s
     reading = open_store(where, create=False, read_only=True)
     assert [(e.value, e.author) for e in reading.events(sid)] == [("no", None)]
     reading.close()
-    writing = open_store(where)
+    # Opened to write an existing store (resume, follow-up, import: create=False).
+    writing = open_store(where, create=False)
     writing.append(sid, Event("answer", "q2", None, "yes", author="nurse C"))
     assert [(e.value, e.author) for e in writing.events(sid)] == [("no", None),
                                                                   ("yes", "nurse C")]
@@ -392,3 +393,42 @@ def test_a_store_of_schema_2_is_read_as_it_is_and_migrated_when_written(where, s
     again = open_store(where, create=False, read_only=True)
     assert again.events(sid)[-1].author == "nurse C"
     again.close()
+
+
+def test_after_the_first_start_a_role_that_only_reads_and_writes_rows_is_enough(
+    postgres_url, postgres_database
+):
+    """docs/deploying.md: the role needs to create tables only the first time. A store
+    up to date is opened without any DDL (PostgreSQL checks the schema's CREATE privilege
+    even for CREATE TABLE IF NOT EXISTS)."""
+    import psycopg
+
+    open_store(postgres_database).close()  # the first start, as the owner
+    name = postgres_database.rsplit("/", 1)[1]
+    role = f"{name}_clerk"
+    with psycopg.connect(postgres_database, autocommit=True) as db:
+        db.execute(f'CREATE ROLE "{role}" LOGIN')
+        db.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+        db.execute(f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public '
+                   f'TO "{role}"')
+    clerk = postgres_database.replace("//triage@", f"//{role}@", 1)
+    try:
+        store = open_store(clerk)
+        sid = store.create(TODAY, ("scar", "1.7", "h"), "AB12")
+        store.append(sid, Event("answer", "q", None, "no"))
+        assert store.claim(sid, "w") is None and [e.seq for e in store.events(sid)] == [1]
+        store.close()
+    finally:
+        with psycopg.connect(postgres_url, autocommit=True) as db:
+            db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            db.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
+def test_a_url_libpq_cannot_read_is_refused_without_quoting_its_password(postgres_url):
+    for url in ("postgresql://triage:s3cret pw@127.0.0.1:1/db",
+                "postgresql://triage:s3cr%zzet@127.0.0.1:1/db",
+                "postgresql://127.0.0.1:1/db?password=s3cret&user=nobody"):
+        done = subprocess.run([sys.executable, "-m", "triage", "sessions", "--store", url],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode != 0 and "s3cr" not in done.stdout + done.stderr, url
+        assert len(done.stderr.strip().splitlines()) == 1

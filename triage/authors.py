@@ -25,7 +25,9 @@ LONGEST = 120
 
 def clean(name: str) -> str:
     """A name as recorded: one line of plain text, at most LONGEST characters."""
-    text = one_line(name).strip()
+    # A header's bytes that are not UTF-8 arrive as lone surrogates, which no store can
+    # save: each becomes the replacement character.
+    text = one_line(name.encode("utf-8", "replace").decode("utf-8")).strip()
     return text if len(text) <= LONGEST else text[: LONGEST - 1] + "…"
 
 

@@ -136,11 +136,16 @@ class Desk:
     def resume(self, sid: str) -> tuple[Engine, Recorder]:
         """The session opened to go on, held by this window."""
         with _refusals():
-            saved = open_saved(self._store(read_only=False), sid, self.dialog)
-            recorder = saved.writer()
-            refused = held_elsewhere(saved.session, recorder)
+            store = self._store(read_only=False)
+            try:
+                saved = open_saved(store, sid, self.dialog)
+                recorder = saved.writer()
+                refused = held_elsewhere(saved.session, recorder)
+            except BaseException:
+                store.close()
+                raise
         if refused is not None:
-            saved.store.close()
+            store.close()
             raise Refused(refused)
         return saved.engine, recorder
 
@@ -162,10 +167,17 @@ class Desk:
                     problem = f"session {sid}: {visit.message}"
             if problem is not None:
                 recorder.release()
+                if recorder.store is not None:
+                    recorder.store.close()
                 raise Refused(problem)
         return engine, recorder
 
     def read(self, sid: str) -> Saved:
         """The session to read (an export): nothing is held or written."""
         with _refusals():
-            return open_saved(self._store(read_only=True), sid, self.dialog, read_only=True)
+            store = self._store(read_only=True)
+            try:
+                return open_saved(store, sid, self.dialog, read_only=True)
+            except BaseException:
+                store.close()
+                raise

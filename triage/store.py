@@ -206,11 +206,18 @@ def shown(where: Location) -> str:
         return str(where)
     from urllib.parse import urlsplit, urlunsplit
 
-    parts = urlsplit(where)
-    if parts.password is None:
-        return where
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
+    try:
+        parts = urlsplit(where)
+        password = parts.password
+    except ValueError:  # not even a URL's form: nothing of it is printed
+        return "postgresql://(a URL that cannot be read)"
+    if password is not None:
+        host = parts.netloc.rsplit("@", 1)[1]
+        parts = parts._replace(netloc=f"{parts.username or ''}:***@{host}")
+    # libpq also takes the password as a parameter (?password=...).
+    query = "&".join("password=***" if item.split("=", 1)[0].lower() == "password" else item
+                     for item in parts.query.split("&")) if parts.query else ""
+    return urlunsplit(parts._replace(query=query))
 
 
 def exists(where: Location) -> bool:
@@ -422,6 +429,9 @@ class Store:
             self._db.execute("COMMIT")
         except sqlite3.Error as exc:
             raise _explain(self._file, exc) from None
+        except UnicodeError as exc:  # text that is not Unicode (a lone surrogate)
+            raise StoreError(f"session store {self.where}: a text cannot be saved: "
+                             f"{exc}") from None
 
     # --- sessions ------------------------------------------------------------------------
 

@@ -109,6 +109,10 @@ _MIGRATIONS: dict[int, str] = {3: "ALTER TABLE events ADD COLUMN IF NOT EXISTS a
 #: Held while the schema is created or migrated (any constant; "triage" in ASCII).
 _SCHEMA_LOCK = 0x747269616765
 
+#: The database's time, as the store writes times (ISO 8601 in UTC, to the second).
+_ISO = "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'"
+_DB_NOW = f"to_char(now() AT TIME ZONE 'UTC', {_ISO})"
+
 _COLUMNS = ('id, started_utc, updated_utc, today, dialog_id, dialog_version, dialog_hash, '
             'patient_ref, status, level, "leading", answers')
 _EVENT_INSERT = (f"INSERT INTO events ({EVENT_COLUMNS}) "
@@ -129,7 +133,7 @@ class PostgresStore:
             # One connection first: its error says why (refused, no such database, a
             # password), where a pool would only time out.
             with psycopg.connect(url, connect_timeout=10, autocommit=True) as db:
-                self._prepare(db, create=create and not read_only)
+                self._prepare(db, create=create and not read_only, write=not read_only)
             self._pool = ConnectionPool(
                 url, min_size=1, max_size=2, open=True, timeout=10,
                 kwargs={"autocommit": True, "connect_timeout": 10},
@@ -140,43 +144,58 @@ class PostgresStore:
 
     def _explain(self, exc: Exception) -> StoreError:
         """One sentence for a failed store, in the user's terms (libpq's first line)."""
+        if isinstance(exc, psycopg.ProgrammingError) and exc.sqlstate is None:
+            # libpq could not read the URL; its message quotes the part it choked on,
+            # which may be the password.
+            return StoreError(f"session store {self.where}: the URL cannot be read as a "
+                              "PostgreSQL connection (postgresql://USER:PASSWORD@HOST:PORT/"
+                              "DATABASE; a password with spaces or % is percent-encoded)")
         text = str(exc).strip().splitlines()
         why = text[0] if text else type(exc).__name__
         if isinstance(exc, psycopg.OperationalError):
             why = f"cannot use the database: {why}"
         return StoreError(f"session store {self.where}: {why}")
 
-    def _prepare(self, db: Any, create: bool) -> None:
-        """Check the schema; create it or bring it up to date when writing is allowed."""
+    def _prepare(self, db: Any, create: bool, write: bool) -> None:
+        """Check the schema; create it (`create`) or bring it up to date (`write`). A
+        store that is up to date is only read here: after the first start, a role with
+        SELECT, INSERT, UPDATE and DELETE on the tables is enough."""
+        missing = db.execute("SELECT to_regclass('meta') IS NULL OR "
+                             "to_regclass('sessions') IS NULL").fetchone()[0]
+        if missing and not create:
+            raise MissingStore(f"no session store in {self.where} (no triage tables)")
         with db.transaction():
-            if create:
+            if missing or (write and self._version(db) < SCHEMA_VERSION):
+                # Two hosts started at once take turns; the second finds it done.
                 db.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
-                for statement in filter(str.strip, _DDL.split(";")):
-                    db.execute(statement)
-                db.execute("INSERT INTO meta VALUES ('schema', %s) ON CONFLICT DO NOTHING",
-                           (str(SCHEMA_VERSION),))
-            elif db.execute("SELECT to_regclass('meta') IS NULL OR "
-                            "to_regclass('sessions') IS NULL").fetchone()[0]:
-                raise MissingStore(f"no session store in {self.where} (no triage tables)")
-            row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-            found = str(row[0]) if row else ""
-            # A store older than the events' authors, read without converting it.
-            authors = db.execute("SELECT 1 FROM information_schema.columns WHERE "
-                                 "table_schema = current_schema() AND table_name = 'events' "
-                                 "AND column_name = 'author'").fetchone()
-            self._author = "author" if authors is not None or create else "NULL"
-            if not found.isdigit():
-                raise StoreError(f"session store {self.where}: has a schema value "
-                                 f"{found!r} that is not a version; left untouched")
-            if int(found) > SCHEMA_VERSION:
+                if missing:
+                    for statement in filter(str.strip, _DDL.split(";")):
+                        db.execute(statement)
+                    db.execute("INSERT INTO meta VALUES ('schema', %s) ON CONFLICT DO "
+                               "NOTHING", (str(SCHEMA_VERSION),))
+            found = self._version(db)
+            if found > SCHEMA_VERSION:
                 raise StoreError(f"session store {self.where}: store schema {found} is "
                                  f"newer than this triage knows ({SCHEMA_VERSION})")
-            if int(found) < SCHEMA_VERSION and create:
-                for version in range(int(found) + 1, SCHEMA_VERSION + 1):
+            if found < SCHEMA_VERSION and write:
+                for version in range(found + 1, SCHEMA_VERSION + 1):
                     for statement in filter(str.strip, _MIGRATIONS.get(version, "").split(";")):
                         db.execute(statement)
                 db.execute("UPDATE meta SET value = %s WHERE key = 'schema'",
                            (str(SCHEMA_VERSION),))
+            # A store older than the events' authors, read without converting it.
+            authors = db.execute("SELECT 1 FROM information_schema.columns WHERE "
+                                 "table_schema = current_schema() AND table_name = 'events' "
+                                 "AND column_name = 'author'").fetchone()
+            self._author = "author" if authors is not None else "NULL"
+
+    def _version(self, db: Any) -> int:
+        row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        found = str(row[0]) if row else ""
+        if not found.isdigit():
+            raise StoreError(f"session store {self.where}: has a schema value {found!r} "
+                             "that is not a version; left untouched")
+        return int(found)
 
     def close(self) -> None:
         """Close the pool (every event is committed as it is saved anyway)."""
@@ -197,6 +216,9 @@ class PostgresStore:
                 yield db
         except psycopg.Error as exc:
             raise self._explain(exc) from None
+        except UnicodeError as exc:  # text that is not Unicode (a lone surrogate)
+            raise StoreError(f"session store {self.where}: a text cannot be saved: "
+                             f"{exc}") from None
 
     # --- sessions ------------------------------------------------------------------------
 
@@ -254,10 +276,12 @@ class PostgresStore:
     def claim(self, sid: str, holder: str) -> str | None:
         """Take the session for one window (see `Store.claim`); the session's row is locked
         so that two hosts claiming at once take turns."""
-        now = now_utc()
-        stale = (dt.datetime.now(dt.UTC) - dt.timedelta(seconds=LEASE_SECONDS)).strftime(
-            "%Y-%m-%dT%H:%M:%SZ")
         with self._write() as db:
+            # The database's clock, not this host's: hosts whose clocks differ by more
+            # than a lease would take over each other's live leases.
+            now, stale = db.execute(
+                f"SELECT {_DB_NOW}, to_char(now() AT TIME ZONE 'UTC' - make_interval("
+                f"secs => %s), {_ISO})", (LEASE_SECONDS,)).fetchone()
             db.execute("SELECT 1 FROM sessions WHERE id = %s FOR UPDATE", (sid,))
             row = db.execute("SELECT holder, host, pid, since_utc, renewed_utc FROM leases "
                              "WHERE session_id = %s", (sid,)).fetchone()
@@ -275,8 +299,8 @@ class PostgresStore:
     def renew(self, sid: str, holder: str) -> bool:
         """Keep the lease alive; False when it is no longer this holder's."""
         with self._write() as db:
-            done = db.execute("UPDATE leases SET renewed_utc = %s WHERE session_id = %s AND "
-                              "holder = %s", (now_utc(), sid, holder))
+            done = db.execute(f"UPDATE leases SET renewed_utc = {_DB_NOW} WHERE "
+                              "session_id = %s AND holder = %s", (sid, holder))
             return bool(done.rowcount == 1)
 
     def release(self, sid: str, holder: str) -> None:
@@ -334,7 +358,7 @@ class PostgresStore:
     def find(self, prefix: str) -> Session:
         """The session whose id is or starts with `prefix`."""
         with self._read() as db:
-            rows = db.execute(f"SELECT {_COLUMNS} FROM sessions WHERE id LIKE %s ESCAPE '\\' "
+            rows = db.execute(f"SELECT {_COLUMNS} FROM sessions WHERE id ILIKE %s ESCAPE '\\' "
                               "ORDER BY id LIMIT 6", (escape_like(prefix) + "%",)).fetchall()
         if not rows or not prefix:
             raise StoreError(f"no session {prefix!r} in {self.where} (see `triage sessions`)")

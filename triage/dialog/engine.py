@@ -786,6 +786,11 @@ class _Pass:
             shown = value
             if value != "unknown":
                 self.write(q, value, target)
+            elif q.field and q.field.split(".")[-2:-1] == ["naranjo"]:
+                # Naranjo's answers hold "unknown" as a value: a clinician's "do not know"
+                # is an answer that wins over one derived from the findings or the drug
+                # knowledge (docs/decisions.md), where a missing field would not.
+                _set(target, q.field, "unknown")
         if slot.group is None:
             self.context_answers[q.id] = shown
         else:
