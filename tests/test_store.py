@@ -597,30 +597,16 @@ def test_a_resumed_sessions_fallback_holds_the_whole_session_with_its_own_times(
     assert [e.at_utc for e in store.events(sid)][:5] == [e.at_utc for e in stored]
 
 
-def test_sessions_are_found_by_patient_status_and_day(tmp_path):
-    """Issue 22 §2: with ten calls a shift a session is found by its patient label (any
-    case, any part), its status or the day it last changed."""
+def test_sessions_are_found_by_patient_and_status_from_the_command_line(tmp_path):
+    """Issue 22 §2: `triage sessions --patient --status` (the store's filters themselves,
+    on both backends, are in tests/test_store_contract.py)."""
     store = Store(tmp_path / "s.db")
     rows = [("a" * 10, "2026-12-01T08:00:00Z", "2026-12-01T09:00:00Z", "2026-12-01",
-             "scar", "1.6", "h", "AB12", "finished", "urgent", "AGEP", 40),
+             "scar", "1.7", "h", "AB12", "finished", "urgent", "AGEP", 40),
             ("b" * 10, "2026-12-02T08:00:00Z", "2026-12-02T09:00:00Z", "2026-12-02",
-             "scar", "1.6", "h", "cd_34%", "open", None, None, 3),
-            ("c" * 10, "2026-12-03T08:00:00Z", "2026-12-03T23:59:00Z", "2026-12-03",
-             "scar", "1.6", "h", None, "followed up", "routine", None, 52)]
+             "scar", "1.7", "h", "ab12", "open", None, None, 3)]
     with store._write() as db:
         db.executemany("INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-
-    def ids(**filters) -> list[str]:
-        return [s.id[0] for s in store.sessions(**filters)]
-
-    assert ids() == ["c", "b", "a"]
-    assert ids(patient="ab1") == ["a"]          # any case, a part
-    assert ids(patient="_34%") == ["b"]         # LIKE's wildcards are text
-    assert ids(patient="%") == ["b"] and ids(patient="x") == []
-    assert ids(status="followed up") == ["c"]
-    assert ids(since=dt.date(2026, 12, 2)) == ["c", "b"]
-    assert ids(until=dt.date(2026, 12, 3)) == ["c", "b", "a"]  # the whole last day
-    assert ids(since=dt.date(2026, 12, 2), until=dt.date(2026, 12, 2)) == ["b"]
     listed = _cli("sessions", "--patient", "AB", "--status", "finished", store=store.path)
     assert listed.returncode == 0 and "a" * 10 in listed.stdout and "b" * 10 not in listed.stdout
     assert "no session matches" in _cli("sessions", "--patient", "zz", store=store.path).stdout

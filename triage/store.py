@@ -30,7 +30,9 @@ from typing import Any, Protocol
 #: 2: the `dialogs` table. 3: each event's author.
 SCHEMA_VERSION = 3
 
-_DDL = """
+#: The tables, for SQLite and PostgreSQL alike (`leading` is a keyword in PostgreSQL,
+#: hence quoted; times are ISO 8601 text in UTC, so both stores sort them the same way).
+DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sessions (
     id TEXT PRIMARY KEY,
@@ -43,7 +45,7 @@ CREATE TABLE IF NOT EXISTS sessions (
     patient_ref TEXT,
     status TEXT NOT NULL DEFAULT 'open',
     level TEXT,
-    leading TEXT,
+    "leading" TEXT,
     answers INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS sessions_by_update ON sessions (updated_utc);
@@ -381,7 +383,7 @@ class Store:
         # FULL: an answer committed is on disk, not only handed to the operating system.
         db.execute("PRAGMA synchronous = FULL")
         db.execute("PRAGMA foreign_keys = ON")
-        db.executescript(_DDL)
+        db.executescript(DDL)
         row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         if row is None:
             db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))

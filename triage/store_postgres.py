@@ -26,6 +26,7 @@ from dataclasses import replace
 from typing import Any
 
 from triage.store import (
+    DDL,
     EVENT_COLUMNS,
     LEASE_SECONDS,
     SCHEMA_VERSION,
@@ -54,55 +55,6 @@ except ImportError:  # pragma: no cover - said to the user by `PostgresStore`
 logging.getLogger("psycopg.pool").addHandler(logging.NullHandler())
 logging.getLogger("psycopg.pool").propagate = False
 
-#: `leading` is a keyword in PostgreSQL, hence quoted; the times stay ISO 8601 text, as in
-#: SQLite, so both stores sort and compare them the same way.
-_DDL = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS sessions (
-    id TEXT PRIMARY KEY,
-    started_utc TEXT NOT NULL,
-    updated_utc TEXT NOT NULL,
-    today TEXT NOT NULL,
-    dialog_id TEXT NOT NULL,
-    dialog_version TEXT NOT NULL,
-    dialog_hash TEXT NOT NULL,
-    patient_ref TEXT,
-    status TEXT NOT NULL DEFAULT 'open',
-    level TEXT,
-    "leading" TEXT,
-    answers INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS sessions_by_update ON sessions (updated_utc);
-CREATE TABLE IF NOT EXISTS events (
-    session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
-    seq INTEGER NOT NULL,
-    at_utc TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    question TEXT,
-    repeat INTEGER,
-    value TEXT,
-    unit TEXT,
-    previous TEXT,
-    dialog_version TEXT NOT NULL,
-    author TEXT,
-    PRIMARY KEY (session_id, seq)
-);
-CREATE TABLE IF NOT EXISTS leases (
-    session_id TEXT PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
-    holder TEXT NOT NULL,
-    host TEXT NOT NULL,
-    pid INTEGER NOT NULL,
-    since_utc TEXT NOT NULL,
-    renewed_utc TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS dialogs (
-    hash TEXT PRIMARY KEY,
-    id TEXT NOT NULL,
-    version TEXT NOT NULL,
-    text TEXT NOT NULL,
-    added_utc TEXT NOT NULL
-);
-"""
 #: What brings a PostgreSQL store of schema N - 1 to N; each step is also SQLite's.
 #: The first PostgreSQL store was of schema 2.
 _MIGRATIONS: dict[int, str] = {3: "ALTER TABLE events ADD COLUMN IF NOT EXISTS author TEXT"}
@@ -169,7 +121,7 @@ class PostgresStore:
                 # Two hosts started at once take turns; the second finds it done.
                 db.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
                 if missing:
-                    for statement in filter(str.strip, _DDL.split(";")):
+                    for statement in filter(str.strip, DDL.split(";")):
                         db.execute(statement)
                     db.execute("INSERT INTO meta VALUES ('schema', %s) ON CONFLICT DO "
                                "NOTHING", (str(SCHEMA_VERSION),))
