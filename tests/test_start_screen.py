@@ -129,3 +129,25 @@ async def test_nothing_found_is_said_and_a_label_is_text(tmp_path, scar):
         await _find(pilot, "bold")
         option = app.screen.query_one("#found").get_option_at_index(0)
         assert "[b]bold[/b]" in str(option.prompt)  # markup shown as typed, never applied
+
+
+async def test_a_session_of_an_older_dialog_goes_on_as_recorded_and_says_so(tmp_path, scar):
+    """The terminal asks whether to carry a session's answers over to this triage's
+    dialog; the browser goes on with the dialog it was recorded with, and says so."""
+    from triage.dialog.loader import load_dialog
+
+    old = load_dialog(ROOT / "dialogs" / "archive" / "scar-1.6.yaml")
+    path = tmp_path / "s.db"
+    sid = _saved(path, old, "GH78", 4)
+    app = _app(path, scar, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _find(pilot, "gh78")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.loaded and app.engine.dialog.version == "1.6"
+        notes = [str(b.said.text) for b in app.screen.chat.query("Bubble")
+                 if b.kind == "note"]
+        assert any(f"recorded with dialog scar 1.6; it goes on with it, as recorded (this "
+                   f"triage asks scar {scar.version}). To carry its answers over, resume it "
+                   f"at a terminal: triage resume {sid} --carry-over." in n for n in notes)

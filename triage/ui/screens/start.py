@@ -133,7 +133,18 @@ class StartScreen(Screen[None]):
 
         app: Any = self.app
         app.interview = Interview(engine, recorder)
-        self.app.push_screen(InterviewScreen(self.out_dir))
+        screen = InterviewScreen(self.out_dir)
+        self.app.push_screen(screen)
+        current = self.desk.dialog
+        if engine.dialog.hash != current.hash:
+            # The terminal asks whether to carry the answers over (`triage resume
+            # --carry-over`); the browser goes on as recorded, and says so.
+            was = f"{engine.dialog.id} {engine.dialog.version}"
+            note = (f"This session was recorded with dialog {was}; it goes on with it, as "
+                    f"recorded (this triage asks {current.id} {current.version}). To carry "
+                    f"its answers over, resume it at a terminal: triage resume "
+                    f"{recorder.session_id} --carry-over.")
+            self.app.call_after_refresh(lambda: screen.chat.say(note, "note"))
 
     def action_export(self) -> None:
         """Send the highlighted session's printable summary (to the browser as a download;
