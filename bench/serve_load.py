@@ -22,7 +22,6 @@ import asyncio
 import datetime as dt
 import json
 import os
-import re
 import socket
 import statistics
 import subprocess
@@ -40,17 +39,14 @@ from triage import transcript  # noqa: E402
 from triage.dialog.loader import default_dialog_path, load_dialog  # noqa: E402
 from triage.store import Event, Location, location, open_store  # noqa: E402
 
-ANSI = re.compile(r"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-B]|[=>78])")
+# The page's output stripped of terminal sequences, and a free port, as the serve probe
+# reads and finds them.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from serve_probe import ANSI, free_port  # noqa: E402
+
 SEED = ROOT / "examples" / "seed-agep-ivig.transcript.yaml"
 START = "A new interview: Enter"
 WIDTH, HEIGHT = 200, 50  # wide enough that no question's opening words wrap
-
-
-def free_port() -> int:
-    """A port on the loopback nobody listens on."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def script(count: int) -> list[tuple[str, str]]:

@@ -11,7 +11,6 @@ import stat
 import subprocess
 import sys
 import textwrap
-import threading
 
 import pytest
 
@@ -254,27 +253,6 @@ def test_two_processes_writing_different_sessions_lose_nothing(tmp_path, scar):
     store = Store(path)
     for sid in ids:
         assert [e.seq for e in store.events(sid)] == list(range(1, 151))
-
-
-def test_threads_sharing_nothing_but_the_file_lose_nothing(tmp_path):
-    path = tmp_path / "s.db"
-    Store(path)
-    ids: list[str] = []
-
-    def writer() -> None:
-        store = Store(path)
-        sid = store.create(TODAY, ("scar", "1.0", "h"))
-        for i in range(40):
-            store.append(sid, Event("answer", "q", None, str(i)))
-        ids.append(sid)
-
-    threads = [threading.Thread(target=writer) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    store = Store(path)
-    assert sorted(len(store.events(s)) for s in ids) == [40, 40, 40]
 
 
 def test_a_process_killed_mid_write_keeps_every_committed_answer(tmp_path, scar):
