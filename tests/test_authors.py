@@ -45,6 +45,8 @@ def test_at_a_terminal_each_event_is_the_os_users(tmp_path, scar, monkeypatch):
     ("nurse.jones@clinic.example", "nurse.jones@clinic.example"),
     ("Dr\x1b[31m Red\x07", "Dr[31m Red"),  # a terminal escape is text, never a command
     ("a\nb", "a b"),
+    ("y" * 120, "y" * 120),  # the longest kept whole
+    ("x" * 121, "x" * 119 + "…"),
     ("x" * 300, "x" * 119 + "…"),
     # Latin-1 bytes from a proxy's header arrive as lone surrogates, which no store can
     # save: the visit's first answer crashed it (the review).
