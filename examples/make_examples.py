@@ -196,7 +196,7 @@ CASES: dict[str, dict[str, Any]] = {
 # normal vital signs at the visit.
 CASES["agep-follow-up"] = dict(
     CASES["agep-presentation-day"],
-    follow_up={
+    visits=[{
         "date": "2026-12-09",
         "answers": {
             "assessment_date": "today", "desquamation": "yes",
@@ -207,7 +207,41 @@ CASES["agep-follow-up"] = dict(
             "visit_spo2": "98", "visit_respiratory_rate": "14", "visit_confusion": "no",
         },
         "drugs": [{"drug_improved": "yes", "drug_patch_test": "not_done"}],
-    },
+    }],
+)
+
+#: The signs at a visit of a patient who is well: every vital sign normal.
+WELL_AT_THE_VISIT = {
+    "visit_temperature": "36.9", "visit_heart_rate": "84", "visit_systolic_bp": "122",
+    "visit_vasopressors": "no", "visit_spo2": "97", "visit_respiratory_rate": "16",
+    "visit_confusion": "no",
+}
+
+# The SJS/TEN overlap over four visits: SCORTEN on admission (day 2, 6 points) and again
+# on the third hospital day (2026-11-27, a quick visit for SCORTEN alone: 2 points), the
+# visit on day 15 with the skin re-epithelialising, and the visit on day 58, healed since
+# day 27 (the last dose of Bactrim on day 1; no patch test).
+CASES["sjs-ten-four-visits"] = dict(
+    CASES["sjs-ten-red-flags"],
+    visits=[
+        {"date": "2026-11-27", "only": "scorten",
+         "answers": {"assessment_date": "today", "detachment_bsa": "25", "heart_rate": "104",
+                     "urea": "8.2", "glucose": "9.1", "bicarbonate": "22"}},
+        {"date": "2026-12-08",
+         "answers": {"assessment_date": "today", "temperature": "", "biopsy": "other_disease",
+                     **WELL_AT_THE_VISIT, "visit_skin_active": "yes",
+                     "visit_detachment_bsa": "5", "visit_nikolsky": "no",
+                     "visit_blisters": "no", "visit_atypical_targets": "no",
+                     "visit_mucosal_sites": "oral", "visit_skin_pain": "yes",
+                     "visit_facial_edema": "no", "visit_pustules": "no",
+                     "leukocytes": "6100", "neutrophils": "4000", "eosinophils": "150",
+                     "urea": "5.1", "glucose": "6.2", "bicarbonate": "24"},
+         "drugs": [{"drug_improved": "yes", "drug_patch_test": "not_done"}]},
+        {"date": "2027-01-20",
+         "answers": {"assessment_date": "today", "resolution_date": "2026-12-20",
+                     **WELL_AT_THE_VISIT},
+         "drugs": [{"drug_patch_test": "not_done"}]},
+    ],
 )
 
 
@@ -232,21 +266,21 @@ def build(name: str, case: dict[str, Any]) -> str:
         outcome = engine.answer(raw, unit)
         if not outcome.accepted:
             sys.exit(f"{name}: {slot.label()} = {raw!r} refused: {outcome.message}")
-    visit = case.get("follow_up")
-    if visit is not None:
+    for visit in case.get("visits", []):
         _follow_up(name, engine, visit)
     return transcript.dumps(transcript.from_engine(engine))
 
 
 def _follow_up(name: str, engine: Engine, visit: dict[str, Any]) -> None:
-    """Reopen at follow-up; an item the visit does not mention keeps its presentation-day
-    answer as Enter keeps it (a relative date as the day it meant), a new one is
-    unknown."""
-    engine.follow_up(dt.date.fromisoformat(visit["date"]))
+    """Open a follow-up visit; an item the visit does not mention keeps the answer it had
+    as Enter keeps it (a relative date as the day it meant), a new one is unknown."""
+    opened = engine.follow_up(dt.date.fromisoformat(visit["date"]), visit.get("only"))
+    if not opened.accepted:
+        sys.exit(f"{name}: the visit of {visit['date']} refused: {opened.message}")
     answers, drugs = visit["answers"], visit.get("drugs", [])
     while (slot := engine.current()) is not None:
         given = answers if slot.repeat is None else drugs[slot.repeat]
-        before = engine.presentation_answer(slot.question.id, slot.repeat)
+        before = engine.answer_before(slot.question.id, slot.repeat)
         raw = given.get(slot.question.id, "" if before else "unknown")
         unit = given.get(f"{slot.question.id}_unit")
         outcome = engine.answer(raw, unit)

@@ -43,7 +43,7 @@ def _answer_all(engine: Engine, given: dict[tuple[str, int | None], str]) -> Non
         assert outcome.accepted, (slot.label(), outcome.message)
 
 
-def test_only_a_finished_interview_is_reopened_and_only_once(scar, finished):
+def test_a_visit_opens_on_a_finished_interview_or_visit_on_its_day_or_later(scar, finished):
     fresh = Engine(scar, dt.date(2026, 11, 25))
     fresh.answer("no")
     refused = fresh.follow_up(VISIT)
@@ -53,11 +53,25 @@ def test_only_a_finished_interview_is_reopened_and_only_once(scar, finished):
     assert not early.accepted
     assert early.message == ("the follow-up date 2026-11-24 is before the presentation day "
                              "2026-11-25")
-    assert finished.follow_up_visit is None
+    assert finished.follow_up_visit is None and finished.visits == ()
 
     assert finished.follow_up(finished.today).accepted  # the same day is a visit too
     again = finished.follow_up(VISIT)
-    assert not again.accepted and "already reopened" in again.message
+    assert not again.accepted
+    assert again.message == ("the visit of 2026-11-25 is not finished: go on with it, "
+                             "then follow up")
+    _answer_all(finished, {})
+    before = finished.follow_up(dt.date(2026, 11, 24))
+    assert not before.accepted and before.message == (
+        "the follow-up date 2026-11-24 is before the last visit, 2026-11-25")
+    assert finished.follow_up(VISIT).accepted
+    assert [v.on for v in finished.visits] == [finished.today, finished.today]
+    assert finished.follow_up_visit.on == VISIT
+    assert not finished.follow_up(VISIT, "scorten").accepted  # this visit is not finished
+    _answer_all(finished, {})
+    wrong = finished.follow_up(VISIT, "alden")
+    assert not wrong.accepted and wrong.message == (
+        "'alden' is not a score of the whole episode (eurosar_agep, regiscar_dress, scorten)")
 
 
 def test_the_visit_asks_its_follow_up_items_in_order_and_a_new_patch_test(finished):
@@ -165,9 +179,9 @@ def test_no_drug_is_removed_at_a_visit(finished):
 def test_the_summary_sets_both_days_side_by_side(scar):
     script, doc = transcript.load(FOLLOW_UP)
     engine = transcript.replay(script, scar, "t", doc)
-    block = summarize_interview(engine)["follow_up"]
-    assert (block["presentation_date"], block["date"]) == ("2026-11-25", "2026-12-09")
-    before, after = block["presentation"], block["follow_up"]
+    before, after = summarize_interview(engine)["visits"]
+    assert (before["date"], after["date"]) == ("2026-11-25", "2026-12-09")
+    assert (before["kind"], after["kind"], after["only"]) == ("presentation", "follow_up", None)
     assert (before["assessment_day"], after["assessment_day"]) == (2, 16)
     # The biopsy (+3) and the course and desquamation items settle EuroSCAR at 12.
     assert before["scores"]["eurosar_agep"] == {
@@ -176,7 +190,8 @@ def test_the_summary_sets_both_days_side_by_side(scar):
         "total": 12, "min": 12, "max": 12, "category": "definite", "complete": True}
     # Naranjo: "improved when stopped" (+1) became known.
     assert (before["drugs"][0]["naranjo"]["total"], after["drugs"][0]["naranjo"]["total"]) == (6, 7)
-    changed = {c["q"]: (c["presentation"], c["follow_up"]) for c in block["answers_changed"]}
+    assert "answers_changed" not in before
+    changed = {c["q"]: (c["before"], c["now"]) for c in after["answers_changed"]}
     # In the options' words, as the summary shows them.
     assert changed["biopsy"] == (
         "done or planned, result pending",
@@ -185,6 +200,8 @@ def test_the_summary_sets_both_days_side_by_side(scar):
     assert changed["assessment_date"] == ("today (2026-11-25, day 2)", "today (2026-12-09, day 16)")
     assert "temperature" not in changed  # confirmed unchanged at the visit
     text = render([("t", summarize_interview(engine))], "md")
+    assert ("| | Presentation, day 2, 2026-11-25 | Follow-up, day 16, 2026-12-09 |\n"
+            "|---|---|---|\n") in text
     assert ("| EuroSCAR AGEP validation score | 8 definite (reachable -6 to 12) | "
             "12 definite |") in text
 
@@ -194,7 +211,7 @@ def test_a_follow_up_transcript_round_trips_byte_for_byte(scar, finished):
     _answer_all(finished, {("resolution_date", None): "3 days ago",
                            ("drug_patch_test", 0): "positive"})
     text = transcript.dumps(transcript.from_engine(finished))
-    assert "follow_up:\n  date: 2026-12-09\n  answers:\n" in text
+    assert "visits:\n  - date: 2026-12-09\n    answers:\n" in text
     script, doc = transcript.loads(text)
     again = transcript.replay(script, scar, "t", doc)
     assert again.value("resolution_date") == 13  # 3 days before the visit, not before day 2
@@ -213,7 +230,7 @@ def test_a_follow_up_entry_that_does_not_fit_is_named(scar):
     with pytest.raises(InputError) as caught:
         transcript.replay(script, scar, "fu.yaml", doc)
     (problem,) = caught.value.problems
-    assert str(problem).startswith("fu.yaml: follow_up.answers[6]: follow-up step 7 (biopsy): "
+    assert str(problem).startswith("fu.yaml: visits[0].answers[6]: follow-up step 7 (biopsy): "
                                    "'maybe' refused")
 
 
@@ -223,8 +240,9 @@ def test_a_visit_is_events_in_the_store_and_replays_to_the_same_summary(tmp_path
     sid = store.create(script.today, (scar.id, scar.version, scar.hash))
     for e in script.answers:
         store.append(sid, Event("answer", e.q, e.repeat, e.value, e.unit))
-    store.append(sid, Event("follow_up", value=script.follow_up.date.isoformat()))
-    for e in script.follow_up.answers:
+    (visit,) = script.visits
+    store.append(sid, Event("follow_up", value=visit.date.isoformat()))
+    for e in visit.answers:
         store.append(sid, Event("answer", e.q, e.repeat, e.value, e.unit))
     session = store.find(sid)
     engine = engine_from_events(scar, session, store.events(sid), "t")
@@ -249,7 +267,7 @@ async def test_the_assistant_runs_a_visit_and_saves_it(tmp_path, scar, finished)
         app.screen.start_follow_up(VISIT)
         await pilot.pause()
         bubbles = [str(b.said.text) for b in app.screen.chat.query("Bubble")]
-        assert any(text.startswith("Follow-up visit, 2026-12-09") for text in bubbles)
+        assert any(text.startswith("Follow-up visit 1, 2026-12-09") for text in bubbles)
         assert "Presentation day: 38.9" in bubbles[-1]  # the highest temperature first
         await type_answer(pilot, "")  # kept
         # A relative date is shown with the day it meant: "today" was day 2 then.
@@ -318,7 +336,11 @@ def test_followup_on_the_command_line_says_why_it_cannot(tmp_path, scar):
         store.append(visited, Event("answer", e.q, e.repeat, e.value, e.unit))
     store.append(visited, Event("follow_up", value="2026-12-09"))
     other_day = _cli("followup", visited, "--date", "2026-12-20", store=path)
-    assert other_day.returncode == 2 and "reopened for the visit of 2026-12-09" in other_day.stderr
+    assert other_day.returncode == 2
+    assert other_day.stderr.strip() == (
+        f"triage followup: session {visited} is at its follow-up visit of 2026-12-09, which "
+        "is not finished; it goes on with that visit (leave out --date and --only), and a "
+        "new visit opens once it is finished")
     early = _cli("followup", open_session[:4] + "x", store=path)
     assert early.returncode == 2 and "no session" in early.stderr
 
@@ -395,10 +417,10 @@ def test_a_case_entered_after_the_fact_is_dated_by_its_answers(scar):
     assert engine.finished, engine.current()
     assert engine.follow_up(dt.date(2026, 12, 9)).accepted
     _answer_all(engine, {})
-    block = summarize_interview(engine)["follow_up"]
-    assert block["presentation"]["assessment_day"] == 14
-    assert (block["presentation_date"], block["date"]) == ("2026-10-04", "2026-12-09")
-    assert "| Assessment | day 14, 2026-10-04 |" in render(
+    first, visit = summarize_interview(engine)["visits"]
+    assert first["assessment_day"] == 14
+    assert (first["date"], visit["date"]) == ("2026-10-04", "2026-12-09")
+    assert "| | Presentation, day 14, 2026-10-04 | Follow-up, day 80, 2026-12-09 |" in render(
         [("t", summarize_interview(engine))], "md")
 
 

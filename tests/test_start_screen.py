@@ -151,3 +151,32 @@ async def test_a_session_of_an_older_dialog_goes_on_as_recorded_and_says_so(tmp_
         assert any(f"recorded with dialog scar 1.6; it goes on with it, as recorded (this "
                    f"triage asks scar {scar.version}). To carry its answers over, resume it "
                    f"at a terminal: triage resume {sid} --carry-over." in n for n in notes)
+
+
+def test_the_desk_goes_on_with_a_visit_under_way_and_opens_the_next_once_finished(
+        tmp_path, scar):
+    """`f` on the start screen: a visit under way (of any day) goes on; once it is
+    finished, the next visit opens today, as `triage followup ID` without --date."""
+    path = tmp_path / "s.db"
+    sid = _saved(path, scar, "AB12")
+    desk = Desk(path, lambda: scar)
+    engine, recorder = desk.follow_up(sid, dt.date(2026, 11, 27), "scorten")
+    assert (engine.follow_up_visit.on, engine.follow_up_visit.only) == (
+        dt.date(2026, 11, 27), "scorten")
+    recorder.release()
+    engine, recorder = desk.follow_up(sid)  # under way: goes on, whatever the day
+    assert engine.follow_up_visit.on == dt.date(2026, 11, 27) and len(engine.visits) == 1
+    from triage.interview import Interview
+
+    interview = Interview(engine, recorder)
+    while (slot := engine.current()) is not None:
+        assert interview.answer("" if engine.suggestion(slot) or slot.question.default
+                                else "unknown").accepted
+    recorder.release()
+    engine, recorder = desk.follow_up(sid)
+    assert engine.follow_up_visit.on == dt.date.today() and engine.follow_up_visit.only is None
+    assert [v.on for v in engine.visits] == [engine.today, dt.date(2026, 11, 27)]
+    recorder.release()
+    events = open_store(path).events(sid)
+    assert [(e.question, e.value) for e in events if e.kind == "follow_up"] == [
+        ("scorten", "2026-11-27"), (None, dt.date.today().isoformat())]

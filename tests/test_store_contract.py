@@ -111,6 +111,30 @@ def test_a_session_replays_from_its_events_to_the_transcripts_summary(store, sca
     assert transcript.dumps(transcript.from_engine(engine)) == SEED.read_text()
 
 
+def test_four_visits_are_kept_in_order_and_replay_to_the_same_summary(store, scar):
+    """Issue 22 §1 on both backends: the presentation day and three visits (one a quick
+    visit for SCORTEN), each follow_up event with its day and score, read back in order."""
+    four = ROOT / "examples" / "sjs-ten-four-visits.transcript.yaml"
+    script, doc = transcript.load(four)
+    sid = store.create(script.today, _ref(scar))
+    for e in script.answers:
+        store.append(sid, Event("answer", e.q, e.repeat, e.value, e.unit))
+    for visit in script.visits:
+        store.append(sid, Event("follow_up", visit.only, value=visit.date.isoformat(),
+                                author="nurse B"))
+        for e in visit.answers:
+            store.append(sid, Event("answer", e.q, e.repeat, e.value, e.unit))
+    events = store.events(sid)
+    assert [(e.question, e.value, e.author) for e in events if e.kind == "follow_up"] == [
+        ("scorten", "2026-11-27", "nurse B"), (None, "2026-12-08", "nurse B"),
+        (None, "2027-01-20", "nurse B")]
+    engine = engine_from_events(scar, store.find(sid), events, "t")
+    assert len(summarize_interview(engine)["visits"]) == 4
+    assert summarize_interview(engine) == summarize_interview(
+        transcript.replay(script, scar, "t", doc))
+    assert transcript.dumps(transcript.from_engine(engine)) == four.read_text()
+
+
 def _insert_session(where: Location, sid: str, updated: str, patient: str | None = None,
                     status: str = "open") -> None:
     _sql(where, "INSERT INTO sessions (id, started_utc, updated_utc, today, dialog_id, "

@@ -153,3 +153,23 @@ def test_start_screen_with_sessions_found(snap_compare, scar, size, tmp_path):
 
     app = make_app(build=build, desk=Desk(path, lambda: scar))
     assert snap_compare(app, terminal_size=size, run_before=found)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_four_visits_side_by_side(snap_compare, scar, size):
+    """Issue 22 §1: the summary's table of the visits, one column each (the presentation
+    day, the day-3 SCORTEN, day 15, day 58), wrapped to the width."""
+    script, doc = transcript.load(ROOT / "examples" / "sjs-ten-four-visits.transcript.yaml")
+    engine = transcript.replay(script, scar, "t", doc)
+
+    async def at_the_visits(pilot) -> None:
+        await _steady(pilot)
+        await pilot.pause(0.3)
+        from triage.ui.widgets.summary import TableText
+
+        visits = pilot.app.query(TableText).first()  # the first table of the summary
+        assert "Presentation," in str(visits.render())
+        visits.scroll_visible(top=True, animate=False)
+        await pilot.pause(0.3)
+
+    assert snap_compare(make_app(engine=engine), terminal_size=size, run_before=at_the_visits)

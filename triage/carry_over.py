@@ -94,21 +94,26 @@ def _give(engine: Engine, answers: list[Answer], old: LoadedDialog,
 
 def carry_over(old: Engine, dialog: LoadedDialog) -> CarryOver:
     """The interview `old` becomes in `dialog`: its answers given again by question id
-    (at a follow-up visit: the presentation day's, then the visit is reopened and its
-    answers given again)."""
+    (after follow-up visits: the presentation day's, then each visit is opened again on
+    its day and its answers given again)."""
     engine = Engine(dialog, old.today)
     left: list[Left] = []
     visit = old.follow_up_visit
-    presentation = list(visit.presentation) if visit is not None else old.answers
+    presentation = list(old.visits[0].given) if visit is not None else old.answers
     carried = _give(engine, presentation, old.dialog, left)
-    if visit is not None:
-        visited = old.visited
-        if engine.finished and engine.follow_up(visit.on).accepted:
-            carried += _give(engine, visited, old.dialog, left)
-        else:
-            for answer in visited:
+    if visit is None:
+        return CarryOver(engine, carried, tuple(left))
+    visits = [(v.on, v.only, list(v.given)) for v in old.visits[1:]]
+    visits.append((visit.on, visit.only, old.visited))
+    for number, (on, only, given) in enumerate(visits):
+        if engine.finished and engine.follow_up(on, only).accepted:
+            carried += _give(engine, given, old.dialog, left)
+            continue
+        for _, _, later in visits[number:]:
+            for answer in later:
                 left.append(Left(_label(old.dialog, answer), answer.raw,
-                                 f"the follow-up visit of {visit.on.isoformat()} cannot be "
+                                 f"the follow-up visit of {on.isoformat()} cannot be "
                                  "reopened until this version's new questions about the "
-                                 "presentation day are answered"))
+                                 "visit before it are answered"))
+        break
     return CarryOver(engine, carried, tuple(left))

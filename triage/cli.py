@@ -113,15 +113,19 @@ def _parser() -> argparse.ArgumentParser:
     resume.add_argument("session", metavar="ID", help="the session id, or its first characters")
 
     followup = commands.add_parser(
-        "followup", help="reopen a finished session at a follow-up visit",
-        description="Reopen a finished session on a later day: the follow-up items (course, "
-        "desquamation, biopsy, patch tests, labs) are asked again, the scores recomputed, and "
-        "the summary sets the presentation day and the follow-up side by side. A session "
-        "already at follow-up opens where its visit stopped.",
+        "followup", help="a new visit of a finished session, on its own day",
+        description="A new visit of a finished session (or of its last visit, finished) on "
+        "a later day: the follow-up items (course, desquamation, biopsy, patch tests, labs, "
+        "the signs at the visit) are asked again, the scores recomputed, and the summary "
+        "sets every visit side by side. With --only, a quick visit asks just one score's "
+        "questions (the day-3 SCORTEN). A visit not yet finished goes on where it stopped.",
     )
     followup.add_argument("session", metavar="ID", help="the session id, or its first characters")
     followup.add_argument("--date", metavar="YYYY-MM-DD",
                           help="the day of the visit (default: today)")
+    followup.add_argument("--only", metavar="SCORE",
+                          help="a quick visit for one score of the episode: scorten (the "
+                          "day-3 SCORTEN), eurosar_agep or regiscar_dress")
 
     export = commands.add_parser(
         "export", help="print a saved session: its summary, transcript or event log"
@@ -605,29 +609,21 @@ def _resume(args: argparse.Namespace) -> int:
 def _followup(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from triage.interview import Interview
-    from triage.session import status_of
+    from triage.reopen import open_visit
 
     try:
-        on = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
+        on = dt.date.fromisoformat(args.date) if args.date else None
     except ValueError:
         return _refuse([f"triage followup: --date {args.date!r}: expected YYYY-MM-DD"])
     opened = _reopened("followup", args)
     if isinstance(opened, int):
         return opened
     session, engine, recorder = opened
-    if engine.follow_up_visit is None:
-        if not engine.finished:
-            return _refuse([f"triage followup: session {session.id} is not finished "
-                            f"({status_of(engine)}): finish it with `triage resume "
-                            f"{session.id}`, then follow up"])
-        visit = Interview(engine, recorder).follow_up(on)
-        if not visit.accepted:
-            return _refuse([f"triage followup: session {session.id}: {visit.message}"])
-    elif args.date and on != engine.follow_up_visit.on:
-        return _refuse([f"triage followup: session {session.id} was reopened for the visit "
-                        f"of {engine.follow_up_visit.on.isoformat()}; it goes on with that "
-                        "visit (leave out --date)"])
+    problem = open_visit(engine, recorder, session.id, on, args.only,
+                         f"finish it with `triage resume {session.id}`")
+    if problem is not None:
+        recorder.release()  # the next command need not wait for a stale hold
+        return _refuse([f"triage followup: {problem}"])
     return _open_app(engine, recorder)
 
 

@@ -94,9 +94,10 @@ class Interview:
         """Remove one entry of a group (a drug)."""
         return self.do(Event("remove", group, index))
 
-    def follow_up(self, on: dt.date) -> Outcome:
-        """Reopen the finished interview at a follow-up visit on `on`."""
-        return self.do(Event("follow_up", value=on.isoformat()))
+    def follow_up(self, on: dt.date, only: str | None = None) -> Outcome:
+        """Open a follow-up visit on `on` of the finished interview (or visit); `only`: a
+        quick visit for that episode score's questions."""
+        return self.do(Event("follow_up", only, value=on.isoformat()))
 
     def do(self, event: Event, undoing: bool = False) -> Outcome:
         """Apply one change; when taken, record it as the engine took it."""

@@ -95,10 +95,20 @@ def provenance(r: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def comparison(block: dict[str, Any], scores: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """(what, presentation day, follow-up) rows of a follow-up summary: triage level,
-    patterns considered, each score, ALDEN and Naranjo per drug."""
-    before, after = block["presentation"], block["follow_up"]
+def visit_heading(column: dict[str, Any]) -> str:
+    """A visit as its column is headed: "Follow-up (SCORTEN), day 3, 2026-10-06"."""
+    kind = "Presentation" if column["kind"] == "presentation" else "Follow-up"
+    if column.get("only_name"):
+        kind += f" ({column['only_name']} only)"
+    day = column["assessment_day"]
+    return f"{kind}, {column['date']}" if day is None else f"{kind}, day {day}, {column['date']}"
+
+
+def comparison(visits: list[dict[str, Any]],
+               scores: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """(what, one value per visit) rows of the visits side by side: triage level,
+    patterns considered, each score with its range, ALDEN and Naranjo per drug."""
+    from triage.assessment import LABELS
 
     def score(s: dict[str, Any] | None) -> str:
         if s is None:
@@ -106,28 +116,24 @@ def comparison(block: dict[str, Any], scores: dict[str, Any]) -> list[tuple[str,
         text = f"{s['total']} {words(s['category'])}"
         return text if s["complete"] else f"{text} (reachable {s['min']} to {s['max']})"
 
-    from triage.assessment import LABELS
-
     def considered(ids: list[str]) -> str:
         return ", ".join(LABELS[i].split(" (")[0] for i in ids) or "none"
 
-    def day(figures: dict[str, Any], date: str) -> str:
-        n = figures["assessment_day"]
-        return date if n is None else f"day {n}, {date}"
-
+    # At a visit after the skin has healed, the level is the visit's (what can outlast
+    # the skin); otherwise every visit reads the reaction's worst findings.
     rows = [
-        ("Assessment", day(before, block["presentation_date"]), day(after, block["date"])),
-        # At a visit after the skin has healed, the level is the visit's (what can outlast
-        # the skin); otherwise both read the reaction's worst findings.
-        ("Triage level", before["triage_level"], after["triage_level"]),
-        ("Patterns considered", considered(before["considered"]),
-         considered(after["considered"])),
+        ("Triage level", [v["triage_level"] for v in visits]),
+        ("Patterns considered", [considered(v["considered"]) for v in visits]),
     ]
-    rows += [(scores[sid]["name"], score(before["scores"].get(sid)), score(s))
-             for sid, s in after["scores"].items()]
-    for was, now in zip(before["drugs"], after["drugs"], strict=False):
-        rows.append((f"ALDEN, {now['name']}", score(was["alden"]), score(now["alden"])))
-        rows.append((f"Naranjo, {now['name']}", score(was["naranjo"]), score(now["naranjo"])))
+    rows += [(scores[sid]["name"], [score(v["scores"].get(sid)) for v in visits])
+             for sid in scores]
+    last = visits[-1]["drugs"]
+    # The drug list stays as the presentation had it (no drug is removed at a visit).
+    for index, drug in enumerate(last):
+        for key, name in (("alden", "ALDEN"), ("naranjo", "Naranjo")):
+            rows.append((f"{name}, {drug['name']}",
+                         [score(v["drugs"][index][key]) if index < len(v["drugs"])
+                          else "not scored" for v in visits]))
     return rows
 
 
@@ -215,6 +221,7 @@ def environment(autoescape: bool) -> Any:
         exposure=exposure,
         provenance=provenance,
         comparison=comparison,
+        visit_heading=visit_heading,
         scores_in_order=scores_in_order,
         mortality=mortality,
     )

@@ -83,6 +83,33 @@ def find(store: SessionStore, text: str, limit: int = 20) -> list[Session]:
     return found[:limit]
 
 
+def open_visit(engine: Engine, recorder: Recorder | None, sid: str, on: dt.date | None,
+               only: str | None = None,
+               finish_first: str = "resume it and finish it") -> str | None:
+    """Bring a saved session to a follow-up visit, or say why not. A finished session (or
+    a finished visit) gets a new visit on `on` (today when None): its follow-up items, or
+    with `only` an episode score's questions. A visit under way goes on; a finished
+    visit of that same day and kind goes on too, for its answers to be changed."""
+    from triage.interview import Interview
+    from triage.session import status_of
+
+    visit = engine.follow_up_visit
+    if visit is not None and not engine.finished:
+        if (on is not None and on != visit.on) or (only is not None and only != visit.only):
+            return (f"session {sid} is at its follow-up visit of {visit.on.isoformat()}, "
+                    "which is not finished; it goes on with that visit (leave out --date "
+                    "and --only), and a new visit opens once it is finished")
+        return None
+    if visit is None and not engine.finished:
+        return (f"session {sid} is not finished ({status_of(engine)}): {finish_first}, "
+                "then follow up")
+    day = dt.date.today() if on is None else on
+    if visit is not None and (day, only) == (visit.on, visit.only):
+        return None
+    opened = Interview(engine, recorder).follow_up(day, only)
+    return None if opened.accepted else f"session {sid}: {opened.message}"
+
+
 class Refused(Exception):
     """Why a session cannot be found or opened, in one sentence for the clinician (the
     store's refusal, a session held elsewhere, events that no longer replay)."""
@@ -149,27 +176,17 @@ class Desk:
             raise Refused(refused)
         return saved.engine, recorder
 
-    def follow_up(self, sid: str, on: dt.date) -> tuple[Engine, Recorder]:
-        """The session opened at a follow-up visit on `on` (a finished session; one
-        reopened for a visit goes on with that visit)."""
-        from triage.interview import Interview
-        from triage.session import status_of
-
+    def follow_up(self, sid: str, on: dt.date | None = None, only: str | None = None
+                  ) -> tuple[Engine, Recorder]:
+        """The session opened at a follow-up visit: the one under way, else a new one on
+        `on` (today when None; see `open_visit`)."""
         engine, recorder = self.resume(sid)
-        if engine.follow_up_visit is None:
-            problem = None
-            if not engine.finished:
-                problem = (f"session {sid} is not finished ({status_of(engine)}): resume it "
-                           "and finish it first")
-            else:
-                visit = Interview(engine, recorder).follow_up(on)
-                if not visit.accepted:
-                    problem = f"session {sid}: {visit.message}"
-            if problem is not None:
-                recorder.release()
-                if recorder.store is not None:
-                    recorder.store.close()
-                raise Refused(problem)
+        problem = open_visit(engine, recorder, sid, on, only)
+        if problem is not None:
+            recorder.release()
+            if recorder.store is not None:
+                recorder.store.close()
+            raise Refused(problem)
         return engine, recorder
 
     def read(self, sid: str) -> Saved:

@@ -66,7 +66,8 @@ def apply(engine: Engine, event: Event) -> Outcome:
             on = dt.date.fromisoformat(event.value or "")
         except ValueError:
             return Outcome(False, f"follow-up date {event.value!r} is not an ISO date")
-        return engine.follow_up(on)
+        # A quick visit names its episode score where an answer names its question.
+        return engine.follow_up(on, event.question)
     return Outcome(False, f"unknown event kind {event.kind!r}")
 
 

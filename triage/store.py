@@ -104,7 +104,9 @@ class Event:
     """One thing the clinician did, as entered: the audit trail's unit."""
 
     #: answer (given), edit (an earlier answer changed; `previous` keeps the old value),
-    #: back (the last answer taken back), remove (a drug; `question` is the group).
+    #: back (the last answer taken back), remove (a drug; `question` is the group),
+    #: follow_up (a visit on the day `value`; `question` names the episode score of a
+    #: quick visit), migrate (answers carried over to another dialog version).
     kind: str
     question: str | None = None
     repeat: int | None = None

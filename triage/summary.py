@@ -77,10 +77,11 @@ def caveats(findings: Findings) -> list[str]:
     return []
 
 
-def visit_triage(findings: Findings) -> dict[str, Any]:
+def visit_triage(findings: Findings, only: str | None = None) -> dict[str, Any]:
     """The triage of a follow-up visit, decided by the signs at the visit (the patterns
     stay those of the reaction; the level, and the next steps that read it, are the
-    visit's)."""
+    visit's). A quick visit for one score (`only`) asks no sign of its own: its level
+    reads the signs last recorded, and says so."""
     judged = at_visit(findings)
     visit = assess_level(judged.findings, judged.names).as_json()
     if judged.healed:
@@ -95,6 +96,11 @@ def visit_triage(findings: Findings) -> dict[str, Any]:
                  + ", ".join(judged.carried))
     else:
         basis = ", from the signs recorded at it"
+    if only is not None:
+        from triage.dialog.engine import score_name
+
+        basis += (f"; this visit recorded the questions of {score_name(only)} only, so the "
+                  "other signs are those of the visit before it")
     visit["skin_healed"] = judged.healed
     visit["visit_basis"] = (f"the level of this visit{basis}; the presentation day's "
                             "level is shown beside it")
@@ -108,15 +114,16 @@ def summarize(
     dialog: dict[str, str] | None = None,
     answers: list[dict[str, Any]] | None = None,
     at_visit: bool = False,
+    only: str | None = None,
 ) -> dict[str, Any]:
     """The summary of one set of findings (and, for a replay, its dialog and answers). At
     a follow-up visit (`at_visit`) the level is the visit's: once the skin has healed, it
-    comes from what can outlast it."""
+    comes from what can outlast it (`only`: a quick visit for that score)."""
     result = evaluate(findings, operators)
     data = result.as_json()
     assessment = assess(findings, result)
     if at_visit:
-        data["triage"] = visit_triage(findings)
+        data["triage"] = visit_triage(findings, only)
     rules_version, recommended = steps(findings, result, assessment, data)
     data["case"] = case_header(findings, assessment)
     data["caveats"] = caveats(findings)
@@ -166,8 +173,9 @@ def summarize_interview(engine: Any, operators: Operators = DEFAULT) -> dict[str
         for slot, a in engine.iter_answers()
     ]
     dialog = {"id": loaded.id, "version": loaded.version, "hash": loaded.hash}
+    visit = engine.follow_up_visit
     data = summarize(engine.findings, operators, dialog=dialog, answers=answers,
-                     at_visit=engine.follow_up_visit is not None)
+                     at_visit=visit is not None, only=None if visit is None else visit.only)
     left_out = engine.left_out()
     # Left unknown, never "no": each said, with the reason it was not asked.
     for key, reason, slots in (
@@ -179,7 +187,7 @@ def summarize_interview(engine: Any, operators: Operators = DEFAULT) -> dict[str
                          "questions": [question_label(s.question, s.repeat) for s in slots]}
     _name_questions(data, loaded)
     if engine.follow_up_visit is not None:
-        data["follow_up"] = follow_up_block(engine, data, operators)
+        data["visits"] = visits_block(engine, data, operators)
     return data
 
 
@@ -200,46 +208,72 @@ def _figures(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def follow_up_block(engine: Any, data: dict[str, Any], operators: Operators) -> dict[str, Any]:
-    """A follow-up visit beside the presentation day: both days' triage level, scores and
-    causality, and every answer the visit changed (the rest of the summary is the visit's).
-    The engine keeps the presentation day's findings and values (`FollowUp`)."""
+def visits_block(engine: Any, data: dict[str, Any], operators: Operators) -> list[dict[str, Any]]:
+    """Every visit of the episode in order, one column each: its day, triage level,
+    patterns, scores and causality, and the answers it changed (the rest of the summary
+    is the last visit's). The engine keeps each earlier visit as it ended (`Visit`)."""
+    from triage.dialog.engine import score_name
+
+    visits = list(engine.visits)
+    current = engine.follow_up_visit
+    columns = []
+    for number, visit in enumerate(visits):
+        figures = summarize(
+            visit.findings, operators, at_visit=number > 0, only=visit.only)
+        columns.append(_column(number, visit.on, visit.only, _figures(figures)))
+    columns.append(_column(len(visits), current.on, current.only, _figures(data)))
+    # The presentation's date is the day its answers give (onset + assessment day), not
+    # the day the session was entered: a case entered after the fact read "day 14" beside
+    # the date it was typed in.
+    first = visits[0].findings.eruption
+    if first.onset_date is not None and first.assessment_day is not None:
+        columns[0]["date"] = (first.onset_date
+                              + dt.timedelta(days=first.assessment_day)).isoformat()
+    for number, column in enumerate(columns[1:], start=1):
+        before = visits[number - 1]
+        if number < len(visits):
+            after = visits[number]
+            given, value, onset = after.given, after.value, after.findings.eruption.onset_date
+        else:
+            given, value = tuple(engine.visited), engine.value
+            onset = engine.findings.eruption.onset_date
+        column["answers_changed"] = _changed(engine.dialog, before, given, value, onset)
+        if column["only"] is not None:
+            column["only_name"] = score_name(column["only"])
+    return columns
+
+
+def _column(number: int, on: dt.date, only: str | None,
+            figures: dict[str, Any]) -> dict[str, Any]:
+    return {"number": number + 1, "kind": "presentation" if number == 0 else "follow_up",
+            "date": on.isoformat(), "only": only, **figures}
+
+
+def _changed(dialog: Any, before: Any, given: tuple[Any, ...], value: Any,
+             onset: Any) -> list[dict[str, Any]]:
+    """The answers a visit gave that differ from what the visit before it ended with, in
+    the clinician's words (an option's label, a date with its day)."""
     from triage.dialog.wording import question_label, question_of
 
-    visit = engine.follow_up_visit
-    presentation = _figures(summarize(visit.findings, operators))
-    was = {a.key: a for a in visit.presentation}
+    was = {a.key: a for a in before.answers}
     changed = []
-    for answer in engine.visited:
+    for answer in given:
         old = was.get(answer.key)
-        if old is not None and (old.raw, old.unit) == (answer.raw, answer.unit) and (
-            visit.value(answer.question, answer.repeat)
-            == engine.value(answer.question, answer.repeat)
-        ):
+        meant = value(answer.question, answer.repeat)
+        # The same answer, or one that means the same (a date kept as the day "today"
+        # meant, a number in another unit), is no change.
+        if old is not None and before.value(answer.question, answer.repeat) == meant and (
+                meant is not None or (old.raw, old.unit) == (answer.raw, answer.unit)):
             continue
         entry: dict[str, Any] = {"q": answer.question}
         if answer.repeat is not None:
             entry["repeat"] = answer.repeat
-        entry["question"] = question_label(question_of(engine.dialog, answer.question),
-                                           answer.repeat)
-        entry["presentation"] = None if old is None else as_entered(
-            old, engine.dialog, visit.value, visit.findings.eruption.onset_date)
-        entry["follow_up"] = as_entered(answer, engine.dialog, engine.value,
-                                        engine.findings.eruption.onset_date)
+        entry["question"] = question_label(question_of(dialog, answer.question), answer.repeat)
+        entry["before"] = None if old is None else as_entered(
+            old, dialog, before.value, before.findings.eruption.onset_date)
+        entry["now"] = as_entered(answer, dialog, value, onset)
         changed.append(entry)
-    # The presentation's date is the day its answers give (onset + assessment day), not
-    # the day the session was entered: a case entered after the fact read "day 14" beside
-    # the date it was typed in.
-    onset, day = visit.findings.eruption.onset_date, visit.findings.eruption.assessment_day
-    presented = engine.today if onset is None or day is None else (
-        onset + dt.timedelta(days=day))
-    return {
-        "date": visit.on.isoformat(),
-        "presentation_date": presented.isoformat(),
-        "presentation": presentation,
-        "follow_up": _figures(data),
-        "answers_changed": changed,
-    }
+    return changed
 
 
 def as_entered(answer: Any, dialog: Any, value: Any, onset: Any = None) -> str:

@@ -7,15 +7,20 @@
       - {q: onset_date, value: "2026-11-16"}
       - {q: drug_name, repeat: 0, value: IVIg}
       - {q: temperature, value: "101.3", unit: F}
-    follow_up:                 # only for a session reopened at follow-up
-      date: 2026-12-09         # the visit's day: what "today" means in its answers
-      answers:
-        - {q: resolved, value: "yes"}
+    visits:                    # the follow-up visits, in order (none: left out)
+      - date: 2026-11-27       # the visit's day: what "today" means in its answers
+        only: scorten          # a quick visit for one episode score (optional)
+        answers:
+          - {q: heart_rate, value: "118"}
+      - date: 2026-12-09
+        answers:
+          - {q: resolved, value: "yes"}
 
 Answers are kept as entered, with their unit; human-readable and diff-friendly. The UI
-saves the same format. The `answers` are the presentation day's, as they were; the
-follow-up's answers (new ones, and changes to earlier ones) follow in their own list, so
-both days' results can be derived side by side.
+saves the same format. The `answers` are the presentation day's, as they were; each
+visit's answers (new ones, and changes to earlier ones) follow in its own list, so every
+visit's results can be derived side by side. A transcript saved before visits were a list
+has one `follow_up:` (a date and its answers) instead; it still loads.
 """
 
 from __future__ import annotations
@@ -24,7 +29,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from triage import validation
 from triage.dialog.engine import Answer, DialogError, Engine
@@ -50,6 +56,10 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+#: The episode scores a quick visit can be for (triage.scores.registry).
+ScoreId = Literal["eurosar_agep", "regiscar_dress", "scorten"]
+
+
 class DialogRef(_Model):
     """Which dialog the answers belong to."""
 
@@ -71,6 +81,7 @@ class FollowUpVisit(_Model):
     """The answers given when a finished session was reopened on a later day."""
 
     date: dt.date
+    only: ScoreId | None = None
     # A plain default, which pydantic copies for each instance: `default_factory=list`
     # makes pydantic read list's signature when the class is built, and the first such
     # read compiles the tokenize module's patterns, at every replay's start-up.
@@ -84,12 +95,27 @@ class Transcript(_Model):
     dialog: DialogRef
     today: dt.date
     answers: list[Entry] = Field(default=[])  # not default_factory: see FollowUpVisit
+    visits: list[FollowUpVisit] = Field(default=[])
+    #: The one follow-up visit of a transcript saved before visits were a list.
     follow_up: FollowUpVisit | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Transcript:
+        if self.follow_up is not None and self.visits:
+            raise PydanticCustomError(
+                "visits_twice", "give the visits as `visits:` only (`follow_up:` is the "
+                "older form of a single visit)")
+        return self
+
+    @property
+    def follow_ups(self) -> list[FollowUpVisit]:
+        """The follow-up visits in order, whichever form the file gave them in."""
+        return self.visits if self.follow_up is None else [self.follow_up]
 
 
 def from_engine(engine: Engine) -> Transcript:
-    """The transcript of an interview: its answers in interview order (and, after a
-    follow-up visit, the presentation day's answers, then the visit's).
+    """The transcript of an interview: its answers in interview order (and, after
+    follow-up visits, the presentation day's answers, then each visit's).
 
     Interview order, not the order they were given: a condition reads only answers asked
     before it, and a date only the onset before it (`triage check` holds dialogs to both),
@@ -98,7 +124,7 @@ def from_engine(engine: Engine) -> Transcript:
     onset and did not replay."""
     visit = engine.follow_up_visit
     position = {slot.key: index for index, slot in enumerate(engine.slots())}
-    given = engine.answers if visit is None else list(visit.presentation)
+    given = engine.answers if visit is None else list(engine.visits[0].given)
     ordered = sorted(given, key=lambda a: position.get(a.key, len(position)))
     data: dict[str, Any] = {
         "schema": SCHEMA,
@@ -111,7 +137,11 @@ def from_engine(engine: Engine) -> Transcript:
         "answers": [_entry(a) for a in ordered],
     }
     if visit is not None:
-        data["follow_up"] = {"date": visit.on, "answers": [_entry(a) for a in engine.visited]}
+        visits = [(v.on, v.only, v.given) for v in engine.visits[1:]]
+        visits.append((visit.on, visit.only, tuple(engine.visited)))
+        data["visits"] = [{"date": on, "answers": [_entry(a) for a in given]}
+                          | ({"only": only} if only is not None else {})
+                          for on, only, given in visits]
     return Transcript.model_validate(data)
 
 
@@ -134,11 +164,14 @@ def dumps(transcript: Transcript) -> str:
         "answers:" if transcript.answers else "answers: []",
     ]
     lines += [f"  - {_flow(e)}" for e in transcript.answers]
-    if transcript.follow_up is not None:
-        visit = transcript.follow_up
-        lines += ["follow_up:", f"  date: {visit.date.isoformat()}",
-                  "  answers:" if visit.answers else "  answers: []"]
-        lines += [f"    - {_flow(e)}" for e in visit.answers]
+    if transcript.follow_ups:
+        lines.append("visits:")
+    for visit in transcript.follow_ups:
+        lines.append(f"  - date: {visit.date.isoformat()}")
+        if visit.only is not None:
+            lines.append(f"    only: {visit.only}")
+        lines.append("    answers:" if visit.answers else "    answers: []")
+        lines += [f"      - {_flow(e)}" for e in visit.answers]
     return "\n".join(lines) + "\n"
 
 
@@ -212,15 +245,21 @@ def replay(
             ]
         )
     engine = _presentation(transcript, dialog, source, doc)
-    visit = transcript.follow_up
-    if visit is None:
-        return engine
-    opened = engine.follow_up(visit.date)
-    if not opened.accepted:
-        raise InputError([Problem(source, f"follow-up: {opened.message}", path="follow_up.date",
-                                  line=doc.line_of(("follow_up", "date")) if doc else None)])
-    _steps(engine, dialog, visit.answers, source, doc, ("follow_up", "answers"))
+    for number, visit in enumerate(transcript.follow_ups):
+        where: tuple[str | int, ...] = (
+            ("follow_up",) if transcript.follow_up is not None else ("visits", number))
+        opened = engine.follow_up(visit.date, visit.only)
+        if not opened.accepted:
+            raise InputError([Problem(
+                source, f"follow-up: {opened.message}", path=_path((*where, "date")),
+                line=doc.line_of((*where, "date")) if doc else None)])
+        _steps(engine, dialog, visit.answers, source, doc, (*where, "answers"))
     return engine
+
+
+def _path(where: tuple[str | int, ...]) -> str:
+    """A place in the file as validation names it: visits[1].date."""
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in where).lstrip(".")
 
 
 def _presentation(
@@ -246,14 +285,14 @@ def _steps(
     entries: list[Entry],
     source: str,
     doc: Document | None,
-    where: tuple[str, ...],
+    where: tuple[str | int, ...],
 ) -> None:
     """Give the entries one by one; the first that does not fit is an InputError."""
     at_follow_up = engine.follow_up_visit is not None
     given: set[tuple[str, int | None]] = set()
     for step, entry in enumerate(entries, start=1):
         line = doc.line_of((*where, step - 1)) if doc else None
-        path = f"{'.'.join(where)}[{step - 1}]"
+        path = f"{_path(where)}[{step - 1}]"
 
         def refuse(
             reason: str, entry: Entry = entry, step: int = step, line: int | None = line,

@@ -64,19 +64,45 @@ class Answer(NamedTuple):
         return values.is_unknown(self.raw)
 
 
-class FollowUp(NamedTuple):
-    """A finished session reopened on a later day: the presentation day is kept as it was
-    (its answers, its findings and what each answer meant), so both days' results can be
-    shown side by side without working the presentation day out again."""
+class Visit(NamedTuple):
+    """A visit of the episode as it ended (the presentation day, or a follow-up visit):
+    every answer as it stood, the findings and what each answer meant, so that its column
+    of the summary is worked out without replaying the episode up to it."""
 
     on: dt.date
-    presentation: tuple[Answer, ...]
-    findings: Findings | None = None
-    #: The canonical value of each presentation answer ("unknown" where unknown).
-    values: Mapping[Key, Any] = MappingProxyType({})
+    answers: tuple[Answer, ...]
+    findings: Findings
+    #: The canonical value of each answer ("unknown" where unknown).
+    values: Mapping[Key, Any]
+    #: The answers given at this visit, in interview order (the presentation day: all).
+    given: tuple[Answer, ...] = ()
+    #: The episode score a quick visit was for (`triage followup --only scorten`).
+    only: str | None = None
 
     def value(self, question: str, repeat: int | None = None) -> Any:
-        """What a presentation-day answer meant (None when unknown or unanswered)."""
+        """What an answer meant at this visit (None when unknown or unanswered)."""
+        value = self.values.get((question, repeat))
+        return None if value == "unknown" else value
+
+
+class FollowUp(NamedTuple):
+    """The follow-up visit under way: the visit before it is kept as it ended (its answers,
+    findings and what each answer meant), so that both can be shown side by side and an
+    answer the visit takes back returns to what it was."""
+
+    on: dt.date
+    #: The answers as the visit found them (the last visit's, as it ended).
+    before: tuple[Answer, ...]
+    findings: Findings | None = None
+    #: The canonical value of each answer before the visit ("unknown" where unknown).
+    values: Mapping[Key, Any] = MappingProxyType({})
+    #: The episode score a quick visit is for, and the questions it asks (else the
+    #: dialog's follow-up items).
+    only: str | None = None
+    scope: frozenset[str] | None = None
+
+    def value(self, question: str, repeat: int | None = None) -> Any:
+        """What an answer meant before this visit (None when unknown or unanswered)."""
         value = self.values.get((question, repeat))
         return None if value == "unknown" else value
 
@@ -130,6 +156,24 @@ NORMAL = "normal"
 BOUND_PREFIX = "bound "
 
 
+#: The findings field that dates an assessment: a quick visit asks for it, as every visit.
+VISIT_DAY = "eruption.assessment_day"
+
+
+def score_ids() -> tuple[str, ...]:
+    """The episode scores a quick visit can be for (`triage followup --only`)."""
+    from triage.scores.registry import EPISODE_SCORES
+
+    return tuple(s.id for s in EPISODE_SCORES)
+
+
+def score_name(score: str) -> str:
+    """An episode score's name, as the summaries give it."""
+    from triage.scores.registry import BY_ID
+
+    return BY_ID[score].name
+
+
 def _copy(value: Any) -> Any:
     """A copy of plain data (dicts and lists) that shares nothing mutable with `value`."""
     if isinstance(value, dict):
@@ -160,8 +204,10 @@ class Engine:
         self._reuse = EntryReuse(dialog)
         self._visit = {"follow_up": False}
         self.follow_up_visit: FollowUp | None = None
+        #: The visits closed so far, the presentation day first (none before a follow-up).
+        self.visits: tuple[Visit, ...] = ()
         #: At follow-up: the answers given (or confirmed) at this visit, in order, and what
-        #: each change replaced, so that back() restores the presentation-day answer.
+        #: each change replaced, so that back() restores the answer the visit found.
         self._visited: list[Key] = []
         self._undo: list[tuple[dict[Key, Answer], list[Key], list[Key]]] = []
         #: current()'s last answer, with the state, answers and cursor it was found for.
@@ -340,22 +386,33 @@ class Engine:
 
     def asks(self, slot: Slot) -> bool:
         """Whether a question is still to be asked (at follow-up: a follow-up item not yet
-        answered at this visit)."""
+        answered at this visit; at a quick visit for one score, only that score's)."""
+        visit = self.follow_up_visit
+        if visit is not None and visit.scope is not None and slot.question.id not in visit.scope:
+            return False
         if slot.key not in self._answers:
             return True
-        return (self.follow_up_visit is not None and self.is_follow_up_item(slot)
+        return (visit is not None and self.is_follow_up_item(slot)
                 and slot.key not in self._visited)
 
     def is_follow_up_item(self, slot: Slot) -> bool:
-        """Whether the dialog asks this question again at follow-up."""
+        """Whether this visit asks the question again: the dialog's follow-up items, or at
+        a quick visit the questions of its score."""
+        visit = self.follow_up_visit
+        if visit is not None and visit.scope is not None:
+            return slot.question.id in visit.scope
         return slot.question.follow_up or slot.section.follow_up
 
     def progress(self) -> list[tuple[Section, int, int]]:
         """(section, answered, applicable) for every section; at follow-up, of the questions
         this visit asks (its follow-up items and any left open)."""
         counts = {s.id: [0, 0] for s in self.dialog.dialog.sections}
-        at_follow_up = self.follow_up_visit is not None
+        visit = self.follow_up_visit
+        at_follow_up = visit is not None
         for slot in self._state.slots:
+            if visit is not None and visit.scope is not None and (
+                    slot.question.id not in visit.scope):
+                continue  # a quick visit asks its score's questions only
             asked = not at_follow_up or self.is_follow_up_item(slot) or slot.key in self._visited
             if not asked and slot.key in self._answers:
                 continue
@@ -368,11 +425,12 @@ class Engine:
                 counts[slot.section.id][0] += 1
         return [(s, *counts[s.id]) for s in self.dialog.dialog.sections]  # type: ignore[misc]
 
-    def presentation_answer(self, question: str, repeat: int | None = None) -> Answer | None:
-        """At follow-up: the answer this question had on the presentation day, if any."""
+    def answer_before(self, question: str, repeat: int | None = None) -> Answer | None:
+        """At follow-up: the answer this question had when the visit began (the last
+        visit's), if any."""
         if self.follow_up_visit is None:
             return None
-        for answer in self.follow_up_visit.presentation:
+        for answer in self.follow_up_visit.before:
             if answer.key == (question, repeat):
                 return answer
         return None
@@ -468,32 +526,80 @@ class Engine:
             self._visited.append(key)
         return outcome
 
-    def follow_up(self, on: dt.date) -> Outcome:
-        """Reopen a finished interview on a later day: its follow-up items are asked again,
-        answers given now mean their dates from `on`, and the presentation-day answers are
-        kept to be shown beside the follow-up results."""
-        if self.follow_up_visit is not None:
-            return Outcome(False, "this session is already reopened for follow-up "
-                           f"(on {self.follow_up_visit.on.isoformat()})")
+    def follow_up(self, on: dt.date, only: str | None = None) -> Outcome:
+        """Open a visit on a later day, once the interview (or the last visit) is
+        finished: its follow-up items are asked again (or, `only`, the questions of that
+        episode score), answers given now mean their dates from `on`, and the visits
+        before it are kept to be shown beside it."""
         if not self.finished:
-            return Outcome(False, "the interview is not finished: resume it, then follow up")
-        if on < self.today:
+            return Outcome(False, "the interview is not finished: resume it, then follow up"
+                           if self.follow_up_visit is None else
+                           f"the visit of {self.follow_up_visit.on.isoformat()} is not "
+                           "finished: go on with it, then follow up")
+        last = self.today if self.follow_up_visit is None else self.follow_up_visit.on
+        if on < last:
             return Outcome(False, f"the follow-up date {on.isoformat()} is before the "
-                           f"presentation day {self.today.isoformat()}")
-        self.follow_up_visit = FollowUp(on, tuple(self.answers), self._model,
-                                        MappingProxyType(dict(self._state.kept)))
+                           + (f"presentation day {last.isoformat()}" if self.follow_up_visit
+                              is None else f"last visit, {last.isoformat()}"))
+        scope = None
+        if only is not None:
+            scope = self._score_questions(only)
+            if scope is None:
+                return Outcome(False, f"{only!r} is not a score of the whole episode "
+                               f"({', '.join(score_ids())})")
+        current = self.follow_up_visit
+        closing = Visit(self.today if current is None else current.on, tuple(self.answers),
+                        self._model, MappingProxyType(dict(self._state.kept)),
+                        tuple(self.answers if current is None else self.visited),
+                        None if current is None else current.only)
+        self.visits = (*self.visits, closing)
+        self.follow_up_visit = FollowUp(on, closing.answers, closing.findings,
+                                        closing.values, only, scope)
+        self._visited, self._undo = [], []
         self._visit = {"follow_up": True}
         self._cursor = None  # the visit starts at its first follow-up item
         outcome = self._apply(dict(self._answers), list(self._history))
         if not outcome.accepted:  # cannot happen: the same answers, valid before
             raise DialogError(f"follow-up: {outcome.message}")
+        asked = ("the follow-up items are asked again" if only is None else
+                 f"the questions of {score_name(only)} are asked again")
         return Outcome(True, None, (), (Note(
-            "follow_up", f"Follow-up on {on.isoformat()}: the follow-up items are asked again; "
-            "the presentation-day answers are kept beside them."),))
+            "follow_up", f"Follow-up on {on.isoformat()}: {asked}; the earlier visits' "
+            "answers are kept beside them."),))
+
+    def _score_questions(self, score: str) -> frozenset[str] | None:
+        """The questions a quick visit for an episode score asks: those that write the
+        fields its items read and the day of the visit, and, for such a question that does
+        not apply now, the questions its condition reads (vital signs once said not at
+        hand). None when `score` is not an episode score."""
+        from triage.dialog.conditions import reads
+        from triage.scores.operators import DEFAULT
+        from triage.scores.registry import BY_ID
+
+        if score not in BY_ID:
+            return None
+        read = {f for item in BY_ID[score].score(self._model, DEFAULT).items
+                for f in item.fields}
+        questions = [q for q in self.dialog.questions.values()
+                     if q.id not in self.dialog.group_of and q.type != "group"]
+        # The day of the visit too: the score is that day's (the day-3 SCORTEN).
+        read.add(VISIT_DAY)
+        scope = {q.id for q in questions if read & set(fields_written(self.dialog, q))}
+        applies = {slot.question.id for slot in self._state.slots}
+        waiting = [q for q in questions if q.id in scope and q.id not in applies]
+        while waiting:
+            question = waiting.pop()
+            for name, attr in reads(question.enable_when) if question.enable_when else ():
+                gate = self.dialog.questions.get(attr)
+                if name == "answers" and gate is not None and gate.id not in scope:
+                    scope.add(gate.id)
+                    if gate.id not in applies:
+                        waiting.append(gate)
+        return frozenset(scope)
 
     def back(self) -> Outcome:
         """Take back the last answer given (at follow-up: the last one of this visit, which
-        restores what the presentation day said)."""
+        restores what the visit found)."""
         if self.follow_up_visit is not None:
             if not self._undo:
                 return Outcome(False, "no answer of this follow-up visit to take back")
@@ -616,10 +722,10 @@ class Engine:
 
     def _apply(self, answers: dict[Key, Answer], history: list[Key]) -> Outcome:
         if self.follow_up_visit is not None:
-            # A presentation answer dropped at the visit (its question stopped applying)
+            # An earlier visit's answer dropped at this one (its question stopped applying)
             # is the answer again when its question comes back, as in the saved session,
-            # whose presentation day keeps it.
-            back = [a for a in self.follow_up_visit.presentation if a.key not in answers]
+            # whose earlier visits keep it.
+            back = [a for a in self.follow_up_visit.before if a.key not in answers]
             if back:
                 answers = {**answers, **{a.key: a for a in back}}
                 history = [*history, *(a.key for a in back if a.key not in history)]

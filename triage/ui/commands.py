@@ -33,10 +33,15 @@ def commands(screen: Any) -> Iterator[Command]:
     yield Command("Copy summary", "Copy the plain-text summary to the clipboard",
                   screen.action_copy)
     yield Command("New case", "Start again with no answers", screen.action_new_case)
-    if engine.finished and engine.follow_up_visit is None:
+    if engine.finished:
         yield Command("Follow-up visit today",
-                      "Reopen this finished case: the follow-up items are asked again, and "
-                      "the summary sets both days side by side", screen.action_follow_up)
+                      "A new visit of this finished case: the follow-up items are asked "
+                      "again, and the summary sets the visits side by side",
+                      screen.action_follow_up)
+        yield Command("SCORTEN today",
+                      "A quick visit for the day-3 SCORTEN: only its questions are asked, "
+                      "and the summary sets its days side by side",
+                      partial(screen.action_follow_up, "scorten"))
     yield Command("Show the whole conversation",
                   "Unfold the earlier messages (only the newest are laid out)",
                   screen.chat.unfold)

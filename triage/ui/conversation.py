@@ -70,29 +70,43 @@ def opening(engine: Engine) -> list[Said]:
 
 
 def asked(engine: Engine, slot: Slot) -> Text:
-    """The question at `slot`; at a follow-up visit with the presentation day's answer and
-    what an empty answer keeps."""
+    """The question at `slot`; at a follow-up visit with the answer it had before the visit
+    and what an empty answer keeps."""
     if engine.follow_up_visit is None:
         return question_text(slot, engine.dialog)
     from triage.summary import as_entered
 
     visit = engine.follow_up_visit
-    was = engine.presentation_answer(slot.question.id, slot.repeat)
+    was = engine.answer_before(slot.question.id, slot.repeat)
     keeps = engine.suggestion(slot)
     onset = None if visit.findings is None else visit.findings.eruption.onset_date
     return question_text(
         slot, engine.dialog,
-        # The presentation day's answer, with the date it meant then.
+        # The answer before the visit, with the date it meant then.
         before=None if was is None else as_entered(was, engine.dialog, visit.value, onset),
         keep=None if keeps is None else kept(slot, keeps),
+        before_label=before_label(engine),
     )
 
 
-def follow_up_intro(engine: Engine) -> str:
-    """The heading of a follow-up visit."""
-    visit = engine.follow_up_visit
+def before_label(engine: Engine) -> str:
+    """What the answer shown beside a follow-up question is: the presentation day's, or
+    the last visit's."""
+    if len(engine.visits) <= 1:
+        return "Presentation day"
+    return f"Last visit ({engine.visits[-1].on.isoformat()})"
+
+
+def follow_up_intro(engine: Engine, number: int | None = None) -> str:
+    """The heading of a follow-up visit (the one under way, or the `number`th visit)."""
+    from triage.dialog.engine import score_name
+
+    number = len(engine.visits) if number is None else number
+    visit = (engine.follow_up_visit if number == len(engine.visits)
+             else engine.visits[number])
     assert visit is not None
-    return (f"Follow-up visit, {visit.on.isoformat()} (presentation day "
+    quick = "" if visit.only is None else f", {score_name(visit.only)} only"
+    return (f"Follow-up visit {number}, {visit.on.isoformat()}{quick} (presentation day "
             f"{engine.today.isoformat()})")
 
 
@@ -119,14 +133,19 @@ def earlier(engine: Engine) -> tuple[list[Said], str | None]:
             # As the clinician reads it back: the option's words, the unit as printed.
             shown.append(Said(said(engine, answer, with_question=False), "answer", key))
 
-    conversation(visit.presentation if visit else engine.answers, visit is None)
     if visit is None:
+        conversation(engine.answers, True)
         shown.append(Said(f"{len(engine.answers)} answers so far; going on.", "note"))
-    else:
-        shown.append(Said(follow_up_intro(engine), "section"))
+        return shown, section
+    conversation(engine.visits[0].given, False)
+    for number, earlier_visit in enumerate(engine.visits[1:], start=1):
+        shown.append(Said(follow_up_intro(engine, number), "section"))
         section = None
-        conversation(engine.visited, True)
-        shown.append(Said(FOLLOW_UP_NOTE, "note"))
+        conversation(earlier_visit.given, False)
+    shown.append(Said(follow_up_intro(engine), "section"))
+    section = None
+    conversation(engine.visited, True)
+    shown.append(Said(FOLLOW_UP_NOTE, "note"))
     return shown, section
 
 

@@ -12,14 +12,16 @@ if TYPE_CHECKING:
     from triage.dialog.loader import LoadedDialog
 
 FOLLOW_UP_NOTE = ("The follow-up items: Enter on an empty answer keeps the answer shown; the "
-                  "summary will set both days side by side.")
+                  "summary will set the visits side by side.")
 
 
 def question_text(
-    slot: Slot, dialog: LoadedDialog, before: str | None = None, keep: str | None = None
+    slot: Slot, dialog: LoadedDialog, before: str | None = None, keep: str | None = None,
+    before_label: str = "Presentation day",
 ) -> Text:
     """A question as the assistant asks it: prompt, answers allowed, why we ask; at a
-    follow-up visit, the presentation day's answer (`before`) and what Enter keeps."""
+    follow-up visit, the answer before it (`before`, from the day `before_label` says)
+    and what Enter keeps."""
     q = slot.question
     text = Text()
     if slot.repeat is not None and slot.group is not None:
@@ -54,7 +56,7 @@ def question_text(
         if q.options:
             text.append("; or " + " or ".join(f"'{o.label}'" for o in q.options))
     if before is not None:
-        text.append(f"\nPresentation day: {before}", "italic")
+        text.append(f"\n{before_label}: {before}", "italic")
     if q.default:
         text.append(f"\n(empty = {q.default})", "dim")
     elif keep is not None:

@@ -42,10 +42,10 @@ async def replay_through_ui(script: Transcript, dialog: LoadedDialog) -> dict[st
         # A blinking cursor keeps a timer firing, and every key press waits for idle.
         app.query_one("#answer", Input).cursor_blink = False
         await give_as_asked(pilot, script.answers)
-        if script.follow_up is not None:
-            app.screen.start_follow_up(script.follow_up.date)  # type: ignore[attr-defined]
+        for visit in script.follow_ups:
+            app.screen.start_follow_up(visit.date, visit.only)  # type: ignore[attr-defined]
             await pilot.pause()
-            for entry in script.follow_up.answers:
+            for entry in visit.answers:
                 current = app.engine.current()
                 await _give(pilot, entry,
                             edit=current is None or current.key != (entry.q, entry.repeat))

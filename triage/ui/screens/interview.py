@@ -249,7 +249,7 @@ class InterviewScreen(Screen[None]):
         # list of them (the exports keep it), a third of the Markdown widget's memory.
         shown = {k: v for k, v in self.summary().items() if k != "answers"}
         markdown = render([("this interview", shown)], "md")
-        # A follow-up visit ends with a new summary; the presentation day's goes.
+        # A follow-up visit ends with a new summary; the last visit's goes.
         self.chat.query(".summary").remove()
         summary = SummaryMarkdown(markdown, classes="summary")
         self.chat.mount(summary)
@@ -576,12 +576,13 @@ class InterviewScreen(Screen[None]):
                 f" Not asked: {'; '.join(left)}. The palette's \"Answer:\" entries take "
                 "them." if left else ""), "note")
 
-    def action_follow_up(self) -> None:
-        self.start_follow_up(dt.date.today())
+    def action_follow_up(self, only: str | None = None) -> None:
+        self.start_follow_up(dt.date.today(), only)
 
-    def start_follow_up(self, on: dt.date) -> None:
-        """Reopen the finished interview at a follow-up visit on `on`."""
-        outcome = self.interview.follow_up(on)
+    def start_follow_up(self, on: dt.date, only: str | None = None) -> None:
+        """Open a follow-up visit on `on` of the finished interview (`only`: a quick visit
+        for that episode score)."""
+        outcome = self.interview.follow_up(on, only)
         if not outcome.accepted:
             self.chat.say(f"No follow-up: {outcome.message}", "refused")
             return

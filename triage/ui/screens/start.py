@@ -9,7 +9,6 @@ with who holds it.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -111,9 +110,10 @@ class StartScreen(Screen[None]):
         self._open(lambda sid: self.desk.resume(sid))
 
     def action_follow_up(self) -> None:
-        """Open the highlighted session at a follow-up visit today."""
+        """Open the highlighted session at a follow-up visit: the one under way, else a new
+        one today."""
         if self.focused is self.query_one("#found", OptionList):
-            self._open(lambda sid: self.desk.follow_up(sid, dt.date.today()))
+            self._open(self.desk.follow_up)
 
     def action_search(self) -> None:
         """Back to the search box."""

@@ -1,0 +1,362 @@
+"""Visits on one timeline (issue 22 §1): an episode holds any number of visits, each on
+its own day; a quick visit asks one score's questions (the day-3 SCORTEN); the summary
+sets every visit side by side and says what each changed; transcripts, events and the
+store keep the visits in order, and the older one-`follow_up:` transcript still loads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+from triage import transcript
+from triage.carry_over import carry_over
+from triage.dialog.engine import Engine
+from triage.errors import InputError
+from triage.render import render
+from triage.session import engine_from_events, status_of
+from triage.store import Event, Store
+from triage.summary import summarize_interview
+
+FOUR = ROOT / "examples" / "sjs-ten-four-visits.transcript.yaml"
+SJS_TEN = ROOT / "examples" / "sjs-ten-red-flags.transcript.yaml"
+AGEP = ROOT / "examples" / "agep-follow-up.transcript.yaml"
+SINGLE = ROOT / "tests" / "cases" / "agep-follow-up-1.7-single-visit.transcript.yaml"
+DAY_3 = dt.date(2026, 11, 27)
+
+
+@pytest.fixture
+def four(scar) -> Engine:
+    script, doc = transcript.load(FOUR)
+    return transcript.replay(script, scar, "four", doc)
+
+
+@pytest.fixture
+def admitted(scar) -> Engine:
+    """The SJS/TEN overlap as it stood on admission (2026-11-25, day 2)."""
+    script, doc = transcript.load(SJS_TEN)
+    engine = transcript.replay(script, scar, "t", doc)
+    assert engine.finished
+    return engine
+
+
+def _keep_all(engine: Engine, given: dict[str, str]) -> list[str]:
+    """Answer the visit's questions in order, as given, else Enter (keep); what was asked."""
+    asked = []
+    while (slot := engine.current()) is not None:
+        asked.append(slot.label())
+        assert len(asked) < 60
+        keep = "" if engine.suggestion(slot) or slot.question.default else "unknown"
+        outcome = engine.answer(given.get(slot.question.id, keep))
+        assert outcome.accepted, (slot.label(), outcome.message)
+    return asked
+
+
+def test_a_quick_visit_asks_only_scortens_questions_and_the_day(admitted):
+    opened = admitted.follow_up(DAY_3, "scorten")
+    assert opened.accepted
+    assert opened.notes[0].text == (
+        "Follow-up on 2026-11-27: the questions of SCORTEN are asked again; the earlier "
+        "visits' answers are kept beside them.")
+    asked = _keep_all(admitted, {"heart_rate": "104", "detachment_bsa": "25", "urea": "8.2",
+                                 "glucose": "9.1", "bicarbonate": "22"})
+    # SCORTEN's seven items, the question that opens the detachment's, and the day of the
+    # visit; no vital sign at the visit, no drug, no course.
+    assert asked == ["detachment_any", "detachment_bsa", "age", "heart_rate",
+                     "assessment_date", "malignancy", "urea", "glucose", "bicarbonate"]
+    assert status_of(admitted) == "followed up"
+    progress = {s.id: (done, total) for s, done, total in admitted.progress()}
+    assert progress["red_flags"] == (4, 4) and progress["drugs"] == (0, 0)
+    assert progress["labs"] == (3, 3) and progress["at_visit"] == (0, 0)
+    summary = summarize_interview(admitted)
+    first, day_3 = summary["visits"]
+    # Day 1: age >= 40, heart rate >= 120, detachment > 10 %, urea > 10 mmol/L (BUN 31
+    # mg/dL), glucose > 14 mmol/L (262 mg/dL), bicarbonate < 20: 6. Day 3: age and
+    # detachment only.
+    assert (first["scores"]["scorten"]["total"], day_3["scores"]["scorten"]["total"]) == (6, 2)
+    assert (first["assessment_day"], day_3["assessment_day"]) == (2, 4)
+    assert day_3["only"] == "scorten" and day_3["only_name"] == "SCORTEN"
+    # The level reads the signs last recorded, and says so.
+    assert summary["triage"]["visit_basis"].endswith(
+        "this visit recorded the questions of SCORTEN only, so the other signs are those "
+        "of the visit before it; the presentation day's level is shown beside it")
+    text = render([("t", summary)], "md")
+    assert ("| | Presentation, day 2, 2026-11-25 | Follow-up (SCORTEN only), day 4, "
+            "2026-11-27 |") in text
+    assert "| SCORTEN | 6 5+ | 2 2 |" in text
+
+
+def test_vital_signs_not_at_hand_on_day_one_are_asked_for_on_day_three(scar):
+    """A SCORTEN item whose question did not apply (the heart rate, with the vital signs
+    said not at hand) brings the question that opens it into the quick visit."""
+    script, _ = transcript.load(SJS_TEN)
+    engine = Engine(scar, script.today)
+    for e in script.answers:
+        if e.q == "vitals_at_hand":
+            engine.answer("no", question=e.q)
+        elif e.q not in ("heart_rate", "systolic_bp", "vasopressors", "spo2",
+                         "respiratory_rate", "confusion"):
+            assert engine.answer(e.value, e.unit, question=e.q, repeat=e.repeat).accepted
+    assert engine.finished and engine.slot("heart_rate") is None
+    assert engine.follow_up(DAY_3, "scorten").accepted
+    asked = _keep_all(engine, {"vitals_at_hand": "yes", "heart_rate": "131"})
+    assert asked[:4] == ["detachment_any", "detachment_bsa", "age", "vitals_at_hand"]
+    assert "heart_rate" in asked and "systolic_bp" not in asked
+    assert engine.value("heart_rate") == 131
+
+
+def test_an_episode_holds_four_visits_side_by_side(four):
+    assert [v.on.isoformat() for v in four.visits] == ["2026-11-25", "2026-11-27", "2026-12-08"]
+    assert four.follow_up_visit.on == dt.date(2027, 1, 20) and four.finished
+    summary = summarize_interview(four)
+    visits = summary["visits"]
+    assert [(v["number"], v["kind"], v["date"], v["assessment_day"], v["only"])
+            for v in visits] == [
+        (1, "presentation", "2026-11-25", 2, None),
+        (2, "follow_up", "2026-11-27", 4, "scorten"),
+        (3, "follow_up", "2026-12-08", 15, None),
+        (4, "follow_up", "2027-01-20", 58, None),
+    ]
+    # SCORTEN is the day's (its labs and heart rate as re-recorded), on the detachment at
+    # its widest: 25 % from day 4 on.
+    assert [v["scores"]["scorten"]["total"] for v in visits] == [6, 2, 2, 2]
+    # Emergency while the skin was detaching; once healed (day 27), the vital signs at
+    # the visit are normal and nothing outlasting the skin is active.
+    assert [v["triage_level"] for v in visits][:2] == ["emergency", "emergency"]
+    assert visits[3]["triage_level"] == "routine"
+    assert [v["drugs"][0]["naranjo"]["total"] for v in visits] == [6, 6, 7, 7]
+    changed = {c["q"]: (c["before"], c["now"]) for c in visits[1]["answers_changed"]}
+    assert changed == {
+        "detachment_bsa": ("15 % BSA", "25 % BSA"),
+        "heart_rate": ("126 /min", "104 /min"),
+        "assessment_date": ("today (2026-11-25, day 2)", "today (2026-11-27, day 4)"),
+        "urea": ("31 BUN mg/dL", "8.2 urea mmol/L"),
+        "glucose": ("262 mg/dL", "9.1 mmol/L"),
+        "bicarbonate": ("18 mmol/L", "22 mmol/L"),
+    }
+    # In the options' words, never their numbers or codes.
+    third = {c["q"]: (c["before"], c["now"]) for c in visits[2]["answers_changed"]}
+    assert third["drug_patch_test"] == (None, "not done (yet)")
+    assert third["drug_improved"] == ("unknown", "yes")
+    fourth = {c["q"]: c["now"] for c in visits[3]["answers_changed"]}
+    assert fourth["resolution_date"] == "2026-12-20 (day 27)"
+    text = render([("t", summary)], "text")
+    assert ("VISITS\n"
+            "  1. Presentation, day 2, 2026-11-25\n"
+            "  2. Follow-up (SCORTEN only), day 4, 2026-11-27\n"
+            "  3. Follow-up, day 15, 2026-12-08\n"
+            "  4. Follow-up, day 58, 2027-01-20\n"
+            "  Triage level\n"
+            "    1. emergency\n") in text
+    assert "  SCORTEN\n    1. 6 5+\n    2. 2 2\n    3. 2 2\n    4. 2 2\n" in text
+    assert "Answers given at follow-up 3 (2027-01-20):" in text
+
+
+def test_four_visits_round_trip_byte_for_byte_and_as_events(tmp_path, scar, four):
+    text = FOUR.read_text()
+    assert transcript.dumps(transcript.from_engine(four)) == text
+    script, _ = transcript.load(FOUR)
+    store = Store(tmp_path / "s.db")
+    sid = store.create(script.today, (scar.id, scar.version, scar.hash))
+    for e in script.answers:
+        store.append(sid, Event("answer", e.q, e.repeat, e.value, e.unit))
+    for visit in script.visits:
+        # A quick visit names its score where an answer names its question.
+        store.append(sid, Event("follow_up", visit.only, value=visit.date.isoformat()))
+        for e in visit.answers:
+            store.append(sid, Event("answer", e.q, e.repeat, e.value, e.unit))
+    events = store.events(sid)
+    assert [(e.question, e.value) for e in events if e.kind == "follow_up"] == [
+        ("scorten", "2026-11-27"), (None, "2026-12-08"), (None, "2027-01-20")]
+    again = engine_from_events(scar, store.find(sid), events, "t")
+    assert summarize_interview(again) == summarize_interview(four)
+    assert transcript.dumps(transcript.from_engine(again)) == text
+    assert status_of(again) == "followed up"
+
+
+def test_the_older_single_follow_up_still_loads_and_saves_as_visits(scar):
+    old, doc = transcript.load(SINGLE)
+    assert old.follow_up is not None and old.visits == []
+    engine = transcript.replay(old, scar, "old", doc)
+    new, new_doc = transcript.load(AGEP)
+    assert summarize_interview(engine) == summarize_interview(
+        transcript.replay(new, scar, "new", new_doc))
+    assert transcript.dumps(transcript.from_engine(engine)) == AGEP.read_text()
+    # A misfit in the older form is named where that form puts it.
+    text = SINGLE.read_text().replace('{q: biopsy, value: "spongiform_pustules_with_papillary_'
+                                      'edema"}', '{q: biopsy, value: "maybe"}')
+    script, doc = transcript.loads(text, "old.yaml")
+    with pytest.raises(InputError) as caught:
+        transcript.replay(script, scar, "old.yaml", doc)
+    (problem,) = caught.value.problems
+    assert str(problem).startswith("old.yaml: follow_up.answers[6]: follow-up step 7 (biopsy)")
+
+
+def test_visits_given_both_ways_or_out_of_order_are_refused(scar):
+    both = AGEP.read_text() + "follow_up:\n  date: 2026-12-10\n  answers: []\n"
+    with pytest.raises(InputError) as caught:
+        transcript.loads(both, "both.yaml")
+    assert "give the visits as `visits:` only" in str(caught.value.problems[0])
+    backwards = FOUR.read_text().replace("  - date: 2027-01-20", "  - date: 2026-12-01")
+    script, doc = transcript.loads(backwards, "back.yaml")
+    with pytest.raises(InputError) as caught:
+        transcript.replay(script, scar, "back.yaml", doc)
+    (problem,) = caught.value.problems
+    assert str(problem) == (
+        "back.yaml: visits[2].date: follow-up: the follow-up date 2026-12-01 is before the "
+        f"last visit, 2026-12-08 (line {doc.line_of(('visits', 2, 'date'))})")
+    unknown_score = FOUR.read_text().replace("only: scorten", "only: alden")
+    with pytest.raises(InputError) as caught:
+        transcript.loads(unknown_score, "only.yaml")
+    assert "visits[0].only" in str(caught.value.problems[0])
+
+
+def test_four_visits_carry_over_visit_by_visit(scar, four):
+    moved = carry_over(four, scar)
+    assert moved.left == ()
+    assert [v.on for v in moved.engine.visits] == [v.on for v in four.visits]
+    assert moved.engine.follow_up_visit.only is None
+    assert moved.engine.visits[1].only == "scorten"
+    assert summarize_interview(moved.engine) == summarize_interview(four)
+
+
+def _cli(*args: str, store) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, TRIAGE_STORE=str(store))
+    return subprocess.run([sys.executable, "-m", "triage", *args], capture_output=True,
+                          text=True, env=env, cwd=ROOT, timeout=120)
+
+
+def test_followup_opens_a_new_visit_after_a_finished_one(tmp_path, scar, monkeypatch):
+    """`triage followup ID --only scorten`, then `triage followup ID --date ...`: two
+    visits, each its own event; a visit under way goes on; an unknown score is refused."""
+    from triage import cli
+
+    path = tmp_path / "s.db"
+    store = Store(path)
+    script, _ = transcript.load(SJS_TEN)
+    sid = store.create(script.today, (scar.id, scar.version, scar.hash))
+    for e in script.answers:
+        store.append(sid, Event("answer", e.q, e.repeat, e.value, e.unit))
+    opened: list = []
+    monkeypatch.setattr(cli, "_open_app", lambda engine, recorder: opened.append(
+        (engine, recorder)) or 0)
+    args = ["--store", str(path)]
+    assert cli.main(["followup", sid, "--date", "2026-11-27", "--only", "scorten", *args]) == 0
+    engine, recorder = opened[-1]
+    assert (engine.follow_up_visit.on, engine.follow_up_visit.only) == (DAY_3, "scorten")
+    assert engine.current().question.id == "detachment_any"
+    # Under way, the visit goes on whatever is asked for, and says why not otherwise.
+    recorder.release()
+    assert cli.main(["followup", sid, *args]) == 0
+    engine, recorder = opened[-1]
+    from triage.interview import Interview
+
+    interview = Interview(engine, recorder)
+    while (slot := engine.current()) is not None:
+        assert interview.answer("" if engine.suggestion(slot) or slot.question.default
+                                else "unknown").accepted
+    recorder.release()
+    assert cli.main(["followup", sid, "--date", "2026-12-08", *args]) == 0
+    engine, recorder = opened[-1]
+    assert [v.on for v in engine.visits] == [script.today, DAY_3]
+    assert engine.follow_up_visit.on == dt.date(2026, 12, 8)
+    recorder.release()
+    events = Store(path).events(sid)
+    assert [(e.question, e.value) for e in events if e.kind == "follow_up"] == [
+        ("scorten", "2026-11-27"), (None, "2026-12-08")]
+    wrong = _cli("followup", sid, "--only", "alden", store=path)
+    assert wrong.returncode == 2
+    assert wrong.stderr.strip() == (
+        f"triage followup: session {sid} is at its follow-up visit of 2026-12-08, which is "
+        "not finished; it goes on with that visit (leave out --date and --only), and a new "
+        "visit opens once it is finished")
+
+
+def test_an_unknown_score_for_a_quick_visit_is_one_line(tmp_path, scar):
+    path = tmp_path / "s.db"
+    store = Store(path)
+    script, _ = transcript.load(SJS_TEN)
+    sid = store.create(script.today, (scar.id, scar.version, scar.hash))
+    for e in script.answers:
+        store.append(sid, Event("answer", e.q, e.repeat, e.value, e.unit))
+    wrong = _cli("followup", sid, "--only", "alden", store=path)
+    assert wrong.returncode == 2
+    assert wrong.stderr.strip() == (
+        f"triage followup: session {sid}: 'alden' is not a score of the whole episode "
+        "(eurosar_agep, regiscar_dress, scorten)")
+    assert [e.kind for e in Store(path).events(sid)].count("follow_up") == 0
+    # The hold was given back: the next command opens the session at once.
+    again = _cli("export", sid, "--format", "transcript", store=path)
+    assert again.returncode == 0, again.stderr
+
+
+async def test_the_assistant_offers_a_quick_scorten_visit_and_shows_every_visit(admitted):
+    """The palette's "SCORTEN today" and "Follow-up visit today" once a visit is
+    finished; a visit's question shows the last visit's answer; a session reopened after
+    two visits shows each under its own heading."""
+    from triage.ui.app import make_app
+    from triage.ui.commands import commands
+    from triage.ui.replay import type_answer
+
+    app = make_app(engine=admitted)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        titles = [c.title for c in commands(app.screen)]
+        assert "SCORTEN today" in titles and "Follow-up visit today" in titles
+        app.screen.start_follow_up(DAY_3, "scorten")
+        await pilot.pause()
+        bubbles = [str(b.said.text) for b in app.screen.chat.query("Bubble")]
+        assert ("Follow-up visit 1, 2026-11-27, SCORTEN only (presentation day 2026-11-25)"
+                in bubbles)
+        assert "Presentation day: yes" in bubbles[-1]  # is any skin detached
+        given = {"detachment_bsa": "25", "heart_rate": "104", "urea": "8.2", "glucose": "9.1",
+                 "bicarbonate": "22"}
+        for _ in range(12):
+            slot = app.engine.current()
+            if slot is None:
+                break
+            assert slot.question.id in app.engine.follow_up_visit.scope
+            await type_answer(pilot, given.get(slot.question.id, ""))
+        assert app.engine.finished and app.engine.value("heart_rate") == 104
+        assert "SCORTEN today" in [c.title for c in commands(app.screen)]
+        app.screen.start_follow_up(dt.date(2026, 12, 8))
+        await pilot.pause()
+        # The highest temperature first: its answer before this visit is the last visit's.
+        question = str(app.screen.chat.query("Bubble").last().said.text)
+        assert "Last visit (2026-11-27): 39.1 °C" in question
+    reopened = make_app(engine=admitted)
+    async with reopened.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        reopened.screen.chat.unfold()  # only the newest messages are laid out at first
+        await pilot.pause()
+        bubbles = [str(b.said.text) for b in reopened.screen.chat.query("Bubble")]
+        first = bubbles.index(
+            "Follow-up visit 1, 2026-11-27, SCORTEN only (presentation day 2026-11-25)")
+        second = bubbles.index("Follow-up visit 2, 2026-12-08 (presentation day 2026-11-25)")
+        assert first < bubbles.index("104 /min") < second
+
+
+def test_four_visits_move_to_another_store_as_an_events_export(tmp_path, scar):
+    first, second = tmp_path / "a.db", tmp_path / "b.db"
+    script, _ = transcript.load(FOUR)
+    store = Store(first)
+    sid = store.create(script.today, (scar.id, scar.version, scar.hash))
+    for e in script.answers:
+        store.append(sid, Event("answer", e.q, e.repeat, e.value, e.unit))
+    for visit in script.visits:
+        store.append(sid, Event("follow_up", visit.only, value=visit.date.isoformat()))
+        for e in visit.answers:
+            store.append(sid, Event("answer", e.q, e.repeat, e.value, e.unit))
+    exported = tmp_path / "four.events.jsonl"
+    exported.write_text(_cli("export", sid, "--format", "events", store=first).stdout)
+    assert '"kind":"follow_up","question":"scorten"' in exported.read_text().replace(" ", "")
+    done = _cli("import", str(exported), store=second)
+    assert done.returncode == 0, done.stderr
+    (moved,) = Store(second).sessions()
+    assert Store(second).events(moved.id) == Store(first).events(sid)
+    text = _cli("export", moved.id, "--format", "transcript", store=second).stdout
+    assert text == FOUR.read_text()
