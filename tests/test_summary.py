@@ -17,7 +17,8 @@ def test_changes_name_the_level_the_scores_and_the_next_steps():
         "New next step: Ophthalmology review within 24 hours, then the eyes examined daily "
         "and lubricated while the reaction is active.",
         "New next step: Serum urea (BUN), glucose and bicarbonate now, for SCORTEN.",
-        "New next step: Compute SCORTEN again on day 3 of care; it predicts best then.",
+        "New next step: Compute SCORTEN again on day 3 of care; it predicts best then (a "
+        "quick visit for SCORTEN alone sets it beside today's).",
         "No longer needed: Safety-netting",
     ]
 

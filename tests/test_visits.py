@@ -294,6 +294,32 @@ def test_an_unknown_score_for_a_quick_visit_is_one_line(tmp_path, scar):
     assert again.returncode == 0, again.stderr
 
 
+def test_each_visits_next_steps_are_that_days(four):
+    """Rules 1.6: at a visit the mouth and genital care follow the sites recorded at it
+    (none once healed), and the day-3 SCORTEN reminder is the presentation day's alone
+    (a visit on day 15 was told to compute it "on day 17")."""
+    from triage.summary import summarize
+
+    def steps(number: int) -> dict[str, str]:
+        findings = (four.findings if number == len(four.visits)
+                    else four.visits[number].findings)
+        summary = summarize(findings, at_visit=number > 0,
+                            only=None if number in (0, 3) else four.visits[number].only)
+        return {s["id"]: s["text"] for s in summary["next_steps"]}
+
+    presentation, day_3, day_15, healed = (steps(n) for n in range(4))
+    assert presentation["scorten_day_3"] == (
+        "Compute SCORTEN again on day 3 of care (day 4 (2026-11-27)); it predicts best then "
+        "(a quick visit for SCORTEN alone sets it beside today's).")
+    assert {"oral_care", "urogenital_review"} <= set(presentation)
+    for at_a_visit in (day_3, day_15, healed):
+        assert "scorten_day_3" not in at_a_visit
+    # Day 15: the mouth still eroded, the genital erosions gone (recorded at the visit).
+    assert "oral_care" in day_15 and "urogenital_review" not in day_15
+    # Healed: no erosions left to follow.
+    assert not {"oral_care", "urogenital_review", "ophthalmology"} & set(healed)
+
+
 async def test_the_assistant_offers_a_quick_scorten_visit_and_shows_every_visit(admitted):
     """The palette's "SCORTEN today" and "Follow-up visit today" once a visit is
     finished; a visit's question shows the last visit's answer; a session reopened after

@@ -152,6 +152,18 @@ def context_triage(result: Result, result_json: dict[str, Any] | None) -> dict[s
     return result_json["triage"] if result_json is not None else result.triage.as_json()
 
 
+def mucosal_sites_now(findings: Findings, result: Result,
+                      result_json: dict[str, Any] | None) -> list[str]:
+    """The mucosal sites involved at this assessment: at a follow-up visit, those recorded
+    at it (none once the skin has healed; the reaction's when the visit did not record
+    them), else the reaction's."""
+    if "visit_basis" not in context_triage(result, result_json):
+        return list(findings.eruption.mucosal_sites or [])
+    from triage.visit_level import at_visit
+
+    return list(at_visit(findings).findings.eruption.mucosal_sites or [])
+
+
 def histology_outcomes(findings: Findings, result: Result) -> dict[str, Any]:
     """Whether a histology result could move the EuroSCAR category."""
     if findings.histology.agep_pattern is not None:
@@ -265,6 +277,8 @@ def steps(
         "sjs_flags": [f["text"] for f in context_triage(result, result_json)["red_flags"]
                       if f["id"] in SJS_TEN_FLAGS],
         "healed": context_triage(result, result_json).get("skin_healed", False),
+        "visit": "visit_basis" in context_triage(result, result_json),
+        "mucosa": mucosal_sites_now(findings, result, result_json),
     }
     version, all_rules = rules()
     source = {rule.id: rule.source for rule in all_rules}
