@@ -307,3 +307,28 @@ def test_each_biopsy_reason_names_its_kind():
     agep = run(AGEP, patient__psoriasis_history=None)["skin_biopsy"]
     assert any(b.startswith("for the differential: generalized pustular psoriasis")
                for b in agep.because)
+
+
+@pytest.mark.parametrize("day, says", [
+    (7, "for SJS/TEN within 1 week of the onset (by day 7)."),
+    (8, None),  # its window has passed: no step that reads as a deadline
+    (None, "for SJS/TEN within 1 week of the onset (by day 7)."),
+])
+def test_the_lymphocyte_test_is_offered_while_its_window_is_ahead(day, says):
+    step = run(SJS, eruption__assessment_day=day).get("lymphocyte_transformation_test")
+    assert (None if step is None else step.text.split(": ", 1)[1]) == says
+
+
+def test_a_lymphocyte_test_window_passed_is_marked_beside_the_one_ahead():
+    """An SJS/TEN and DRESS overlap on day 40: the SJS/TEN window is marked passed, the
+    DRESS window (days 35 to 56) is the one to act on; after day 56 neither is offered."""
+    both = dict(SJS, eruption=dict(SJS["eruption"], facial_edema=True, rash_bsa_percent=70),
+                systemic=DRESS["systemic"], labs=DRESS["labs"])
+    assert run(both, eruption__assessment_day=2)["lymphocyte_transformation_test"]
+    step = run(both, eruption__assessment_day=40).get("lymphocyte_transformation_test")
+    assert step is not None, "DRESS not considered in the overlap"
+    assert step.text == (
+        "Lymphocyte transformation test, if available: for SJS/TEN within 1 week of the "
+        "onset (by day 7, passed); for DRESS 5 to 8 weeks after the onset (day 35 to day "
+        "56).")
+    assert "lymphocyte_transformation_test" not in run(both, eruption__assessment_day=57)

@@ -318,6 +318,14 @@ def test_each_visits_next_steps_are_that_days(four):
     assert "oral_care" in day_15 and "urogenital_review" not in day_15
     # Healed: no erosions left to follow.
     assert not {"oral_care", "urogenital_review", "ophthalmology"} & set(healed)
+    # The lymphocyte transformation test while its window (SJS/TEN: by day 7) is ahead.
+    assert presentation["lymphocyte_transformation_test"] == (
+        "Lymphocyte transformation test, if available: for SJS/TEN within 1 week of the "
+        "onset (by day 7 (2026-11-30)).")
+    assert "lymphocyte_transformation_test" in day_3
+    assert "lymphocyte_transformation_test" not in day_15
+    assert "lymphocyte_transformation_test" not in healed
+
 
 
 async def test_the_assistant_offers_a_quick_scorten_visit_and_shows_every_visit(admitted):
