@@ -75,6 +75,25 @@ def items(score: Any) -> dict[str, Any]:
     return {i.id: i for i in score.items}
 
 
+def record_transcript(store: Any, dialog: Any, path: Path, author: str | None = None) -> str:
+    """A new session in `store` holding a transcript's answers and visits as the events
+    the assistant records (a quick visit names its score where an answer names its
+    question); its id."""
+    from triage import transcript
+    from triage.store import Event
+
+    script, _ = transcript.load(path)
+    sid = store.create(script.today, (dialog.id, dialog.version, dialog.hash))
+    for e in script.answers:
+        store.append(sid, Event("answer", e.q, e.repeat, e.value, e.unit))
+    for visit in script.follow_ups:
+        store.append(sid, Event("follow_up", visit.only, value=visit.date.isoformat(),
+                                author=author))
+        for e in visit.answers:
+            store.append(sid, Event("answer", e.q, e.repeat, e.value, e.unit))
+    return str(sid)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true",
                      help="rewrite the golden files from the current output (then review the diff)")

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, record_transcript
 from triage import transcript
 from triage.dialog.engine import Engine
 from triage.errors import InputError
@@ -237,13 +237,7 @@ def test_a_follow_up_entry_that_does_not_fit_is_named(scar):
 def test_a_visit_is_events_in_the_store_and_replays_to_the_same_summary(tmp_path, scar):
     store = Store(tmp_path / "s.db")
     script, _ = transcript.load(FOLLOW_UP)
-    sid = store.create(script.today, (scar.id, scar.version, scar.hash))
-    for e in script.answers:
-        store.append(sid, Event("answer", e.q, e.repeat, e.value, e.unit))
-    (visit,) = script.visits
-    store.append(sid, Event("follow_up", value=visit.date.isoformat()))
-    for e in visit.answers:
-        store.append(sid, Event("answer", e.q, e.repeat, e.value, e.unit))
+    sid = record_transcript(store, scar, FOLLOW_UP)
     session = store.find(sid)
     engine = engine_from_events(scar, session, store.events(sid), "t")
     replayed = transcript.replay(script, scar, "t")

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, record_transcript
 from triage import transcript
 from triage.render import render
 from triage.session import engine_from_events
@@ -116,14 +116,7 @@ def test_four_visits_are_kept_in_order_and_replay_to_the_same_summary(store, sca
     visit for SCORTEN), each follow_up event with its day and score, read back in order."""
     four = ROOT / "examples" / "sjs-ten-four-visits.transcript.yaml"
     script, doc = transcript.load(four)
-    sid = store.create(script.today, _ref(scar))
-    for e in script.answers:
-        store.append(sid, Event("answer", e.q, e.repeat, e.value, e.unit))
-    for visit in script.visits:
-        store.append(sid, Event("follow_up", visit.only, value=visit.date.isoformat(),
-                                author="nurse B"))
-        for e in visit.answers:
-            store.append(sid, Event("answer", e.q, e.repeat, e.value, e.unit))
+    sid = record_transcript(store, scar, four, author="nurse B")
     events = store.events(sid)
     assert [(e.question, e.value, e.author) for e in events if e.kind == "follow_up"] == [
         ("scorten", "2026-11-27", "nurse B"), (None, "2026-12-08", "nurse B"),

@@ -12,14 +12,14 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, record_transcript
 from triage import transcript
 from triage.carry_over import carry_over
 from triage.dialog.engine import Engine
 from triage.errors import InputError
 from triage.render import render
 from triage.session import engine_from_events, status_of
-from triage.store import Event, Store
+from triage.store import Store
 from triage.summary import summarize_interview
 
 FOUR = ROOT / "examples" / "sjs-ten-four-visits.transcript.yaml"
@@ -159,16 +159,8 @@ def test_an_episode_holds_four_visits_side_by_side(four):
 def test_four_visits_round_trip_byte_for_byte_and_as_events(tmp_path, scar, four):
     text = FOUR.read_text()
     assert transcript.dumps(transcript.from_engine(four)) == text
-    script, _ = transcript.load(FOUR)
     store = Store(tmp_path / "s.db")
-    sid = store.create(script.today, (scar.id, scar.version, scar.hash))
-    for e in script.answers:
-        store.append(sid, Event("answer", e.q, e.repeat, e.value, e.unit))
-    for visit in script.visits:
-        # A quick visit names its score where an answer names its question.
-        store.append(sid, Event("follow_up", visit.only, value=visit.date.isoformat()))
-        for e in visit.answers:
-            store.append(sid, Event("answer", e.q, e.repeat, e.value, e.unit))
+    sid = record_transcript(store, scar, FOUR)
     events = store.events(sid)
     assert [(e.question, e.value) for e in events if e.kind == "follow_up"] == [
         ("scorten", "2026-11-27"), (None, "2026-12-08"), (None, "2027-01-20")]
@@ -236,11 +228,8 @@ def test_followup_opens_a_new_visit_after_a_finished_one(tmp_path, scar, monkeyp
     from triage import cli
 
     path = tmp_path / "s.db"
-    store = Store(path)
+    sid = record_transcript(Store(path), scar, SJS_TEN)
     script, _ = transcript.load(SJS_TEN)
-    sid = store.create(script.today, (scar.id, scar.version, scar.hash))
-    for e in script.answers:
-        store.append(sid, Event("answer", e.q, e.repeat, e.value, e.unit))
     opened: list = []
     monkeypatch.setattr(cli, "_open_app", lambda engine, recorder: opened.append(
         (engine, recorder)) or 0)
@@ -278,11 +267,7 @@ def test_followup_opens_a_new_visit_after_a_finished_one(tmp_path, scar, monkeyp
 
 def test_an_unknown_score_for_a_quick_visit_is_one_line(tmp_path, scar):
     path = tmp_path / "s.db"
-    store = Store(path)
-    script, _ = transcript.load(SJS_TEN)
-    sid = store.create(script.today, (scar.id, scar.version, scar.hash))
-    for e in script.answers:
-        store.append(sid, Event("answer", e.q, e.repeat, e.value, e.unit))
+    sid = record_transcript(Store(path), scar, SJS_TEN)
     wrong = _cli("followup", sid, "--only", "alden", store=path)
     assert wrong.returncode == 2
     assert wrong.stderr.strip() == (
@@ -376,15 +361,7 @@ async def test_the_assistant_offers_a_quick_scorten_visit_and_shows_every_visit(
 
 def test_four_visits_move_to_another_store_as_an_events_export(tmp_path, scar):
     first, second = tmp_path / "a.db", tmp_path / "b.db"
-    script, _ = transcript.load(FOUR)
-    store = Store(first)
-    sid = store.create(script.today, (scar.id, scar.version, scar.hash))
-    for e in script.answers:
-        store.append(sid, Event("answer", e.q, e.repeat, e.value, e.unit))
-    for visit in script.visits:
-        store.append(sid, Event("follow_up", visit.only, value=visit.date.isoformat()))
-        for e in visit.answers:
-            store.append(sid, Event("answer", e.q, e.repeat, e.value, e.unit))
+    sid = record_transcript(Store(first), scar, FOUR)
     exported = tmp_path / "four.events.jsonl"
     exported.write_text(_cli("export", sid, "--format", "events", store=first).stdout)
     assert '"kind":"follow_up","question":"scorten"' in exported.read_text().replace(" ", "")
