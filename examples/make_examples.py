@@ -220,12 +220,15 @@ WELL_AT_THE_VISIT = {
 # The SJS/TEN overlap over four visits: SCORTEN on admission (day 2, 6 points) and again
 # on the third hospital day (2026-11-27, a quick visit for SCORTEN alone: 2 points), the
 # visit on day 15 with the skin re-epithelialising, and the visit on day 58, healed since
-# day 27 (the last dose of Bactrim on day 1; no patch test).
+# day 27 (the last dose of Bactrim on day 1; no patch test). The sex, left out on the
+# presentation day as it changed nothing, is asked on day 58: it decides the
+# gynaecological follow-up of the genital involvement.
 CASES["sjs-ten-four-visits"] = dict(
     CASES["sjs-ten-red-flags"],
     visits=[
         {"date": "2026-11-27", "only": "scorten",
-         "answers": {"assessment_date": "today", "detachment_bsa": "25", "heart_rate": "104",
+         "answers": {"assessment_date": "today", "visit_skin_active": "yes",
+                     "visit_detachment_bsa": "25", "visit_heart_rate": "104",
                      "urea": "8.2", "glucose": "9.1", "bicarbonate": "22"}},
         {"date": "2026-12-08",
          "answers": {"assessment_date": "today", "temperature": "", "biopsy": "other_disease",
@@ -239,7 +242,7 @@ CASES["sjs-ten-four-visits"] = dict(
          "drugs": [{"drug_improved": "yes", "drug_patch_test": "not_done"}]},
         {"date": "2027-01-20",
          "answers": {"assessment_date": "today", "resolution_date": "2026-12-20",
-                     **WELL_AT_THE_VISIT},
+                     "sex": "female", **WELL_AT_THE_VISIT},
          "drugs": [{"drug_patch_test": "not_done"}]},
     ],
 )

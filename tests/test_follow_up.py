@@ -200,7 +200,7 @@ def test_the_summary_sets_both_days_side_by_side(scar):
     assert changed["assessment_date"] == ("today (2026-11-25, day 2)", "today (2026-12-09, day 16)")
     assert "temperature" not in changed  # confirmed unchanged at the visit
     text = render([("t", summarize_interview(engine))], "md")
-    assert ("| | Presentation, day 2, 2026-11-25 | Follow-up, day 16, 2026-12-09 |\n"
+    assert ("| | Presentation, day 2, 2026-11-25 | Follow-up 1, day 16, 2026-12-09 |\n"
             "|---|---|---|\n") in text
     assert ("| EuroSCAR AGEP validation score | 8 definite (reachable -6 to 12) | "
             "12 definite |") in text
@@ -414,7 +414,7 @@ def test_a_case_entered_after_the_fact_is_dated_by_its_answers(scar):
     first, visit = summarize_interview(engine)["visits"]
     assert first["assessment_day"] == 14
     assert (first["date"], visit["date"]) == ("2026-10-04", "2026-12-09")
-    assert "| | Presentation, day 14, 2026-10-04 | Follow-up, day 80, 2026-12-09 |" in render(
+    assert "| | Presentation, day 14, 2026-10-04 | Follow-up 1, day 80, 2026-12-09 |" in render(
         [("t", summarize_interview(engine))], "md")
 
 

@@ -109,7 +109,7 @@ def test_every_rule_is_tested_above():
               "burn_unit_or_icu", "scorten_day_3", "follow_up", "patch_testing",
               "lymphocyte_transformation_test", "no_provocation", "allergy_record",
               "pharmacovigilance", "safety_net", "patch_test_results", "urogenital_review",
-              "oral_care", "review_drugs", "pharmacogenetics"}
+              "oral_care", "review_drugs", "pharmacogenetics", "late_sequelae"}
     assert {r.id for r in rules()[1]} == tested
 
 

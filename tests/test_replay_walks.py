@@ -1,6 +1,7 @@
 """Transcripts and event logs replay after any walk the assistant allows (issue 19 §9):
-jumps between sections, edits, take-backs, removed drugs and a follow-up visit, driven at
-random; the saved transcript and the recorded events both rebuild the same summary."""
+jumps between sections, edits, take-backs, removed drugs and up to three follow-up visits
+(some quick visits for one score, some left unfinished), driven at random; the saved
+transcript and the recorded events both rebuild the same summary."""
 
 from __future__ import annotations
 
@@ -66,25 +67,35 @@ def walks(draw):
         if engine.answer(raw, question=slot.question.id, repeat=slot.repeat).accepted:
             events.append(Event("answer", slot.question.id, slot.repeat, raw))
 
+    def finish() -> None:
+        for _ in range(400):
+            slot = engine.current()
+            if slot is None:
+                break
+            # At a visit, Enter keeps an answer where there is one to keep.
+            keep = engine.follow_up_visit is not None and engine.suggestion(slot) is not None
+            raw = "no" if slot.question.id == "drug_more" else "" if keep else "unknown"
+            if not engine.answer(raw).accepted:
+                raw = valid_answer(slot, draw)
+                if not engine.answer(raw).accepted:
+                    continue
+            events.append(Event("answer", slot.question.id, slot.repeat, raw))
+
     for _ in range(draw(st.integers(10, 140))):
         step(False)
-    # Finish the presentation day, then perhaps a follow-up visit with its own walk.
-    for _ in range(400):
-        slot = engine.current()
-        if slot is None:
+    finish()  # the presentation day, then perhaps visits, each with its own walk
+    on = TODAY
+    for _ in range(draw(st.integers(0, 3))):
+        if not engine.finished:
             break
-        raw = "no" if slot.question.id == "drug_more" else "unknown"
-        if not engine.answer(raw).accepted:
-            raw = valid_answer(slot, draw)
-            if not engine.answer(raw).accepted:
-                continue
-        events.append(Event("answer", slot.question.id, slot.repeat, raw))
-    if engine.finished and draw(st.booleans()):
-        on = TODAY + dt.timedelta(days=draw(st.integers(0, 30)))
-        assert engine.follow_up(on).accepted
-        events.append(Event("follow_up", value=on.isoformat()))
-        for _ in range(draw(st.integers(0, 40))):
+        on += dt.timedelta(days=draw(st.sampled_from([0, 1, 2, 13])))
+        only = draw(st.sampled_from([None, None, "scorten", "eurosar_agep"]))
+        assert engine.follow_up(on, only).accepted
+        events.append(Event("follow_up", only, value=on.isoformat()))
+        for _ in range(draw(st.integers(0, 30))):
             step(True)
+        if draw(st.booleans()):
+            finish()
     return engine, [Event(**{**e.__dict__, "seq": n}) for n, e in enumerate(events, 1)]
 
 

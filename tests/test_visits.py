@@ -62,16 +62,20 @@ def test_a_quick_visit_asks_only_scortens_questions_and_the_day(admitted):
     assert opened.notes[0].text == (
         "Follow-up on 2026-11-27: the questions of SCORTEN are asked again; the earlier "
         "visits' answers are kept beside them.")
-    asked = _keep_all(admitted, {"heart_rate": "104", "detachment_bsa": "25", "urea": "8.2",
-                                 "glucose": "9.1", "bicarbonate": "22"})
-    # SCORTEN's seven items, the question that opens the detachment's, and the day of the
-    # visit; no vital sign at the visit, no drug, no course.
-    assert asked == ["detachment_any", "detachment_bsa", "age", "heart_rate",
-                     "assessment_date", "malignancy", "urea", "glucose", "bicarbonate"]
+    asked = _keep_all(admitted, {"visit_heart_rate": "104", "visit_skin_active": "yes",
+                                 "visit_detachment_bsa": "25", "urea": "8.2", "glucose": "9.1",
+                                 "bicarbonate": "22"})
+    # SCORTEN's seven items, the day's heart rate and detached skin as the visit's own
+    # signs (with the question that opens the latter), and the day of the visit; no
+    # other sign, no drug, no course.
+    assert asked == ["age", "assessment_date", "malignancy", "urea", "glucose", "bicarbonate",
+                     "visit_heart_rate", "visit_skin_active", "visit_detachment_bsa"]
     assert status_of(admitted) == "followed up"
     progress = {s.id: (done, total) for s, done, total in admitted.progress()}
-    assert progress["red_flags"] == (4, 4) and progress["drugs"] == (0, 0)
-    assert progress["labs"] == (3, 3) and progress["at_visit"] == (0, 0)
+    assert progress["red_flags"] == (1, 1) and progress["drugs"] == (0, 0)
+    assert progress["labs"] == (3, 3) and progress["at_visit"] == (3, 3)
+    # The reaction keeps its own values: the widest detachment, the presentation's pulse.
+    assert admitted.value("detachment_bsa") == 15 and admitted.value("heart_rate") == 126
     summary = summarize_interview(admitted)
     first, day_3 = summary["visits"]
     # Day 1: age >= 40, heart rate >= 120, detachment > 10 %, urea > 10 mmol/L (BUN 31
@@ -80,19 +84,27 @@ def test_a_quick_visit_asks_only_scortens_questions_and_the_day(admitted):
     assert (first["scores"]["scorten"]["total"], day_3["scores"]["scorten"]["total"]) == (6, 2)
     assert (first["assessment_day"], day_3["assessment_day"]) == (2, 4)
     assert day_3["only"] == "scorten" and day_3["only_name"] == "SCORTEN"
-    # The level reads the signs last recorded, and says so.
+    # The level reads the day's heart rate and skin, the other signs as last recorded.
     assert summary["triage"]["visit_basis"].endswith(
-        "this visit recorded the questions of SCORTEN only, so the other signs are those "
-        "of the visit before it; the presentation day's level is shown beside it")
+        "this visit recorded the questions of SCORTEN only: its other signs are as last "
+        "recorded; the presentation day's level is shown beside it")
+    scorten = {i["id"]: i for i in summary["scores"]["scorten"]["items"]}
+    assert (scorten["heart_rate"]["answer"], scorten["heart_rate"]["fields"]) == (
+        104, ["visit.heart_rate_bpm"])
+    assert scorten["detachment"]["fields"] == ["visit.detachment_bsa_percent"]
+    # Day 4 recorded 25 % detached: the overlap class reads the widest extent.
+    sjs = next(p for p in summary["assessment"]["phenotypes"] if p["id"] == "sjs_ten")
+    assert sjs["note"] == "SJS/TEN overlap (10-30 % BSA detached)"
+    assert "detachment 25 % BSA" in sjs["for"]
     text = render([("t", summary)], "md")
-    assert ("| | Presentation, day 2, 2026-11-25 | Follow-up (SCORTEN only), day 4, "
+    assert ("| | Presentation, day 2, 2026-11-25 | Follow-up 1 (SCORTEN only), day 4, "
             "2026-11-27 |") in text
     assert "| SCORTEN | 6 5+ | 2 2 |" in text
 
 
-def test_vital_signs_not_at_hand_on_day_one_are_asked_for_on_day_three(scar):
-    """A SCORTEN item whose question did not apply (the heart rate, with the vital signs
-    said not at hand) brings the question that opens it into the quick visit."""
+def test_a_day_three_pulse_counts_though_day_one_had_none(scar):
+    """Vital signs not at hand on day 1: the quick visit asks the heart rate at the visit,
+    and SCORTEN on day 3 counts it (>= 120)."""
     script, _ = transcript.load(SJS_TEN)
     engine = Engine(scar, script.today)
     for e in script.answers:
@@ -102,11 +114,28 @@ def test_vital_signs_not_at_hand_on_day_one_are_asked_for_on_day_three(scar):
                          "respiratory_rate", "confusion"):
             assert engine.answer(e.value, e.unit, question=e.q, repeat=e.repeat).accepted
     assert engine.finished and engine.slot("heart_rate") is None
+    first = summarize_interview(engine)["scores"]["scorten"]
     assert engine.follow_up(DAY_3, "scorten").accepted
-    asked = _keep_all(engine, {"vitals_at_hand": "yes", "heart_rate": "131"})
-    assert asked[:4] == ["detachment_any", "detachment_bsa", "age", "vitals_at_hand"]
-    assert "heart_rate" in asked and "systolic_bp" not in asked
-    assert engine.value("heart_rate") == 131
+    asked = _keep_all(engine, {"visit_heart_rate": "131", "visit_skin_active": "no"})
+    assert "visit_heart_rate" in asked and "vitals_at_hand" not in asked
+    day_3 = summarize_interview(engine)["scores"]["scorten"]
+    heart = {i["id"]: i for i in day_3["items"]}["heart_rate"]
+    assert (heart["answer"], heart["points"]) == (131, 1)
+    assert {i["id"]: i for i in first["items"]}["heart_rate"]["answer"] is None
+
+
+def test_a_narrower_detachment_on_day_three_keeps_the_reactions_class(scar, admitted):
+    """The review: a quick visit wrote the reaction's own detachment, so 40 % then 8 %
+    read as the SJS range. The visit's extent is its own; the class reads the widest."""
+    assert admitted.edit("detachment_bsa", "40").accepted
+    assert admitted.follow_up(DAY_3, "scorten").accepted
+    _keep_all(admitted, {"visit_heart_rate": "100", "visit_skin_active": "yes",
+                         "visit_detachment_bsa": "8"})
+    summary = summarize_interview(admitted)
+    sjs = next(p for p in summary["assessment"]["phenotypes"] if p["id"] == "sjs_ten")
+    assert sjs["note"] == "TEN range (> 30 % BSA detached)"
+    detached = {i["id"]: i for i in summary["scores"]["scorten"]["items"]}["detachment"]
+    assert (detached["answer"], detached["points"]) == (8, 0)  # the day's, for SCORTEN
 
 
 def test_an_episode_holds_four_visits_side_by_side(four):
@@ -121,9 +150,9 @@ def test_an_episode_holds_four_visits_side_by_side(four):
         (3, "follow_up", "2026-12-08", 15, None),
         (4, "follow_up", "2027-01-20", 58, None),
     ]
-    # SCORTEN is the day's (its labs and heart rate as re-recorded), on the detachment at
-    # its widest: 25 % from day 4 on.
-    assert [v["scores"]["scorten"]["total"] for v in visits] == [6, 2, 2, 2]
+    # SCORTEN is the day's: the labs, heart rate and detached skin recorded at each visit
+    # (day 15: 5 %; day 58: healed, none).
+    assert [v["scores"]["scorten"]["total"] for v in visits] == [6, 2, 1, 1]
     # Emergency while the skin was detaching; once healed (day 27), the vital signs at
     # the visit are normal and nothing outlasting the skin is active.
     assert [v["triage_level"] for v in visits][:2] == ["emergency", "emergency"]
@@ -131,8 +160,9 @@ def test_an_episode_holds_four_visits_side_by_side(four):
     assert [v["drugs"][0]["naranjo"]["total"] for v in visits] == [6, 6, 7, 7]
     changed = {c["q"]: (c["before"], c["now"]) for c in visits[1]["answers_changed"]}
     assert changed == {
-        "detachment_bsa": ("15 % BSA", "25 % BSA"),
-        "heart_rate": ("126 /min", "104 /min"),
+        "visit_heart_rate": (None, "104 /min"),
+        "visit_skin_active": (None, "yes"),
+        "visit_detachment_bsa": (None, "25 % BSA"),
         "assessment_date": ("today (2026-11-25, day 2)", "today (2026-11-27, day 4)"),
         "urea": ("31 BUN mg/dL", "8.2 urea mmol/L"),
         "glucose": ("262 mg/dL", "9.1 mmol/L"),
@@ -147,12 +177,12 @@ def test_an_episode_holds_four_visits_side_by_side(four):
     text = render([("t", summary)], "text")
     assert ("VISITS\n"
             "  1. Presentation, day 2, 2026-11-25\n"
-            "  2. Follow-up (SCORTEN only), day 4, 2026-11-27\n"
-            "  3. Follow-up, day 15, 2026-12-08\n"
-            "  4. Follow-up, day 58, 2027-01-20\n"
+            "  2. Follow-up 1 (SCORTEN only), day 4, 2026-11-27\n"
+            "  3. Follow-up 2, day 15, 2026-12-08\n"
+            "  4. Follow-up 3, day 58, 2027-01-20\n"
             "  Triage level\n"
             "    1. emergency\n") in text
-    assert "  SCORTEN\n    1. 6 5+\n    2. 2 2\n    3. 2 2\n    4. 2 2\n" in text
+    assert "  SCORTEN\n    1. 6 5+\n    2. 2 2\n    3. 1 0-1\n    4. 1 0-1\n" in text
     assert "Answers given at follow-up 3 (2027-01-20):" in text
 
 
@@ -237,7 +267,7 @@ def test_followup_opens_a_new_visit_after_a_finished_one(tmp_path, scar, monkeyp
     assert cli.main(["followup", sid, "--date", "2026-11-27", "--only", "scorten", *args]) == 0
     engine, recorder = opened[-1]
     assert (engine.follow_up_visit.on, engine.follow_up_visit.only) == (DAY_3, "scorten")
-    assert engine.current().question.id == "detachment_any"
+    assert engine.current().question.id == "age"
     # Under way, the visit goes on whatever is asked for, and says why not otherwise.
     recorder.release()
     assert cli.main(["followup", sid, *args]) == 0
@@ -331,8 +361,9 @@ async def test_the_assistant_offers_a_quick_scorten_visit_and_shows_every_visit(
         bubbles = [str(b.said.text) for b in app.screen.chat.query("Bubble")]
         assert ("Follow-up visit 1, 2026-11-27, SCORTEN only (presentation day 2026-11-25)"
                 in bubbles)
-        assert "Presentation day: yes" in bubbles[-1]  # is any skin detached
-        given = {"detachment_bsa": "25", "heart_rate": "104", "urea": "8.2", "glucose": "9.1",
+        assert "Presentation day: 58 years" in bubbles[-1]  # the age comes first
+        given = {"visit_skin_active": "yes", "visit_detachment_bsa": "25",
+                 "visit_heart_rate": "104", "urea": "8.2", "glucose": "9.1",
                  "bicarbonate": "22"}
         for _ in range(12):
             slot = app.engine.current()
@@ -340,13 +371,17 @@ async def test_the_assistant_offers_a_quick_scorten_visit_and_shows_every_visit(
                 break
             assert slot.question.id in app.engine.follow_up_visit.scope
             await type_answer(pilot, given.get(slot.question.id, ""))
-        assert app.engine.finished and app.engine.value("heart_rate") == 104
+        assert app.engine.finished and app.engine.value("visit_heart_rate") == 104
         assert "SCORTEN today" in [c.title for c in commands(app.screen)]
         app.screen.start_follow_up(dt.date(2026, 12, 8))
         await pilot.pause()
-        # The highest temperature first: its answer before this visit is the last visit's.
+        # The highest temperature first, given on the presentation day (the quick visit
+        # did not ask it); the day of the assessment next, given at the quick visit.
         question = str(app.screen.chat.query("Bubble").last().said.text)
-        assert "Last visit (2026-11-27): 39.1 °C" in question
+        assert "Presentation day: 39.1 °C" in question
+        await type_answer(pilot, "")
+        question = str(app.screen.chat.query("Bubble").last().said.text)
+        assert "Visit of 2026-11-27: today (2026-11-27, day 4)" in question
     reopened = make_app(engine=admitted)
     async with reopened.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -356,7 +391,7 @@ async def test_the_assistant_offers_a_quick_scorten_visit_and_shows_every_visit(
         first = bubbles.index(
             "Follow-up visit 1, 2026-11-27, SCORTEN only (presentation day 2026-11-25)")
         second = bubbles.index("Follow-up visit 2, 2026-12-08 (presentation day 2026-11-25)")
-        assert first < bubbles.index("104 /min") < second
+        assert first < bubbles.index("104 /min") < second  # the heart rate at that visit
 
 
 def test_four_visits_move_to_another_store_as_an_events_export(tmp_path, scar):
@@ -371,3 +406,68 @@ def test_four_visits_move_to_another_store_as_an_events_export(tmp_path, scar):
     assert Store(second).events(moved.id) == Store(first).events(sid)
     text = _cli("export", moved.id, "--format", "transcript", store=second).stdout
     assert text == FOUR.read_text()
+
+
+def test_a_healed_visit_after_sjs_ten_plans_the_late_sequelae(four):
+    """Healed on day 27, seen on day 58: the acute mouth, genital and eye care have ended,
+    and the eyes and genital mucosa involved during the reaction get their follow-up."""
+    steps = {s["id"]: s["text"] for s in summarize_interview(four)["next_steps"]}
+    assert steps["late_sequelae"] == (
+        "Follow-up in clinic for the late complications of SJS/TEN, which can appear or "
+        "progress after the skin has healed; an ophthalmologist, as the eyes were involved "
+        "(dry eye, meibomian gland disease, scarring of the ocular surface); a "
+        "gynaecological examination within a few months of healing, as the genital mucosa "
+        "was involved (vaginal synechiae).")
+    assert not {"ophthalmology", "oral_care", "urogenital_review"} & set(steps)
+
+
+def test_the_eyes_are_involved_today_only_when_the_visit_says_so(scar):
+    """Day 15 recorded the mouth alone: the eye review stays (SJS/TEN), without claiming
+    the eyes are involved today."""
+    script, doc = transcript.load(FOUR)
+    cut = script.model_copy(update={"visits": script.visits[:2]})
+    engine = transcript.replay(cut, scar, "t", doc)
+    steps = {s["id"]: s["text"] for s in summarize_interview(engine)["next_steps"]}
+    assert steps["ophthalmology"].startswith("Ophthalmology review within 24 hours, then")
+    assert "late_sequelae" not in steps
+    first = transcript.replay(script.model_copy(update={"visits": []}), scar, "t", doc)
+    steps = {s["id"]: s["text"] for s in summarize_interview(first)["next_steps"]}
+    assert "(the eyes are involved: today)" in steps["ophthalmology"]
+
+
+def test_a_quick_visit_changes_its_scores_answers_only(admitted):
+    """The review: a drug added at a quick visit was accepted, and its questions were
+    never asked (such a visit asks its score's alone)."""
+    from triage.interview import Interview
+
+    assert admitted.follow_up(DAY_3, "scorten").accepted
+    interview = Interview(admitted)
+    refused = interview.add_entry("drug")
+    assert not refused.accepted and refused.message == (
+        "this visit records SCORTEN only; open a follow-up visit to change other answers")
+    assert not admitted.edit("biopsy", "other_disease").accepted
+    assert admitted.repeats("drug") == 1
+    assert admitted.edit("age", "59").accepted  # one of SCORTEN's own
+
+
+def test_the_transcripts_scores_are_the_registrys_episode_scores():
+    """A score added to the registry must be one a saved transcript can name."""
+    from typing import get_args
+
+    from triage.dialog.engine import score_ids
+
+    assert get_args(transcript.ScoreId) == score_ids()
+
+
+@pytest.mark.parametrize("extra, says", [
+    ("visits: []\n", "give the visits as `visits:` only"),
+    ("", "a quick visit (`only`) is given in `visits:`"),
+])
+def test_the_older_form_takes_neither_visits_nor_a_quick_visit(extra, says):
+    text = SINGLE.read_text()
+    if not extra:
+        text = text.replace("follow_up:\n  date: 2026-12-09\n",
+                            "follow_up:\n  date: 2026-12-09\n  only: scorten\n")
+    with pytest.raises(InputError) as caught:
+        transcript.loads(text + extra, "old.yaml")
+    assert says in str(caught.value.problems[0])

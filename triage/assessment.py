@@ -86,6 +86,16 @@ class Consideration:
         }
 
 
+def widest_detachment(findings: Findings) -> float | None:
+    """The detached skin at its widest: the reaction's, or a visit's when it recorded more
+    (SJS, overlap and TEN are told apart by the maximum extent)."""
+    reaction = findings.eruption.detachment_bsa_percent
+    visit = None if findings.visit is None else findings.visit.detachment_bsa_percent
+    if reaction is None or visit is None:
+        return visit if reaction is None else reaction
+    return max(reaction, visit)
+
+
 def extent_class(detached: float | None) -> str | None:
     """SJS (< 10 %), SJS/TEN overlap (10-30 %), TEN (> 30 %) of detached BSA
     (docs/clinical-rules.md, SCORTEN)."""
@@ -202,8 +212,9 @@ def phenotypes(findings: Findings, result: Result) -> list[Consideration]:
     )
 
     sjs = Consideration("sjs_ten", LABELS["sjs_ten"])
-    if er.detachment_bsa_percent:
-        sjs.evidence_for.append(f"detachment {_num(er.detachment_bsa_percent, ' %')} BSA")
+    widest = widest_detachment(findings)
+    if widest:
+        sjs.evidence_for.append(f"detachment {_num(widest, ' %')} BSA")
     if er.nikolsky:
         sjs.evidence_for.append("positive Nikolsky sign")
     if er.atypical_targets:
@@ -227,7 +238,7 @@ def phenotypes(findings: Findings, result: Result) -> list[Consideration]:
         or (sites and len(sites) >= 2)
     )
     if sjs.considered:
-        sjs.note = extent_class(er.detachment_bsa_percent)
+        sjs.note = extent_class(widest)
 
     benign = Consideration("benign_exanthem", LABELS["benign_exanthem"])
     if level == "routine":

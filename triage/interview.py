@@ -174,7 +174,7 @@ class Interview:
 
     def _as_taken(self, event: Event, before: Answer | None, taken: Answer | None) -> Event:
         """The event as the audit trail keeps it: the value the engine kept, and the value
-        it replaced (at a follow-up, the presentation day's)."""
+        it replaced (at a follow-up, the one the visit found)."""
         if event.kind == "back" and taken is not None:
             return replace(event, question=taken.question, repeat=taken.repeat,
                            previous=taken.raw)

@@ -152,6 +152,29 @@ def context_triage(result: Result, result_json: dict[str, Any] | None) -> dict[s
     return result_json["triage"] if result_json is not None else result.triage.as_json()
 
 
+class Episode(NamedTuple):
+    """What a follow-up visit's next steps need of the visits before it."""
+
+    #: The presentation day's assessment day (days after the onset), if known.
+    presented_day: int | None
+    #: Whether a quick visit for SCORTEN has been recorded (this one included).
+    scorten_rescored: bool
+
+
+def scorten_again(findings: Findings, result_json: dict[str, Any] | None,
+                  episode: Episode | None) -> dict[str, Any] | None:
+    """When SCORTEN is to be computed again: on day 3 of care, counting the presentation
+    day as day 1 ({"day": None} when that day is unknown). At a visit, while that day has
+    not passed and no quick visit has recorded it; None when nothing is due."""
+    today = findings.eruption.assessment_day
+    if result_json is None or "visit_basis" not in result_json["triage"]:
+        return {"day": None if today is None else today + 2}
+    if episode is None or episode.scorten_rescored or episode.presented_day is None:
+        return None
+    due = episode.presented_day + 2
+    return {"day": due} if today is not None and today <= due else None
+
+
 def mucosal_sites_now(findings: Findings, result: Result,
                       result_json: dict[str, Any] | None) -> list[str]:
     """The mucosal sites involved at this assessment: at a follow-up visit, those recorded
@@ -231,8 +254,10 @@ def steps(
     result: Result,
     assessment: Assessment,
     result_json: dict[str, Any] | None = None,
+    episode: Episode | None = None,
 ) -> tuple[str, list[Step]]:
-    """Every recommendation that applies, in the order of the rules file."""
+    """Every recommendation that applies, in the order of the rules file (`episode`: the
+    visits before this one, at a follow-up visit)."""
     onset = findings.eruption.onset_date
     considered = assessment.considered
 
@@ -277,8 +302,8 @@ def steps(
         "sjs_flags": [f["text"] for f in context_triage(result, result_json)["red_flags"]
                       if f["id"] in SJS_TEN_FLAGS],
         "healed": context_triage(result, result_json).get("skin_healed", False),
-        "visit": "visit_basis" in context_triage(result, result_json),
         "mucosa": mucosal_sites_now(findings, result, result_json),
+        "scorten_again": scorten_again(findings, result_json, episode),
     }
     version, all_rules = rules()
     source = {rule.id: rule.source for rule in all_rules}

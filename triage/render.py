@@ -96,8 +96,10 @@ def provenance(r: dict[str, Any]) -> str:
 
 
 def visit_heading(column: dict[str, Any]) -> str:
-    """A visit as its column is headed: "Follow-up (SCORTEN), day 3, 2026-10-06"."""
-    kind = "Presentation" if column["kind"] == "presentation" else "Follow-up"
+    """A visit as its column is headed: "Follow-up 1 (SCORTEN only), day 4, 2026-11-27"
+    (follow-ups numbered as the assistant numbers them)."""
+    kind = ("Presentation" if column["kind"] == "presentation"
+            else f"Follow-up {column['number'] - 1}")
     if column.get("only_name"):
         kind += f" ({column['only_name']} only)"
     day = column["assessment_day"]

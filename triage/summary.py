@@ -11,7 +11,7 @@ from typing import Any
 from triage import __version__
 from triage.assessment import LABELS, Assessment, assess
 from triage.findings import Findings
-from triage.next_steps import steps
+from triage.next_steps import Episode, steps
 from triage.numbers import fmt_number
 from triage.red_flags import ADULT_AGE
 from triage.red_flags import assess as assess_level
@@ -99,8 +99,8 @@ def visit_triage(findings: Findings, only: str | None = None) -> dict[str, Any]:
     if only is not None:
         from triage.dialog.engine import score_name
 
-        basis += (f"; this visit recorded the questions of {score_name(only)} only, so the "
-                  "other signs are those of the visit before it")
+        basis += (f"; this visit recorded the questions of {score_name(only)} only: its "
+                  "other signs are as last recorded")
     visit["skin_healed"] = judged.healed
     visit["visit_basis"] = (f"the level of this visit{basis}; the presentation day's "
                             "level is shown beside it")
@@ -115,16 +115,18 @@ def summarize(
     answers: list[dict[str, Any]] | None = None,
     at_visit: bool = False,
     only: str | None = None,
+    episode: Episode | None = None,
 ) -> dict[str, Any]:
     """The summary of one set of findings (and, for a replay, its dialog and answers). At
     a follow-up visit (`at_visit`) the level is the visit's: once the skin has healed, it
-    comes from what can outlast it (`only`: a quick visit for that score)."""
+    comes from what can outlast it (`only`: a quick visit for that score; `episode`: what
+    its next steps need of the visits before it)."""
     result = evaluate(findings, operators)
     data = result.as_json()
     assessment = assess(findings, result)
     if at_visit:
         data["triage"] = visit_triage(findings, only)
-    rules_version, recommended = steps(findings, result, assessment, data)
+    rules_version, recommended = steps(findings, result, assessment, data, episode)
     data["case"] = case_header(findings, assessment)
     data["caveats"] = caveats(findings)
     data["assessment"] = assessment.as_json()
@@ -174,8 +176,12 @@ def summarize_interview(engine: Any, operators: Operators = DEFAULT) -> dict[str
     ]
     dialog = {"id": loaded.id, "version": loaded.version, "hash": loaded.hash}
     visit = engine.follow_up_visit
+    episode = None if visit is None else Episode(
+        engine.visits[0].findings.eruption.assessment_day,
+        any(v.only == "scorten" for v in (*engine.visits[1:], visit)))
     data = summarize(engine.findings, operators, dialog=dialog, answers=answers,
-                     at_visit=visit is not None, only=None if visit is None else visit.only)
+                     at_visit=visit is not None, only=None if visit is None else visit.only,
+                     episode=episode)
     left_out = engine.left_out()
     # Left unknown, never "no": each said, with the reason it was not asked.
     for key, reason, slots in (
@@ -192,7 +198,7 @@ def summarize_interview(engine: Any, operators: Operators = DEFAULT) -> dict[str
 
 
 def _figures(data: dict[str, Any]) -> dict[str, Any]:
-    """What is compared between the presentation day and a follow-up visit."""
+    """What a visit's column shows: its day, level, patterns, scores and causality."""
     def brief(score: dict[str, Any] | None) -> dict[str, Any] | None:
         if score is None:
             return None

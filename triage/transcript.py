@@ -101,10 +101,16 @@ class Transcript(_Model):
 
     @model_validator(mode="after")
     def _one_form(self) -> Transcript:
-        if self.follow_up is not None and self.visits:
+        if self.follow_up is None:
+            return self
+        if "visits" in self.model_fields_set:
             raise PydanticCustomError(
                 "visits_twice", "give the visits as `visits:` only (`follow_up:` is the "
                 "older form of a single visit)")
+        if self.follow_up.only is not None:
+            raise PydanticCustomError(
+                "only_in_visits", "a quick visit (`only`) is given in `visits:`, not in "
+                "the older `follow_up:`")
         return self
 
     @property

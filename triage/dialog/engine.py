@@ -485,6 +485,8 @@ class Engine:
             if question is None:
                 return Outcome(False, "the interview is finished")
             return Outcome(False, f"{question} does not apply at this point")
+        if (refused := self._outside_quick_visit(slot.question.id)) is not None:
+            return refused
         if slot.key in self._answers and not self.asks(slot):
             return Outcome(False, f"{slot.label()} is already answered; edit it instead")
         answer = self._normalize(slot, raw, unit)
@@ -509,10 +511,22 @@ class Engine:
             return Outcome(False, f"{question} has no answer to edit")
         slot = self.slot(question, repeat)
         assert slot is not None
+        if (refused := self._outside_quick_visit(question)) is not None:
+            return refused
         answer = self._normalize(slot, raw, unit)
         if isinstance(answer, Outcome):
             return answer
         return self._change({**self._answers, key: answer}, list(self._history), key)
+
+    def _outside_quick_visit(self, question: str) -> Outcome | None:
+        """At a quick visit, a question it does not ask is refused: an answer there could
+        open questions (another drug) that such a visit would never ask."""
+        visit = self.follow_up_visit
+        if visit is None or visit.scope is None or visit.only is None or (
+                question in visit.scope):
+            return None
+        return Outcome(False, f"this visit records {score_name(visit.only)} only; open a "
+                       "follow-up visit to change other answers")
 
     def _change(self, answers: dict[Key, Answer], history: list[Key], key: Key) -> Outcome:
         """Apply an answer or an edit; at follow-up, remember what it replaced."""
@@ -541,12 +555,9 @@ class Engine:
             return Outcome(False, f"the follow-up date {on.isoformat()} is before the "
                            + (f"presentation day {last.isoformat()}" if self.follow_up_visit
                               is None else f"last visit, {last.isoformat()}"))
-        scope = None
-        if only is not None:
-            scope = self._score_questions(only)
-            if scope is None:
-                return Outcome(False, f"{only!r} is not a score of the whole episode "
-                               f"({', '.join(score_ids())})")
+        if only is not None and only not in score_ids():
+            return Outcome(False, f"{only!r} is not a score of the whole episode "
+                           f"({', '.join(score_ids())})")
         current = self.follow_up_visit
         closing = Visit(self.today if current is None else current.on, tuple(self.answers),
                         self._model, MappingProxyType(dict(self._state.kept)),
@@ -554,31 +565,36 @@ class Engine:
                         None if current is None else current.only)
         self.visits = (*self.visits, closing)
         self.follow_up_visit = FollowUp(on, closing.answers, closing.findings,
-                                        closing.values, only, scope)
+                                        closing.values, only)
         self._visited, self._undo = [], []
         self._visit = {"follow_up": True}
         self._cursor = None  # the visit starts at its first follow-up item
         outcome = self._apply(dict(self._answers), list(self._history))
         if not outcome.accepted:  # cannot happen: the same answers, valid before
             raise DialogError(f"follow-up: {outcome.message}")
+        if only is not None:
+            # Worked out once the visit is open: the visit's own questions apply then.
+            self.follow_up_visit = self.follow_up_visit._replace(
+                scope=self._score_questions(only))
         asked = ("the follow-up items are asked again" if only is None else
                  f"the questions of {score_name(only)} are asked again")
         return Outcome(True, None, (), (Note(
             "follow_up", f"Follow-up on {on.isoformat()}: {asked}; the earlier visits' "
             "answers are kept beside them."),))
 
-    def _score_questions(self, score: str) -> frozenset[str] | None:
+    def _score_questions(self, score: str) -> frozenset[str]:
         """The questions a quick visit for an episode score asks: those that write the
-        fields its items read and the day of the visit, and, for such a question that does
-        not apply now, the questions its condition reads (vital signs once said not at
-        hand). None when `score` is not an episode score."""
+        fields its items read (at a visit, the visit's own sign where the score reads it:
+        SCORTEN's heart rate and detached skin) and the day of the visit, and, for such a
+        question that does not apply now, the questions its condition reads (whether the
+        eruption is still active, before the detached skin at the visit)."""
         from triage.dialog.conditions import reads
         from triage.scores.operators import DEFAULT
         from triage.scores.registry import BY_ID
 
-        if score not in BY_ID:
-            return None
-        read = {f for item in BY_ID[score].score(self._model, DEFAULT).items
+        episode_score = BY_ID[score]
+        read = {episode_score.at_a_visit.get(f, f)
+                for item in episode_score.score(self._model, DEFAULT).items
                 for f in item.fields}
         questions = [q for q in self.dialog.questions.values()
                      if q.id not in self.dialog.group_of and q.type != "group"]
@@ -634,7 +650,7 @@ class Engine:
         if loaded is None or loaded.type != "group" or loaded.more is None:
             return Outcome(False, f"{group} is not a group")
         if self.follow_up_visit is not None:
-            # Both days are compared drug by drug: the list stays as the presentation had it.
+            # The visits are compared drug by drug: the list stays as the presentation had it.
             return Outcome(False, "an entry cannot be removed at a follow-up visit; the "
                            "presentation day's record keeps it (edit its answers instead)")
         count = self.repeats(group)

@@ -3,7 +3,8 @@ assistant's panel and the summaries name and draw them from here."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import NamedTuple
 
 from triage.findings import Findings
@@ -21,9 +22,13 @@ class EpisodeScore(NamedTuple):
     #: The published range: the panel draws the reachable range on it.
     scale: tuple[int, int]
     score: Callable[[Findings, Operators], ScoreResult]
+    #: Reaction fields the score reads from the visit's sign instead, at a visit.
+    at_a_visit: Mapping[str, str] = MappingProxyType({})
 
 
 EPISODE_SCORES: tuple[EpisodeScore, ...] = tuple(
-    EpisodeScore(m.ID, m.NAME, m.SHORT, m.SCALE, m.score) for m in (eurosar, regiscar, scorten)
+    EpisodeScore(m.ID, m.NAME, m.SHORT, m.SCALE, m.score,
+                 MappingProxyType(getattr(m, "AT_A_VISIT", {})))
+    for m in (eurosar, regiscar, scorten)
 )
 BY_ID = {s.id: s for s in EPISODE_SCORES}

@@ -14,6 +14,7 @@ from triage.findings import Findings
 from triage.reference_intervals import normal_decision, normal_meets
 from triage.scores.base import Band, Cutoff, Item, ScoreResult, item, make_result
 from triage.scores.operators import Operators, decision_note
+from triage.visit_level import healed_by_visit
 
 ID = "scorten"
 NAME = "SCORTEN"
@@ -24,6 +25,13 @@ DOCS = "clinical-rules.md#scorten"
 SHORT = "SCORTEN"
 SCALE = (0, 7)
 TABLE = "Bastuji-Garin 2000 (table as reproduced by the MSD Manual and PMC4716394)"
+#: The items that are the day's at a follow-up visit: each reaction field, and the sign
+#: recorded at the visit that it reads instead when there is one (the day-3 SCORTEN;
+#: docs/decisions.md, "SCORTEN at a visit reads the visit's heart rate and detached skin").
+AT_A_VISIT = {
+    "systemic.heart_rate_bpm": "visit.heart_rate_bpm",
+    "eruption.detachment_bsa_percent": "visit.detachment_bsa_percent",
+}
 
 BANDS = (
     Band("0-1", None, 1),
@@ -52,6 +60,21 @@ def model_estimate_percent(total: int) -> float:
 def score(findings: Findings, ops: Operators) -> ScoreResult:
     """Score the SCORTEN items of `findings` with the paper's mortality."""
     p, er, sy, labs = findings.patient, findings.eruption, findings.systemic, findings.labs
+
+    def today(field: str, value: float | None) -> tuple[float | None, str]:
+        """The value the item reads, and its field: at a visit, the visit's sign when it
+        was recorded (no skin detached once the skin has healed, as for the level)."""
+        if findings.visit is None:
+            return value, field
+        seen = getattr(findings.visit, AT_A_VISIT[field].removeprefix("visit."))
+        if seen is None and field == "eruption.detachment_bsa_percent" and (
+                healed_by_visit(findings)):
+            seen = 0
+        return (value, field) if seen is None else (seen, AT_A_VISIT[field])
+
+    heart_rate, heart_rate_field = today("systemic.heart_rate_bpm", sy.heart_rate_bpm)
+    detached, detached_field = today("eruption.detachment_bsa_percent",
+                                     er.detachment_bsa_percent)
 
     def threshold(id: str, label: str, key: str, value: float | None, field: str) -> Item:
         cutoff: Cutoff = getattr(ops, key)
@@ -90,17 +113,19 @@ def score(findings: Findings, ops: Operators) -> ScoreResult:
         ),
         threshold(
             "heart_rate",
-            "Heart rate (/min)",
+            "Heart rate at the visit (/min)" if heart_rate_field.startswith("visit.")
+            else "Heart rate (/min)",
             "scorten_heart_rate_bpm",
-            sy.heart_rate_bpm,
-            "systemic.heart_rate_bpm",
+            heart_rate,
+            heart_rate_field,
         ),
         threshold(
             "detachment",
-            "Epidermal detachment (% BSA)",
+            "Epidermal detachment at the visit (% BSA)" if detached_field.startswith("visit.")
+            else "Epidermal detachment (% BSA)",
             "scorten_detachment_bsa_percent",
-            er.detachment_bsa_percent,
-            "eruption.detachment_bsa_percent",
+            detached,
+            detached_field,
         ),
         threshold(
             "urea",

@@ -85,16 +85,15 @@ def asked(engine: Engine, slot: Slot) -> Text:
         # The answer before the visit, with the date it meant then.
         before=None if was is None else as_entered(was, engine.dialog, visit.value, onset),
         keep=None if keeps is None else kept(slot, keeps),
-        before_label=before_label(engine),
+        before_label="Presentation day" if was is None else given_on(was),
     )
 
 
-def before_label(engine: Engine) -> str:
-    """What the answer shown beside a follow-up question is: the presentation day's, or
-    the last visit's."""
-    if len(engine.visits) <= 1:
-        return "Presentation day"
-    return f"Last visit ({engine.visits[-1].on.isoformat()})"
+def given_on(answer: Any) -> str:
+    """The day an earlier answer was given, as it is shown beside its question: the
+    presentation day's, or the visit's that gave it (an answer kept at a quick visit
+    that did not ask it is still the day's that did)."""
+    return "Presentation day" if answer.on is None else f"Visit of {answer.on.isoformat()}"
 
 
 def follow_up_intro(engine: Engine, number: int | None = None) -> str:

@@ -1,5 +1,5 @@
 """How the assistant asks a question: the prompt, the answers allowed, why it is asked,
-and at a follow-up visit what the presentation day said."""
+and at a follow-up visit the answer it had before, with the day it was given."""
 
 from __future__ import annotations
 
