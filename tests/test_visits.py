@@ -311,8 +311,8 @@ def test_an_unknown_score_for_a_quick_visit_is_one_line(tmp_path, scar):
 
 def test_each_visits_next_steps_are_that_days(four):
     """Rules 1.6: at a visit the mouth and genital care follow the sites recorded at it
-    (none once healed), and the day-3 SCORTEN reminder is the presentation day's alone
-    (a visit on day 15 was told to compute it "on day 17")."""
+    (none once healed); the presentation day dates the day-3 SCORTEN (the reminder at
+    visits: test_the_day_three_scorten_reminder_at_visits)."""
     from triage.summary import summarize
 
     def steps(number: int) -> dict[str, str]:
@@ -327,8 +327,6 @@ def test_each_visits_next_steps_are_that_days(four):
         "Compute SCORTEN again on day 3 of care (day 4 (2026-11-27)); it predicts best then "
         "(a quick visit for SCORTEN alone sets it beside today's).")
     assert {"oral_care", "urogenital_review"} <= set(presentation)
-    for at_a_visit in (day_3, day_15, healed):
-        assert "scorten_day_3" not in at_a_visit
     # Day 15: the mouth still eroded, the genital erosions gone (recorded at the visit).
     assert "oral_care" in day_15 and "urogenital_review" not in day_15
     # Healed: no erosions left to follow.
@@ -471,3 +469,105 @@ def test_the_older_form_takes_neither_visits_nor_a_quick_visit(extra, says):
     with pytest.raises(InputError) as caught:
         transcript.loads(text + extra, "old.yaml")
     assert says in str(caught.value.problems[0])
+
+
+def _visit(engine: Engine, on: dt.date, given: dict[str, str], only: str | None = None):
+    assert engine.follow_up(on, only).accepted
+    _keep_all(engine, given)
+    return summarize_interview(engine)
+
+
+def test_sjs_ten_that_appears_at_a_visit_is_considered(scar):
+    """The second review: a benign exanthem on day 1, then detachment, a Nikolsky sign,
+    blisters and erosions at a visit: the visit read EMERGENCY while SJS/TEN was 'not
+    considered', so no burn unit and no eye review."""
+    script, doc = transcript.load(ROOT / "examples" / "benign-exanthem.transcript.yaml")
+    engine = transcript.replay(script, scar, "t", doc)
+    summary = _visit(engine, script.today + dt.timedelta(days=2), {
+        "visit_skin_active": "yes", "visit_detachment_bsa": "25", "visit_nikolsky": "yes",
+        "visit_blisters": "yes", "visit_mucosal_sites": "oral, ocular, genital",
+        "visit_heart_rate": "125"})
+    sjs = next(p for p in summary["assessment"]["phenotypes"] if p["id"] == "sjs_ten")
+    assert sjs["considered"] and sjs["note"] == "SJS/TEN overlap (10-30 % BSA detached)"
+    assert "no detachment, blisters or Nikolsky sign" not in sjs["against"]
+    assert not any(a.startswith("no mucosal involvement") for a in sjs["against"])
+    steps = {s["id"] for s in summary["next_steps"]}
+    assert {"burn_unit_or_icu", "ophthalmology", "scorten_day_3"} <= steps
+    first, visit = summary["visits"]
+    assert "sjs_ten" not in first["considered"] and "sjs_ten" in visit["considered"]
+
+
+def test_the_class_reads_the_widest_extent_over_every_visit(admitted):
+    """15 % on day 2, 35 % on day 4 (a quick visit), 5 % on day 15: TEN from day 4 on."""
+    _visit(admitted, DAY_3, {"visit_heart_rate": "110", "visit_skin_active": "yes",
+                             "visit_detachment_bsa": "35"}, "scorten")
+    summary = _visit(admitted, dt.date(2026, 12, 8), {
+        "visit_skin_active": "yes", "visit_detachment_bsa": "5"})
+    from triage.summary import summarize
+
+    notes = [next(p["note"] for p in summarize(v.findings)["assessment"]["phenotypes"]
+                  if p["id"] == "sjs_ten") for v in admitted.visits[:1]]
+    assert notes == ["SJS/TEN overlap (10-30 % BSA detached)"]
+    assert [
+        (p["id"], p["note"]) for p in summary["assessment"]["phenotypes"]
+        if p["id"] == "sjs_ten"] == [("sjs_ten", "TEN range (> 30 % BSA detached)")]
+
+
+def test_eyes_first_involved_at_a_visit_are_followed_once_healed(scar):
+    """Mouth only on day 2, the eyes and genitals at the day-7 visit, healed by day 20:
+    the late sequelae name the eyes and the genital mucosa."""
+    text = SJS_TEN.read_text().replace('value: "oral, ocular, genital"', 'value: "oral"')
+    script, doc = transcript.loads(text)
+    engine = transcript.replay(script, scar, "t", doc)
+    _visit(engine, dt.date(2026, 11, 30), {
+        "visit_skin_active": "yes", "visit_mucosal_sites": "oral, ocular, genital"})
+    summary = _visit(engine, dt.date(2027, 1, 20), {
+        "resolution_date": "2026-12-13", "sex": "female"})
+    steps = {s["id"]: s["text"] for s in summary["next_steps"]}
+    assert "an ophthalmologist, as the eyes were involved" in steps["late_sequelae"]
+    assert "a gynaecological examination" in steps["late_sequelae"]
+
+
+@pytest.mark.parametrize("visits, says", [
+    # A full visit the next day (day 3): SCORTEN is still due on day 4.
+    ([("2026-11-26", None)], "Compute SCORTEN again on day 3 of care (day 4 (2026-11-27))"),
+    # A quick visit before the due day does not count as the day-3 SCORTEN.
+    ([("2026-11-26", "scorten"), ("2026-11-26", None)], "day 4 (2026-11-27)"),
+    # Recorded on the due day: nothing more to remind.
+    ([("2026-11-27", "scorten"), ("2026-11-27", None)], None),
+    # Day 5: the day has passed.
+    ([("2026-11-28", None)], None),
+])
+def test_the_day_three_scorten_reminder_at_visits(admitted, visits, says):
+    for on, only in visits:
+        summary = _visit(admitted, dt.date.fromisoformat(on), {
+            "visit_heart_rate": "100", "visit_skin_active": "yes",
+            "visit_detachment_bsa": "15"}, only)
+    step = {s["id"]: s["text"] for s in summary["next_steps"]}.get("scorten_day_3")
+    assert (step is None) if says is None else (step is not None and says in step)
+
+
+def test_the_reminder_is_undated_at_a_visit_when_the_presentation_day_is_not_known():
+    from tests.conftest import findings
+    from triage.next_steps import Episode, scorten_again
+
+    at_a_visit = {"triage": {"visit_basis": "the level of this visit"}}
+    f = findings(eruption={"assessment_day": 9})
+    assert scorten_again(f, at_a_visit, Episode(None)) == {"day": None}
+    assert scorten_again(f, at_a_visit, Episode(None, (9,))) is None
+    assert scorten_again(f, at_a_visit, Episode(7)) == {"day": 9}  # due today
+    assert scorten_again(findings(eruption={"assessment_day": 10}), at_a_visit,
+                         Episode(7)) is None
+    assert scorten_again(f, None, None) == {"day": 11}  # the presentation day itself
+
+
+def test_no_mortality_is_given_once_the_skin_has_healed(four):
+    """The second review: day 58, healed, read 'Mortality 3.2 %' from SCORTEN."""
+    text = render([("t", summarize_interview(four))], "text")
+    assert ("No mortality is given: the skin has healed, and SCORTEN predicts death from "
+            "the acute reaction") in " ".join(text.split())
+    assert "Mortality (the paper" not in text
+    script, doc = transcript.load(SJS_TEN)
+    admitted = render([("t", summarize_interview(transcript.replay(script, four.dialog,
+                                                                    "t", doc)))], "text")
+    assert "Mortality (the paper" in admitted

@@ -86,14 +86,46 @@ class Consideration:
         }
 
 
-def widest_detachment(findings: Findings) -> float | None:
-    """The detached skin at its widest: the reaction's, or a visit's when it recorded more
-    (SJS, overlap and TEN are told apart by the maximum extent)."""
-    reaction = findings.eruption.detachment_bsa_percent
-    visit = None if findings.visit is None else findings.visit.detachment_bsa_percent
-    if reaction is None or visit is None:
-        return visit if reaction is None else reaction
-    return max(reaction, visit)
+@dataclass(frozen=True)
+class SkinSoFar:
+    """The reaction's SJS/TEN signs over its visits: the presentation's, joined to what
+    each visit recorded (SJS/TEN that appears after the presentation is SJS/TEN, and SJS,
+    overlap and TEN are told apart by the widest extent). None where nothing is known."""
+
+    detachment: float | None = None
+    nikolsky: bool | None = None
+    blisters: bool | None = None
+    atypical_targets: bool | None = None
+    mucosal_sites: tuple[str, ...] | None = None
+
+
+def skin_so_far(findings: Findings, earlier: SkinSoFar | None = None) -> SkinSoFar:
+    """The signs of `findings` (the reaction's and, at a visit, the visit's) joined to
+    those of the visits before it (`earlier`): a sign seen once stays seen."""
+    er, visit = findings.eruption, findings.visit
+    parts: list[SkinSoFar] = [SkinSoFar(
+        er.detachment_bsa_percent, er.nikolsky, er.blisters, er.atypical_targets,
+        None if er.mucosal_sites is None else tuple(er.mucosal_sites))]
+    if visit is not None:
+        parts.append(SkinSoFar(
+            visit.detachment_bsa_percent, visit.nikolsky, visit.blisters,
+            visit.atypical_targets,
+            None if visit.mucosal_sites is None else tuple(visit.mucosal_sites)))
+    if earlier is not None:
+        parts.append(earlier)
+
+    def seen(values: list[bool | None]) -> bool | None:
+        return True if any(values) else False if False in values else None
+
+    widths = [p.detachment for p in parts if p.detachment is not None]
+    site_lists = [p.mucosal_sites for p in parts if p.mucosal_sites is not None]
+    return SkinSoFar(
+        max(widths) if widths else None,
+        seen([p.nikolsky for p in parts]),
+        seen([p.blisters for p in parts]),
+        seen([p.atypical_targets for p in parts]),
+        tuple(dict.fromkeys(s for sites in site_lists for s in sites)) if site_lists else None,
+    )
 
 
 def extent_class(detached: float | None) -> str | None:
@@ -133,8 +165,10 @@ def _latency_evidence(c: Consideration, result: Result) -> None:
         )
 
 
-def phenotypes(findings: Findings, result: Result) -> list[Consideration]:
-    """AGEP, DRESS, SJS/TEN and benign exanthem, each with its evidence."""
+def phenotypes(findings: Findings, result: Result,
+               earlier: SkinSoFar | None = None) -> list[Consideration]:
+    """AGEP, DRESS, SJS/TEN and benign exanthem, each with its evidence (SJS/TEN's from
+    the skin signs so far: the reaction's, this visit's and `earlier` visits')."""
     er, sy, labs, hi = findings.eruption, findings.systemic, findings.labs, findings.histology
     agep_score = result.score("eurosar_agep")
     dress_score = result.score("regiscar_dress")
@@ -212,33 +246,34 @@ def phenotypes(findings: Findings, result: Result) -> list[Consideration]:
     )
 
     sjs = Consideration("sjs_ten", LABELS["sjs_ten"])
-    widest = widest_detachment(findings)
-    if widest:
-        sjs.evidence_for.append(f"detachment {_num(widest, ' %')} BSA")
-    if er.nikolsky:
+    skin = skin_so_far(findings, earlier)
+    ever = None if skin.mucosal_sites is None else list(skin.mucosal_sites)
+    if skin.detachment:
+        sjs.evidence_for.append(f"detachment {_num(skin.detachment, ' %')} BSA")
+    if skin.nikolsky:
         sjs.evidence_for.append("positive Nikolsky sign")
-    if er.atypical_targets:
+    if skin.atypical_targets:
         sjs.evidence_for.append("atypical targets or dusky macules")
-    if er.blisters:
+    if skin.blisters:
         sjs.evidence_for.append("blisters")
-    if sites:
-        sjs.evidence_for.append("mucosal involvement: " + ", ".join(sites))
+    if ever:
+        sjs.evidence_for.append("mucosal involvement: " + ", ".join(ever))
     if er.skin_pain:
         sjs.evidence_for.append("skin pain")
-    if sites == []:
+    if ever == []:
         sjs.evidence_against.append("no mucosal involvement (present in almost every TEN)")
-    if er.detachment_bsa_percent == 0 and er.blisters is False and not er.nikolsky:
+    if skin.detachment == 0 and skin.blisters is False and not skin.nikolsky:
         sjs.evidence_against.append("no detachment, blisters or Nikolsky sign")
     _latency_evidence(sjs, result)
     sjs.considered = bool(
-        er.detachment_bsa_percent
-        or er.nikolsky
-        or er.blisters
-        or er.atypical_targets
-        or (sites and len(sites) >= 2)
+        skin.detachment
+        or skin.nikolsky
+        or skin.blisters
+        or skin.atypical_targets
+        or (ever and len(ever) >= 2)
     )
     if sjs.considered:
-        sjs.note = extent_class(widest)
+        sjs.note = extent_class(skin.detachment)
 
     benign = Consideration("benign_exanthem", LABELS["benign_exanthem"])
     if level == "routine":
@@ -449,6 +484,8 @@ class Assessment(NamedTuple):
     culprits: list[Culprit]
     timeline: list[dict[str, Any]]
     assessment_day: int | None = None
+    #: The SJS/TEN signs of the reaction over its visits.
+    skin: SkinSoFar = SkinSoFar()
 
     @property
     def considered(self) -> list[str]:
@@ -475,9 +512,11 @@ class Assessment(NamedTuple):
         }
 
 
-def assess(findings: Findings, result: Result) -> Assessment:
-    """Considerations, differentials, culprit ranking and timeline for one episode."""
-    considered_list = phenotypes(findings, result)
+def assess(findings: Findings, result: Result,
+           earlier: SkinSoFar | None = None) -> Assessment:
+    """Considerations, differentials, culprit ranking and timeline for one episode (at a
+    visit, `earlier`: the skin signs the visits before it recorded)."""
+    considered_list = phenotypes(findings, result, earlier)
     considered = {p.id: p.considered for p in considered_list}
     names = [p.id for p in considered_list if p.considered]
     differentials = agep_differentials(findings, considered) if considered["agep"] else []
@@ -487,4 +526,5 @@ def assess(findings: Findings, result: Result) -> Assessment:
         culprits(result, names),
         timeline(findings),
         findings.eruption.assessment_day,
+        skin_so_far(findings, earlier),
     )

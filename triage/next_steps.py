@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from triage import drug_advice
-from triage.assessment import Assessment
+from triage.assessment import Assessment, SkinSoFar
 from triage.findings import Findings
 from triage.numbers import signed
 from triage.result import Result
@@ -153,26 +153,33 @@ def context_triage(result: Result, result_json: dict[str, Any] | None) -> dict[s
 
 
 class Episode(NamedTuple):
-    """What a follow-up visit's next steps need of the visits before it."""
+    """What a follow-up visit's summary needs of the visits before it."""
 
     #: The presentation day's assessment day (days after the onset), if known.
     presented_day: int | None
-    #: Whether a quick visit for SCORTEN has been recorded (this one included).
-    scorten_rescored: bool
+    #: The days (after the onset) of the quick visits for SCORTEN so far, this one
+    #: included.
+    scorten_days: tuple[int | None, ...] = ()
+    #: The SJS/TEN skin signs the visits before this one recorded.
+    earlier: SkinSoFar | None = None
 
 
 def scorten_again(findings: Findings, result_json: dict[str, Any] | None,
                   episode: Episode | None) -> dict[str, Any] | None:
     """When SCORTEN is to be computed again: on day 3 of care, counting the presentation
-    day as day 1 ({"day": None} when that day is unknown). At a visit, while that day has
-    not passed and no quick visit has recorded it; None when nothing is due."""
+    day as day 1 ({"day": None} when that day is unknown). At a visit, until that day has
+    passed or a quick visit on it or later has recorded it; None when nothing is due."""
     today = findings.eruption.assessment_day
     if result_json is None or "visit_basis" not in result_json["triage"]:
         return {"day": None if today is None else today + 2}
-    if episode is None or episode.scorten_rescored or episode.presented_day is None:
+    if episode is None:
         return None
-    due = episode.presented_day + 2
-    return {"day": due} if today is not None and today <= due else None
+    due = None if episode.presented_day is None else episode.presented_day + 2
+    if any(day is not None and (due is None or day >= due) for day in episode.scorten_days):
+        return None
+    if due is None or today is None:
+        return {"day": due}
+    return {"day": due} if today <= due else None
 
 
 def mucosal_sites_now(findings: Findings, result: Result,
@@ -304,6 +311,7 @@ def steps(
         "healed": context_triage(result, result_json).get("skin_healed", False),
         "mucosa": mucosal_sites_now(findings, result, result_json),
         "scorten_again": scorten_again(findings, result_json, episode),
+        "skin": assessment.skin,
     }
     version, all_rules = rules()
     source = {rule.id: rule.source for rule in all_rules}

@@ -149,10 +149,14 @@ def scores_in_order(considered: list[str], scores: dict[str, Any]) -> list[dict[
     return [scores[sid] for sid in order]
 
 
-def mortality(s: dict[str, Any], considered: list[str]) -> str:
+def mortality(s: dict[str, Any], considered: list[str], healed: bool | None = False) -> str:
     """SCORTEN's mortality line: the paper's observed rates over the totals still
-    reachable while items are unknown (never the lower bound's rate alone), and only when
-    SJS/TEN is considered (docs/decisions.md)."""
+    reachable while items are unknown (never the lower bound's rate alone), only when
+    SJS/TEN is considered (docs/decisions.md), and not once the skin has healed (at a
+    follow-up visit `healed`): the score predicts death from the acute reaction."""
+    if healed:
+        return ("No mortality is given: the skin has healed, and SCORTEN predicts death "
+                "from the acute reaction (computed within 24 h of admission and on day 3).")
     if "sjs_ten" not in considered:
         return (
             "No mortality is given: SCORTEN predicts death from SJS/TEN, which the answers "

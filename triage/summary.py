@@ -123,7 +123,7 @@ def summarize(
     its next steps need of the visits before it)."""
     result = evaluate(findings, operators)
     data = result.as_json()
-    assessment = assess(findings, result)
+    assessment = assess(findings, result, None if episode is None else episode.earlier)
     if at_visit:
         data["triage"] = visit_triage(findings, only)
     rules_version, recommended = steps(findings, result, assessment, data, episode)
@@ -176,9 +176,7 @@ def summarize_interview(engine: Any, operators: Operators = DEFAULT) -> dict[str
     ]
     dialog = {"id": loaded.id, "version": loaded.version, "hash": loaded.hash}
     visit = engine.follow_up_visit
-    episode = None if visit is None else Episode(
-        engine.visits[0].findings.eruption.assessment_day,
-        any(v.only == "scorten" for v in (*engine.visits[1:], visit)))
+    episode = None if visit is None else episode_before(engine, len(engine.visits))
     data = summarize(engine.findings, operators, dialog=dialog, answers=answers,
                      at_visit=visit is not None, only=None if visit is None else visit.only,
                      episode=episode)
@@ -225,7 +223,8 @@ def visits_block(engine: Any, data: dict[str, Any], operators: Operators) -> lis
     columns = []
     for number, visit in enumerate(visits):
         figures = summarize(
-            visit.findings, operators, at_visit=number > 0, only=visit.only)
+            visit.findings, operators, at_visit=number > 0, only=visit.only,
+            episode=episode_before(engine, number) if number > 0 else None)
         columns.append(_column(number, visit.on, visit.only, _figures(figures)))
     columns.append(_column(len(visits), current.on, current.only, _figures(data)))
     # The presentation's date is the day its answers give (onset + assessment day), not
@@ -247,6 +246,26 @@ def visits_block(engine: Any, data: dict[str, Any], operators: Operators) -> lis
         if column["only"] is not None:
             column["only_name"] = score_name(column["only"])
     return columns
+
+
+def episode_before(engine: Any, number: int) -> Episode:
+    """What the summary of visit `number` (1: the first follow-up; the visit under way is
+    `len(engine.visits)`) needs of the visits before it: the presentation's day, the days
+    of the quick SCORTEN visits so far, and the skin signs the earlier follow-ups
+    recorded."""
+    from triage.assessment import skin_so_far
+
+    visits = list(engine.visits)
+    here = (visits[number] if number < len(visits) else engine.follow_up_visit)
+    findings = visits[number].findings if number < len(visits) else engine.findings
+    scorten_days = [v.findings.eruption.assessment_day for v in visits[1:number]
+                    if v.only == "scorten"]
+    if here.only == "scorten":
+        scorten_days.append(findings.eruption.assessment_day)
+    earlier = None
+    for visit in visits[1:number]:
+        earlier = skin_so_far(visit.findings, earlier)
+    return Episode(visits[0].findings.eruption.assessment_day, tuple(scorten_days), earlier)
 
 
 def _column(number: int, on: dt.date, only: str | None,
