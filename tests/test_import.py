@@ -131,8 +131,8 @@ def _broken(tmp_path, fallback, line: int | None, old: str = "", new: str = ""):
          "'migrate' (given 'shout')"),
         (3, "", None, ": line 4: event 4 follows event 2: events are missing or out of order"),
         (2, '"value": "no"', '"value": "perhaps"', ": event 2 (answer nikolsky): "),
-        (0, '"version": "1.7"', '"version": "0.9"',
-         ": line 2: event 1 was recorded with dialog version 1.7; the file's header says 0.9"),
+        (0, '"version": "1.8"', '"version": "0.9"',
+         ": line 2: event 1 was recorded with dialog version 1.8; the file's header says 0.9"),
         (None, "", "", ": is empty; an events file starts with a"),
         # Import validates (issue 19 §5): real times, in order, not ahead of the clock,
         # integer sequence numbers.

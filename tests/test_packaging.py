@@ -66,7 +66,7 @@ def test_installed_wheel_scores_from_another_directory(wheel: Path, tmp_path: Pa
     )
     assert done.returncode == 0, done.stderr
     assert '"category": "definite"' in done.stdout
-    assert "_content/dialogs/scar.yaml: dialog scar 1.7" in done.stdout
+    assert "_content/dialogs/scar.yaml: dialog scar 1.8" in done.stdout
 
 
 def test_ruff_is_clean():

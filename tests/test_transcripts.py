@@ -119,7 +119,7 @@ def refusal(scar, text: str) -> str:
     [
         ("  - {q: detachment_anyy, value: \"no\"}\n",
          "t.yaml: answers[0]: step 1 (detachment_anyy): no question 'detachment_anyy' in "
-         "dialog scar 1.7 (line 5)"),
+         "dialog scar 1.8 (line 5)"),
         ("  - {q: detachment_any, value: \"maybe\"}\n",
          "step 1 (detachment_any): 'maybe' refused: 'maybe' is not an answer here; allowed: "
          "yes, no, unknown"),

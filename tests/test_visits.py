@@ -25,7 +25,7 @@ from triage.summary import summarize_interview
 FOUR = ROOT / "examples" / "sjs-ten-four-visits.transcript.yaml"
 SJS_TEN = ROOT / "examples" / "sjs-ten-red-flags.transcript.yaml"
 AGEP = ROOT / "examples" / "agep-follow-up.transcript.yaml"
-SINGLE = ROOT / "tests" / "cases" / "agep-follow-up-1.7-single-visit.transcript.yaml"
+SINGLE = ROOT / "tests" / "cases" / "agep-follow-up-single-visit.transcript.yaml"
 DAY_3 = dt.date(2026, 11, 27)
 
 
@@ -571,3 +571,13 @@ def test_no_mortality_is_given_once_the_skin_has_healed(four):
     admitted = render([("t", summarize_interview(transcript.replay(script, four.dialog,
                                                                     "t", doc)))], "text")
     assert "Mortality (the paper" in admitted
+
+
+def test_denuded_skin_at_a_visit_is_activity(scar):
+    """Dialog 1.8: 'no' to 'still active today' records no skin detached, which SCORTEN
+    then counts as 0; the help said peeling after blisters was not activity, which in
+    SJS/TEN is the denuded skin SCORTEN counts."""
+    help_text = scar.questions["visit_skin_active"].help
+    assert "Raw, denuded or detachable skin that has not re-epithelialised is detached skin" in (
+        help_text)
+    assert "peeling after pustules or blisters" not in help_text
