@@ -551,14 +551,14 @@ def test_the_reminder_is_undated_at_a_visit_when_the_presentation_day_is_not_kno
     from tests.conftest import findings
     from triage.next_steps import Episode, scorten_again
 
-    at_a_visit = {"triage": {"visit_basis": "the level of this visit"}}
+    at_a_visit = True
     f = findings(eruption={"assessment_day": 9})
     assert scorten_again(f, at_a_visit, Episode(None)) == {"day": None}
     assert scorten_again(f, at_a_visit, Episode(None, (9,))) is None
     assert scorten_again(f, at_a_visit, Episode(7)) == {"day": 9}  # due today
     assert scorten_again(findings(eruption={"assessment_day": 10}), at_a_visit,
                          Episode(7)) is None
-    assert scorten_again(f, None, None) == {"day": 11}  # the presentation day itself
+    assert scorten_again(f, False, None) == {"day": 11}  # the presentation day itself
 
 
 def test_no_mortality_is_given_once_the_skin_has_healed(four):

@@ -166,9 +166,9 @@ def _latency_evidence(c: Consideration, result: Result) -> None:
 
 
 def phenotypes(findings: Findings, result: Result,
-               earlier: SkinSoFar | None = None) -> list[Consideration]:
+               skin: SkinSoFar | None = None) -> list[Consideration]:
     """AGEP, DRESS, SJS/TEN and benign exanthem, each with its evidence (SJS/TEN's from
-    the skin signs so far: the reaction's, this visit's and `earlier` visits')."""
+    the skin signs so far, `skin`: by default the reaction's and this visit's)."""
     er, sy, labs, hi = findings.eruption, findings.systemic, findings.labs, findings.histology
     agep_score = result.score("eurosar_agep")
     dress_score = result.score("regiscar_dress")
@@ -246,7 +246,7 @@ def phenotypes(findings: Findings, result: Result,
     )
 
     sjs = Consideration("sjs_ten", LABELS["sjs_ten"])
-    skin = skin_so_far(findings, earlier)
+    skin = skin_so_far(findings) if skin is None else skin
     ever = None if skin.mucosal_sites is None else list(skin.mucosal_sites)
     if skin.detachment:
         sjs.evidence_for.append(f"detachment {_num(skin.detachment, ' %')} BSA")
@@ -516,7 +516,8 @@ def assess(findings: Findings, result: Result,
            earlier: SkinSoFar | None = None) -> Assessment:
     """Considerations, differentials, culprit ranking and timeline for one episode (at a
     visit, `earlier`: the skin signs the visits before it recorded)."""
-    considered_list = phenotypes(findings, result, earlier)
+    skin = skin_so_far(findings, earlier)
+    considered_list = phenotypes(findings, result, skin)
     considered = {p.id: p.considered for p in considered_list}
     names = [p.id for p in considered_list if p.considered]
     differentials = agep_differentials(findings, considered) if considered["agep"] else []
@@ -526,5 +527,5 @@ def assess(findings: Findings, result: Result,
         culprits(result, names),
         timeline(findings),
         findings.eruption.assessment_day,
-        skin_so_far(findings, earlier),
+        skin,
     )

@@ -164,13 +164,13 @@ class Episode(NamedTuple):
     earlier: SkinSoFar | None = None
 
 
-def scorten_again(findings: Findings, result_json: dict[str, Any] | None,
+def scorten_again(findings: Findings, at_a_visit: bool,
                   episode: Episode | None) -> dict[str, Any] | None:
     """When SCORTEN is to be computed again: on day 3 of care, counting the presentation
     day as day 1 ({"day": None} when that day is unknown). At a visit, until that day has
     passed or a quick visit on it or later has recorded it; None when nothing is due."""
     today = findings.eruption.assessment_day
-    if result_json is None or "visit_basis" not in result_json["triage"]:
+    if not at_a_visit:
         return {"day": None if today is None else today + 2}
     if episode is None:
         return None
@@ -182,12 +182,11 @@ def scorten_again(findings: Findings, result_json: dict[str, Any] | None,
     return {"day": due} if today <= due else None
 
 
-def mucosal_sites_now(findings: Findings, result: Result,
-                      result_json: dict[str, Any] | None) -> list[str]:
+def mucosal_sites_now(findings: Findings, at_a_visit: bool) -> list[str]:
     """The mucosal sites involved at this assessment: at a follow-up visit, those recorded
     at it (none once the skin has healed; the reaction's when the visit did not record
     them), else the reaction's."""
-    if "visit_basis" not in context_triage(result, result_json):
+    if not at_a_visit:
         return list(findings.eruption.mucosal_sites or [])
     from triage.visit_level import at_visit
 
@@ -267,6 +266,9 @@ def steps(
     visits before this one, at a follow-up visit)."""
     onset = findings.eruption.onset_date
     considered = assessment.considered
+    # The level's own: at a visit, the visit's (none of the skin's flags once healed).
+    triage = context_triage(result, result_json)
+    at_a_visit = "visit_basis" in triage
 
     def day(n: int) -> str:
         if onset is None:
@@ -305,12 +307,10 @@ def steps(
         "patch_results": tested,
         "untested": [c["name"] for c in culprits if c["name"] not in tested_names],
         "reaction": "/".join(REACTION_NAMES[p] for p in SCAR if p in considered),
-        # The level's own flags: at a visit, the visit's (none of the skin's once healed).
-        "sjs_flags": [f["text"] for f in context_triage(result, result_json)["red_flags"]
-                      if f["id"] in SJS_TEN_FLAGS],
-        "healed": context_triage(result, result_json).get("skin_healed", False),
-        "mucosa": mucosal_sites_now(findings, result, result_json),
-        "scorten_again": scorten_again(findings, result_json, episode),
+        "sjs_flags": [f["text"] for f in triage["red_flags"] if f["id"] in SJS_TEN_FLAGS],
+        "healed": triage.get("skin_healed", False),
+        "mucosa": mucosal_sites_now(findings, at_a_visit),
+        "scorten_again": scorten_again(findings, at_a_visit, episode),
         "skin": assessment.skin,
     }
     version, all_rules = rules()

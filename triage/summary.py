@@ -80,8 +80,9 @@ def caveats(findings: Findings) -> list[str]:
 def visit_triage(findings: Findings, only: str | None = None) -> dict[str, Any]:
     """The triage of a follow-up visit, decided by the signs at the visit (the patterns
     stay those of the reaction; the level, and the next steps that read it, are the
-    visit's). A quick visit for one score (`only`) asks no sign of its own: its level
-    reads the signs last recorded, and says so."""
+    visit's). A quick visit for one score (`only`) records only the signs its score reads
+    (SCORTEN: the heart rate and the skin): its level reads the others as last recorded,
+    and says so."""
     judged = at_visit(findings)
     visit = assess_level(judged.findings, judged.names).as_json()
     if judged.healed:
