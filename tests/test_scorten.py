@@ -114,3 +114,28 @@ def test_an_incomplete_total_names_its_mortality_range_once_per_band():
     two_open = score(**with_(labs__urea_mmol_per_l=None, labs__glucose_mmol_per_l=None))
     assert two_open.extra["mortality_range_text"] == "3.2 % to 12.1 %, incomplete"
     assert score(**ZERO).extra["mortality_range_text"] == "3.2 %"
+
+
+@pytest.mark.parametrize(("visit", "item_id", "points", "field"), [
+    # At a visit, the day's heart rate and detached skin, on both sides of each threshold.
+    ({"heart_rate_bpm": 119}, "heart_rate", 0, "visit.heart_rate_bpm"),
+    ({"heart_rate_bpm": 120}, "heart_rate", 1, "visit.heart_rate_bpm"),
+    ({"detachment_bsa_percent": 9}, "detachment", 0, "visit.detachment_bsa_percent"),
+    ({"detachment_bsa_percent": 10}, "detachment", 1, "visit.detachment_bsa_percent"),
+    # Not recorded at the visit: the reaction's (80/min, 2 %).
+    ({"temperature_c": 37.0}, "heart_rate", 0, "systemic.heart_rate_bpm"),
+    ({"temperature_c": 37.0}, "detachment", 0, "eruption.detachment_bsa_percent"),
+])
+def test_at_a_visit_the_days_heart_rate_and_detachment_count(visit, item_id, points, field):
+    found = {i.id: i for i in score(**with_(), visit=visit).items}[item_id]
+    assert (found.points, found.fields) == (points, (field,))
+
+
+def test_healed_by_the_visit_no_skin_is_detached_for_scorten():
+    case = with_(eruption__detachment_bsa_percent=30)
+    case["eruption"].update(resolution_day=20, assessment_day=40)
+    healed = {i.id: i for i in score(**case, visit={"heart_rate_bpm": 80}).items}
+    assert (healed["detachment"].points, healed["detachment"].answer) == (0, 0)
+    case["eruption"]["assessment_day"] = 15  # before it healed: the reaction's 30 %
+    active = {i.id: i for i in score(**case, visit={"heart_rate_bpm": 80}).items}
+    assert (active["detachment"].points, active["detachment"].answer) == (1, 30)

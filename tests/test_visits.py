@@ -581,3 +581,32 @@ def test_denuded_skin_at_a_visit_is_activity(scar):
     assert "Raw, denuded or detachable skin that has not re-epithelialised is detached skin" in (
         help_text)
     assert "peeling after pustules or blisters" not in help_text
+
+
+def _healed_visit_steps(**eruption: object) -> dict[str, str]:
+    """The next steps of a visit on day 40, the skin healed on day 20."""
+    from tests.conftest import findings
+    from triage.summary import summarize
+
+    sex = eruption.pop("sex", None)
+    base = {"atypical_targets": True, "resolution_day": 20, "assessment_day": 40}
+    f = findings(eruption={**base, **eruption}, visit={"heart_rate_bpm": 80},
+                 patient={"sex": sex})
+    return {s["id"]: s["text"] for s in summarize(f, at_visit=True)["next_steps"]}
+
+
+def test_late_sequelae_need_detached_skin_or_mucosa_and_name_only_what_applies():
+    """Must not: SJS/TEN considered on atypical targets alone (nothing detached, no
+    mucosa); no gynaecological examination for a man. Must: the eyes when involved."""
+    assert "late_sequelae" not in _healed_visit_steps(
+        detachment_bsa_percent=0, mucosal_sites=[])
+    eyes_only = _healed_visit_steps(detachment_bsa_percent=0, mucosal_sites=["ocular"])
+    assert "an ophthalmologist, as the eyes were involved" in eyes_only["late_sequelae"]
+    assert "gynaecological" not in eyes_only["late_sequelae"]
+    man = _healed_visit_steps(detachment_bsa_percent=12, mucosal_sites=["genital"],
+                              sex="male")
+    assert man["late_sequelae"].startswith("Follow-up in clinic for the late complications")
+    assert "gynaecological" not in man["late_sequelae"]
+    woman = _healed_visit_steps(detachment_bsa_percent=12, mucosal_sites=["genital"],
+                                sex="female")
+    assert "a gynaecological examination within a few months" in woman["late_sequelae"]
